@@ -1,0 +1,28 @@
+"""The one settings object, read at the edges (CLI, API) and passed inward as arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPOTCHECK_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str = ""  # default: a SQLite file in data_dir
+    secret_key: str = "dev-only-secret"  # refused outside dev by the API
+    env: str = "dev"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'spotcheck.sqlite').resolve()}"
+
+
+def get_settings() -> Settings:
+    return Settings()

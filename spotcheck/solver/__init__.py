@@ -1,0 +1,1 @@
+"""Pure solver verbs: lottery numbers, target draw, coordination, inspector assignment, record, verify."""
