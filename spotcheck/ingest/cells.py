@@ -1,0 +1,166 @@
+"""Typed reading of one row's cells, collecting every problem instead of stopping at the first.
+
+Used by ``rows.py``: ``cells.text("name")`` etc. return a value (or a harmless default) and record a
+Problem for the row's line when the cell is bad.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple, TypeVar
+
+from spotcheck.domain import uscc as uscc_rules
+from spotcheck.domain.errors import Problem, ValidationError
+
+__all__ = ["Cells", "Normalised"]
+
+E = TypeVar("E", bound=StrEnum)
+
+_VALUE = {c: i for i, c in enumerate(uscc_rules.ALPHABET)}
+_TRUE = {"1", "是", "true", "yes", "y"}
+_FALSE = {"0", "否", "false", "no", "n"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _canonical_uscc(raw: str) -> bool:
+    """Fast path: is ``raw`` already a canonical, valid code? (Most rows are; stdnum handles the rest.)"""
+    if len(raw) != 18:
+        return False
+    total = 0
+    for ch, weight in zip(raw, uscc_rules.WEIGHTS):
+        value = _VALUE.get(ch)
+        if value is None:
+            return False
+        total += value * weight
+    return uscc_rules.ALPHABET[(31 - total % 31) % 31] == raw[17]
+
+
+class Normalised(NamedTuple):
+    """A credit code that was cleaned on import (lower case, full-width characters, separators)."""
+
+    line: int
+    raw: str
+    code: str
+
+
+class Cells:
+    """One data row: ``positions`` maps column name -> index in ``values``."""
+
+    __slots__ = ("line", "normalised", "positions", "problems", "values")
+
+    def __init__(
+        self,
+        line: int,
+        values: list[str],
+        positions: dict[str, int],
+        problems: list[Problem],
+        normalised: list[Normalised],
+    ) -> None:
+        self.line = line
+        self.values = values
+        self.positions = positions
+        self.problems = problems  # shared with the file: problems are appended here
+        self.normalised = normalised
+
+    def bad(self, name: str, reason: str) -> None:
+        self.problems.append(Problem(self.line, name, reason))
+
+    def text(self, name: str, *, required: bool = True) -> str:
+        index = self.positions.get(name)
+        value = self.values[index] if index is not None and index < len(self.values) else ""
+        if required and not value:
+            self.bad(name, "missing value")
+        return value
+
+    def code(self, name: str, *, pattern: re.Pattern[str] | None = None, what: str = "") -> str:
+        value = self.text(name)
+        if value and (
+            any(c.isspace() for c in value) or (pattern is not None and not pattern.fullmatch(value))
+        ):
+            self.bad(name, f"{value!r} is not a valid {what or name}")
+        return value
+
+    def uscc(self, name: str = "uscc") -> str:
+        raw = self.text(name)
+        if not raw or _canonical_uscc(raw):
+            return raw
+        try:
+            code, changed = uscc_rules.normalise(raw)
+        except ValidationError as exc:
+            self.bad(name, exc.message)
+            return raw
+        if changed:
+            self.normalised.append(Normalised(self.line, raw, code))
+        return code
+
+    def choice(self, name: str, enum: type[E], aliases: dict[str, E]) -> E:
+        value = self.text(name)
+        if not value:
+            return next(iter(enum))
+        found = aliases.get(value) or aliases.get(value.lower())
+        if found is None:
+            try:
+                return enum(value.lower())
+            except ValueError:
+                allowed = "/".join(m.value for m in enum)
+                self.bad(name, f"unknown {name} {value!r} (expected {allowed})")
+                return next(iter(enum))
+        return found
+
+    def choices(self, name: str, enum: type[E], aliases: dict[str, E]) -> tuple[E, ...]:
+        parts = self.split(name)
+        found: set[E] = set()
+        for part in parts:
+            member = aliases.get(part) or aliases.get(part.lower())
+            if member is None:
+                try:
+                    member = enum(part.lower())
+                except ValueError:
+                    self.bad(name, f"unknown {name} {part!r} (expected {'/'.join(m.value for m in enum)})")
+                    continue
+            found.add(member)
+        return tuple(sorted(found))
+
+    def split(self, name: str, *, required: bool = True) -> tuple[str, ...]:
+        """A ';'-separated list (also accepts the Chinese '；'), de-duplicated and sorted."""
+        value = self.text(name, required=required).replace("；", ";")
+        return tuple(sorted({p.strip() for p in value.split(";") if p.strip()}))
+
+    def integer(self, name: str, *, default: int | None = None, minimum: int | None = None) -> int:
+        value = self.text(name, required=default is None)
+        if not value:
+            return default if default is not None else 0
+        try:
+            number = int(value)
+        except ValueError:
+            self.bad(name, f"{value!r} is not a whole number")
+            return default if default is not None else 0
+        if minimum is not None and number < minimum:
+            self.bad(name, f"{number} is below the minimum {minimum}")
+        return number
+
+    def flag(self, name: str, *, default: bool | None = None) -> bool:
+        value = self.text(name, required=default is None)
+        if not value:
+            return bool(default)
+        lowered = value.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        self.bad(name, f"{value!r} is not 1/0 (是/否)")
+        return bool(default)
+
+    def day(self, name: str, *, required: bool = True) -> date | None:
+        value = self.text(name, required=required)
+        if not value:
+            return None
+        if _DATE.fullmatch(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.bad(name, f"{value!r} is not a date YYYY-MM-DD")
+        return None

@@ -1,0 +1,102 @@
+"""Load a whole city folder (docs/formats.md) into the frozen ``City``, checking every cross-file reference.
+
+Files are read in dependency order; the first file with problems stops the load with a ValidationError
+listing every problem of that file. Every tuple of the City is sorted by key, so row order never matters.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from spotcheck.domain.errors import ValidationError
+from spotcheck.domain.model import City, Plan
+from spotcheck.ingest.columns import FILE_NAMES, KINDS
+from spotcheck.ingest.parse import Parsed, Progress, key_of, parse_file
+from spotcheck.ingest.plan import check_plan, parse_plan
+from spotcheck.ingest.references import check_references, lookup_in
+from spotcheck.ingest.tiers import in_force, quarter_start
+
+__all__ = ["OPTIONAL_KINDS", "find_file", "load_city", "read_plan"]
+
+# A city may have no tiers yet (everyone is DEFAULT_TIER), no experts and no recusals.
+OPTIONAL_KINDS = frozenset({"tiers", "experts", "conflicts"})
+
+
+def find_file(folder: Path, kind: str) -> Path | None:
+    """``departments.csv`` or, failing that, ``departments.xlsx`` in ``folder``."""
+    stem = Path(FILE_NAMES[kind]).stem
+    for suffix in (".csv", ".xlsx"):
+        candidate = folder / f"{stem}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_plan(path: Path) -> Plan:
+    """Parse a plan.json file (ratios must be decimal strings; JSON numbers are refused by parse_plan)."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"{path.name}: not readable JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ValidationError(f"{path.name}: must hold a JSON object")
+    return parse_plan(data)
+
+
+def load_city(folder: Path, *, as_of: date | None = None, progress: Progress | None = None) -> City:
+    """Read ``folder`` into a City.
+
+    ``tiers``: with ``as_of`` (or, without it, the first day of plan.json's quarter) only the record in force
+    per firm on that date; with neither, the whole history. Sorted by (uscc, effective, batch).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(f"{folder}: not a folder")
+    known: dict[str, set[str]] = {}
+    loaded: dict[str, list[Any]] = {}
+    for kind in KINDS:
+        path = find_file(folder, kind)
+        if path is None:
+            if kind in OPTIONAL_KINDS:
+                loaded[kind] = []
+                continue
+            raise ValidationError(f"{folder}: missing {FILE_NAMES[kind]} (or .xlsx)")
+        parsed: Parsed = parse_file(kind, path, progress=progress)
+        check_references(parsed, lookup_in(known))
+        parsed.raise_if_bad()
+        records = [record for _, record in parsed.records]
+        records.sort(key=lambda r, k=kind: key_of(k, r))  # type: ignore[misc]
+        loaded[kind] = records
+        if kind in ("departments", "districts", "items"):
+            known[kind] = {r.code for r in records}
+        elif kind == "enterprises":
+            known[kind] = {r.uscc for r in records}
+        elif kind == "inspectors":
+            known[kind] = {r.id for r in records}
+
+    plan = None
+    plan_path = folder / "plan.json"
+    if plan_path.is_file():
+        plan = read_plan(plan_path)
+        check_plan(
+            plan,
+            departments=known["departments"],
+            items={i.code: i.department for i in loaded["items"]},
+            districts=known["districts"],
+        )
+    on = as_of if as_of is not None else (quarter_start(plan.year, plan.quarter) if plan else None)
+    tiers = tuple(loaded["tiers"]) if on is None else in_force(loaded["tiers"], on)
+    return City(
+        departments=tuple(loaded["departments"]),
+        districts=tuple(loaded["districts"]),
+        items=tuple(loaded["items"]),
+        enterprises=tuple(loaded["enterprises"]),
+        tiers=tiers,
+        inspectors=tuple(loaded["inspectors"]),
+        experts=tuple(loaded["experts"]),
+        conflicts=tuple(loaded["conflicts"]),
+        plan=plan,
+    )

@@ -1,0 +1,81 @@
+"""Parse one input file of a known kind into domain records, collecting every problem (never stopping early).
+
+``parse_file`` checks the header, each row's cells, and duplicate keys; references to other files are
+checked by ``references.check`` so the caller can look them up in a folder or in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.ingest.cells import Cells, Normalised
+from spotcheck.ingest.columns import COLUMNS, KEYS, resolve_header
+from spotcheck.ingest.rows import BUILDERS, Record
+from spotcheck.ingest.sources import open_table
+
+__all__ = ["PROGRESS_EVERY", "Parsed", "Progress", "key_of", "parse_file"]
+
+# progress(label, rows read so far): called every PROGRESS_EVERY rows and once at the end.
+Progress = Callable[[str, int], None]
+PROGRESS_EVERY = 50_000
+
+
+@dataclass
+class Parsed:
+    kind: str
+    path: Path
+    records: list[tuple[int, Record]] = field(default_factory=list)  # (line, record), in file order
+    problems: list[Problem] = field(default_factory=list)
+    normalised: list[Normalised] = field(default_factory=list)
+
+    def raise_if_bad(self) -> None:
+        if self.problems:
+            problems = sorted(self.problems, key=lambda p: (p.line or 0, p.field or ""))
+            raise ValidationError(
+                f"{self.path.name}: {len(problems)} problem(s); nothing was imported", problems
+            )
+
+
+def key_of(kind: str, record: Record) -> tuple[object, ...]:
+    return tuple(getattr(record, name) for name in KEYS[kind])
+
+
+def parse_file(kind: str, path: Path, *, progress: Progress | None = None) -> Parsed:
+    """Read ``path`` as file kind ``kind`` (a key of ``columns.COLUMNS``); problems are returned, not raised,
+    except when the header itself is unusable."""
+    if kind not in COLUMNS:
+        raise ValidationError(f"unknown file kind {kind!r}; expected one of {', '.join(COLUMNS)}")
+    parsed = Parsed(kind, Path(path))
+    build = BUILDERS[kind]
+    key_names = KEYS[kind]
+    seen: dict[tuple[object, ...], int] = {}
+    label = parsed.path.name
+    with open_table(parsed.path) as table:
+        positions, header_problems = resolve_header(kind, table.header)
+        if header_problems:
+            raise ValidationError(f"{label}: bad header; nothing was imported", header_problems)
+        count = 0
+        for line, values in table.rows():
+            before = len(parsed.problems)
+            record = build(Cells(line, values, positions, parsed.problems, parsed.normalised))
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(label, count)
+            if len(parsed.problems) != before:
+                continue
+            key = tuple(getattr(record, name) for name in key_names)
+            first = seen.get(key)
+            if first is not None:
+                shown = ", ".join(str(k) for k in key)
+                parsed.problems.append(
+                    Problem(line, key_names[0], f"duplicate {shown} (first on line {first})")
+                )
+                continue
+            seen[key] = line
+            parsed.records.append((line, record))
+        if progress is not None:
+            progress(label, count)
+    return parsed
