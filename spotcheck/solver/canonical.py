@@ -1,0 +1,126 @@
+"""Canonical forms of the draw's inputs (docs/draw-spec.md §1): the plan as a dict, the snapshot digest.
+
+The snapshot digest is SHA-256 over a JSON header (the small tables, sorted) followed by the frame's columns as
+fixed-width bytes in credit-code order, so it is independent of file row order and fast for millions of firms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from spotcheck.domain.model import City, Plan, Scope
+from spotcheck.solver.frame import KINDS, STATUSES, TIERS, Frame
+
+__all__ = ["SNAPSHOT_FORMAT", "plan_dict", "snapshot_digest", "snapshot_header"]
+
+SNAPSHOT_FORMAT = "spotcheck-snapshot/1"
+
+
+def _scope(scope: Scope) -> dict[str, list[str]]:
+    return {
+        "kinds": sorted(k.value for k in scope.kinds),
+        "districts": sorted(scope.districts),
+        "industries": sorted(scope.industries),
+    }
+
+
+def _ratios(ratios: dict[Any, Any]) -> dict[str, str]:
+    return {str(k.value if hasattr(k, "value") else k): str(v) for k, v in sorted(ratios.items())}
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as canonical JSON-ready data: lists sorted, ratios as fraction strings."""
+    return {
+        "year": plan.year,
+        "quarter": plan.quarter,
+        "targets": {
+            "coverage": str(plan.targets.coverage),
+            "joint_share": str(plan.targets.joint_share),
+            "max_visits_per_firm_year": plan.targets.max_visits_per_firm_year,
+        },
+        "allow_city_level": plan.allow_city_level,
+        "joint_visit_weight": plan.joint_visit_weight,
+        "tasks": [
+            {
+                "id": t.id,
+                "department": t.department,
+                "items": sorted(t.items),
+                "scope": _scope(t.scope),
+                "ratios": _ratios(t.ratios),
+            }
+            for t in sorted(plan.tasks, key=lambda t: t.id)
+        ],
+        "joint_tasks": [
+            {
+                "id": j.id,
+                "lead": j.lead,
+                "scope": _scope(j.scope),
+                "ratios": _ratios(j.ratios),
+                "participants": [
+                    {"department": p.department, "items": sorted(p.items)}
+                    for p in sorted(j.participants, key=lambda p: p.department)
+                ],
+            }
+            for j in sorted(plan.joint_tasks, key=lambda j: j.id)
+        ],
+    }
+
+
+def snapshot_header(frame: Frame, city: City | None, as_of: date) -> dict[str, Any]:
+    """The small tables a draw reads, sorted; vocabularies give meaning to the column indexes."""
+    header: dict[str, Any] = {
+        "format": SNAPSHOT_FORMAT,
+        "as_of": as_of.isoformat(),
+        "firms": len(frame),
+        "kinds": [k.value for k in KINDS],
+        "statuses": [s.value for s in STATUSES],
+        "tiers": [t.value for t in TIERS],
+        "districts": list(frame.districts),
+        "industries": list(frame.industries),
+        "departments": [],
+        "items": [],
+        "inspectors": [],
+    }
+    if city is not None:
+        header["departments"] = sorted(d.code for d in city.departments)
+        header["items"] = [
+            {
+                "code": i.code,
+                "department": i.department,
+                "target_kinds": sorted(k.value for k in i.target_kinds),
+                "team_size": i.team_size,
+            }
+            for i in sorted(city.items, key=lambda i: i.code)
+        ]
+        header["inspectors"] = [
+            {
+                "id": o.id,
+                "department": o.department,
+                "district": o.district,
+                "capacity": o.capacity,
+                "active": o.active,
+            }
+            for o in sorted(city.inspectors, key=lambda o: o.id)
+        ]
+    return header
+
+
+def snapshot_digest(frame: Frame, city: City | None, as_of: date) -> str:
+    """SHA-256 hex of header JSON, a newline, then codes (18 bytes each), kind, district (u16 little-endian),
+    industry, status and tier columns (one byte each), all in credit-code order (draw-spec §1)."""
+    h = hashlib.sha256()
+    header = json.dumps(
+        snapshot_header(frame, city, as_of), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    h.update(header.encode("utf-8") + b"\n")
+    h.update(np.ascontiguousarray(frame.codes).tobytes())
+    h.update(frame.kind.astype(np.uint8).tobytes())
+    h.update(frame.district.astype("<u2").tobytes())
+    for column in (frame.industry, frame.status, frame.tier):
+        h.update(column.astype(np.uint8).tobytes())
+    return h.hexdigest()

@@ -1,0 +1,99 @@
+"""Recompute a published draw and compare it with the record, byte for byte (docs/draw-spec.md §8).
+
+The file must be canonical (its bytes are exactly ``dump_record`` of its content); the target part (the record
+without what the inspector draw adds) must equal a fresh draw from the inputs, the record's seed and the cited
+history. A ceremony seed is checked by ``spotcheck.solver.ceremony.check_seed`` and an inspector assignment by
+``spotcheck.solver.assign_record.verify_assignments`` (issues 5 and 6), imported only when needed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from spotcheck.domain.errors import SpotcheckError, VerificationError
+from spotcheck.domain.model import City
+from spotcheck.solver.quarter import draw, prepare
+from spotcheck.solver.record import dump_record, load_record, target_part
+
+__all__ = ["first_difference", "verify_file", "verify_record"]
+
+
+def first_difference(published: Any, recomputed: Any, path: str = "$") -> str | None:
+    """The JSON path of the first difference (keys in sorted order, lists by index), or None if equal."""
+    if isinstance(published, dict) and isinstance(recomputed, dict):
+        for key in sorted(set(published) | set(recomputed)):
+            if key not in published or key not in recomputed:
+                side = "recomputed draw" if key not in published else "record"
+                return f"{path}.{key} (only in the {side})"
+            found = first_difference(published[key], recomputed[key], f"{path}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(published, list) and isinstance(recomputed, list):
+        for i, (a, b) in enumerate(zip(published, recomputed, strict=False)):
+            found = first_difference(a, b, f"{path}[{i}]")
+            if found:
+                return found
+        if len(published) != len(recomputed):
+            return f"{path} (record has {len(published)} entries, recomputed {len(recomputed)})"
+        return None
+    if type(published) is not type(recomputed) or published != recomputed:
+        return f"{path} (record: {_short(published)}, recomputed: {_short(recomputed)})"
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str, Any]] = ()) -> None:
+    """Raise VerificationError naming the first difference; return None if the record is reproduced."""
+    plan = city.plan
+    if plan is None or (plan.year, plan.quarter) != (record.get("year"), record.get("quarter")):
+        found = "no plan" if plan is None else f"the plan of {plan.year}Q{plan.quarter}"
+        raise VerificationError(
+            f"the record is for {record.get('year')}Q{record.get('quarter')} but the input has {found}"
+        )
+    published = target_part(record)
+    try:
+        fresh = draw(
+            prepare(city, history=history), record.get("seed", {}), discarded=record.get("discarded", [])
+        )
+    except SpotcheckError as exc:
+        raise VerificationError(f"the draw cannot be recomputed from these inputs: {exc}") from exc
+    if dump_record(published) != dump_record(fresh):
+        where = first_difference(published, fresh) or "$ (canonical bytes)"
+        raise VerificationError(f"the recomputed draw differs from the record at {where}")
+    if record.get("seed", {}).get("kind") == "ceremony":
+        _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
+    if "assignment" in record:
+        _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)
+
+
+def verify_file(path: Path | str, city: City, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """verify_record for a record file, which must also be byte-for-byte canonical; returns the record."""
+    raw = Path(path).read_bytes()
+    record = load_record(path)
+    canonical = dump_record(record)
+    if raw != canonical:
+        at = next(
+            (i for i, (a, b) in enumerate(zip(raw, canonical, strict=False)) if a != b),
+            min(len(raw), len(canonical)),
+        )
+        raise VerificationError(f"{path} is not in canonical form (first differing byte at offset {at})")
+    verify_record(record, city, history)
+    return record
+
+
+def _call(module: str, name: str, *args: Any) -> None:
+    try:
+        checker = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise VerificationError(
+            f"this installation cannot check this part of the record ({module}.{name})"
+        ) from exc
+    checker(*args)
