@@ -1,0 +1,28 @@
+"""The declarative base: one MetaData with a naming convention, so constraint names are the same on SQLite and
+PostgreSQL and Alembic can compare and alter them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+__all__ = ["Base", "utcnow"]
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> datetime:
+    """Row timestamps (bookkeeping only: nothing a draw computes ever reads them)."""
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,53 @@
+"""Rows outside a single quarter: the hash-chained audit log, the credit feed, and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.store.base import Base, utcnow
+
+__all__ = ["TOKEN_ROLES", "AuditRow", "FeedRow", "TokenRow"]
+
+TOKEN_ROLES = ("regulator", "inspector", "public", "credit")
+
+
+class AuditRow(Base):
+    """Append-only; hash = SHA-256(prev_hash ‖ canonical entry), seq has no gaps."""
+
+    __tablename__ = "audit_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FeedRow(Base):
+    """The credit feed: published results in order; ``id`` only grows and is the client's cursor."""
+
+    __tablename__ = "feed_entries"
+    # never reuse an id, even after the newest row is deleted
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"), nullable=True, index=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class TokenRow(Base):
+    """Only the SHA-256 of a token is stored; the token itself is shown once, when issued."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))  # one of TOKEN_ROLES
+    subject: Mapped[str] = mapped_column(String(128), default="")  # inspector id, department, client name
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,0 +1,132 @@
+"""Rows of a quarter's pipeline (DESIGN.md §3): plan, snapshot, seed ceremony (commitments, beacon), draws,
+visits, assignments and results. Records and payloads are canonical JSON text, stored byte for byte."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from spotcheck.store.base import Base, utcnow
+
+__all__ = [
+    "PLAN_STATES",
+    "RESULT_STATES",
+    "AssignmentRow",
+    "BeaconRow",
+    "CommitmentRow",
+    "DrawRow",
+    "PlanRow",
+    "ResultRow",
+    "SnapshotRow",
+    "VisitRow",
+]
+
+# The plan lifecycle, in order.
+PLAN_STATES = ("draft", "frozen", "seeded", "drawn", "assigned", "in_inspection", "results", "published")
+
+# Result states as stored codes -> the Chinese label shown to users.
+RESULT_STATES = {
+    "unrecorded": "未录入",
+    "pending_review": "待审核",
+    "returned": "审核退回",
+    "published": "已公示",
+}
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+    __table_args__ = (Index(None, "year", "quarter"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="draft")  # one of PLAN_STATES
+    plan_json: Mapped[str] = mapped_column(Text)  # canonical plan.json (spotcheck.ingest.plan_to_dict)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class SnapshotRow(Base):
+    __tablename__ = "snapshots"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of payload
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON of every input of the draw
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CommitmentRow(Base):
+    __tablename__ = "commitments"
+    __table_args__ = (UniqueConstraint("plan_id", "department"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    commitment: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the secret
+    secret: Mapped[str | None] = mapped_column(String(256), nullable=True)  # revealed at publication
+    committed: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revealed: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class BeaconRow(Base):
+    __tablename__ = "beacons"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    source: Mapped[str] = mapped_column(String(200))  # where the public value came from
+    value: Mapped[str] = mapped_column(String(512))
+    entered: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DrawRow(Base):
+    """A draw or redraw record; UNIQUE(plan_id, kind, seq) so two concurrent draws cannot both land."""
+
+    __tablename__ = "draws"
+    __table_args__ = (UniqueConstraint("plan_id", "kind", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # 'draw' | 'redraw'
+    seq: Mapped[int] = mapped_column(Integer)
+    record: Mapped[str] = mapped_column(Text)  # canonical JSON record
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of record
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # f"{year}Q{quarter}-{uscc}"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("draws.id"), index=True)
+    uscc: Mapped[str] = mapped_column(ForeignKey("enterprises.uscc"), index=True)
+    district: Mapped[str] = mapped_column(String(16))
+    lead: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    departments: Mapped[str] = mapped_column(String(400))  # ';'-joined, sorted
+    items: Mapped[str] = mapped_column(Text)  # ';'-joined, sorted
+    joint: Mapped[bool] = mapped_column(Boolean)
+    window_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    window_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("visit_id", "department", "inspector_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.id"), index=True)
+    leader: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ResultRow(Base):
+    """Append-only: each change of a visit × department result is a new version."""
+
+    __tablename__ = "results"
+    __table_args__ = (UniqueConstraint("visit_id", "department", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
+    version: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(100), default="")  # a standard result category (Chinese)
+    findings: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="unrecorded")  # a key of RESULT_STATES
+    recorded_by: Mapped[str] = mapped_column(String(64), default="")
+    recorded: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

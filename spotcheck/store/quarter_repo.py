@@ -1,0 +1,198 @@
+"""Small repositories for plans, draw records, the audit chain and API tokens.
+
+The audit repository only appends: each entry's hash covers the previous entry's hash (``chain_hash``), so
+changing any stored entry breaks every hash after it (``verify_chain``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
+from spotcheck.domain.model import Plan
+from spotcheck.ingest.plan import parse_plan, plan_to_dict
+from spotcheck.store.base import utcnow
+from spotcheck.store.errors import translated
+from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, TokenRow
+from spotcheck.store.quarter import PLAN_STATES, DrawRow, PlanRow
+
+__all__ = [
+    "GENESIS",
+    "AuditRepository",
+    "DrawRepository",
+    "PlanRepository",
+    "TokenRepository",
+    "canonical_json",
+    "chain_hash",
+    "token_hash",
+]
+
+GENESIS = "0" * 64  # prev_hash of the first audit entry
+
+
+def canonical_json(data: Any) -> str:
+    """Sorted keys, no spaces, UTF-8 kept: equal data gives equal text on every machine."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class PlanRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, plan: Plan, *, state: str = "draft") -> PlanRow:
+        row = PlanRow(
+            year=plan.year, quarter=plan.quarter, state=state, plan_json=canonical_json(plan_to_dict(plan))
+        )
+        with translated("saving the plan"):
+            self.session.add(row)
+            self.session.flush()
+        return row
+
+    def get(self, plan_id: int) -> PlanRow:
+        with translated("reading the plan"):
+            row = self.session.get(PlanRow, plan_id)
+        if row is None:
+            raise NotFound(f"plan {plan_id} does not exist")
+        return row
+
+    def plan(self, plan_id: int) -> Plan:
+        return parse_plan(json.loads(self.get(plan_id).plan_json))
+
+    def for_quarter(self, year: int, quarter: int) -> list[PlanRow]:
+        query = select(PlanRow).where(PlanRow.year == year, PlanRow.quarter == quarter).order_by(PlanRow.id)
+        with translated("reading plans"):
+            return list(self.session.execute(query).scalars())
+
+    def set_state(self, plan_id: int, state: str, *, expected: str | None = None) -> PlanRow:
+        """Move the plan to ``state``; with ``expected``, refuse unless it is currently in that state."""
+        if state not in PLAN_STATES:
+            raise ValidationError(f"unknown plan state {state!r}; expected one of {', '.join(PLAN_STATES)}")
+        row = self.get(plan_id)
+        if expected is not None and row.state != expected:
+            raise InvalidTransition(
+                f"plan {plan_id} is {row.state}, not {expected}: cannot move it to {state}"
+            )
+        row.state = state
+        with translated("saving the plan state"):
+            self.session.flush()
+        return row
+
+
+class DrawRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def next_seq(self, plan_id: int, kind: str) -> int:
+        query = select(func.max(DrawRow.seq)).where(DrawRow.plan_id == plan_id, DrawRow.kind == kind)
+        with translated("reading draws"):
+            return int(self.session.execute(query).scalar_one_or_none() or 0) + 1
+
+    def add(self, plan_id: int, kind: str, seq: int, record: str, digest: str) -> DrawRow:
+        """Store a record; a second record with the same (plan, kind, seq) raises InvalidTransition."""
+        if kind not in ("draw", "redraw"):
+            raise ValidationError(f"draw kind must be 'draw' or 'redraw', not {kind!r}")
+        row = DrawRow(plan_id=plan_id, kind=kind, seq=seq, record=record, digest=digest)
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError as exc:
+            raise InvalidTransition(f"plan {plan_id} already has {kind} #{seq}") from exc
+        return row
+
+    def for_plan(self, plan_id: int) -> list[DrawRow]:
+        query = select(DrawRow).where(DrawRow.plan_id == plan_id).order_by(DrawRow.kind, DrawRow.seq)
+        with translated("reading draws"):
+            return list(self.session.execute(query).scalars())
+
+
+def chain_hash(prev_hash: str, seq: int, action: str, actor: str, payload: str) -> str:
+    """SHA-256 hex of the canonical JSON of one entry, including the previous entry's hash."""
+    entry = {"seq": seq, "action": action, "actor": actor, "payload": payload, "prev_hash": prev_hash}
+    return hashlib.sha256(canonical_json(entry).encode("utf-8")).hexdigest()
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def head(self) -> AuditRow | None:
+        with translated("reading the audit log"):
+            return self.session.execute(
+                select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)
+            ).scalar_one_or_none()
+
+    def append(self, action: str, actor: str, payload: dict[str, Any]) -> AuditRow:
+        head = self.head()
+        seq = 1 if head is None else head.seq + 1
+        prev = GENESIS if head is None else head.hash
+        text = canonical_json(payload)
+        row = AuditRow(
+            seq=seq,
+            action=action,
+            actor=actor,
+            payload=text,
+            prev_hash=prev,
+            hash=chain_hash(prev, seq, action, actor, text),
+        )
+        with translated("appending to the audit log"):
+            self.session.add(row)
+            self.session.flush()
+        return row
+
+    def entries(self, *, after: int = 0) -> list[AuditRow]:
+        query = select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq)
+        with translated("reading the audit log"):
+            return list(self.session.execute(query).scalars())
+
+    def verify_chain(self) -> str:
+        """Recompute every hash; return the head hash or raise VerificationError at the first break."""
+        prev = GENESIS
+        for expected_seq, row in enumerate(self.entries(), start=1):
+            if row.seq != expected_seq or row.prev_hash != prev:
+                raise VerificationError(f"audit entry {row.seq}: chain broken before it")
+            if chain_hash(prev, row.seq, row.action, row.actor, row.payload) != row.hash:
+                raise VerificationError(f"audit entry {row.seq}: hash does not match its content")
+            prev = row.hash
+        return prev
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class TokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def issue(self, role: str, subject: str = "") -> tuple[str, TokenRow]:
+        """A new token (returned once, in clear) and its row (which keeps only the hash)."""
+        if role not in TOKEN_ROLES:
+            raise ValidationError(f"unknown role {role!r}; expected one of {', '.join(TOKEN_ROLES)}")
+        token = secrets.token_urlsafe(32)
+        row = TokenRow(token_hash=token_hash(token), role=role, subject=subject)
+        with translated("issuing a token"):
+            self.session.add(row)
+            self.session.flush()
+        return token, row
+
+    def find(self, token: str) -> TokenRow | None:
+        """The active (not revoked) token row for ``token``, if any."""
+        query = select(TokenRow).where(TokenRow.token_hash == token_hash(token), TokenRow.revoked.is_(None))
+        with translated("checking a token"):
+            return self.session.execute(query).scalar_one_or_none()
+
+    def revoke(self, token_id: int) -> None:
+        with translated("revoking a token"):
+            row = self.session.get(TokenRow, token_id)
+            if row is None:
+                raise NotFound(f"token {token_id} does not exist")
+            if row.revoked is None:
+                row.revoked = utcnow()
+                self.session.flush()

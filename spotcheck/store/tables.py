@@ -1,0 +1,56 @@
+"""Every table, gathered: importing this module registers all rows on ``metadata`` (Alembic's target)."""
+
+from __future__ import annotations
+
+from spotcheck.store.base import Base
+from spotcheck.store.directory import (
+    CheckItemRow,
+    ConflictRow,
+    DepartmentRow,
+    DistrictRow,
+    EnterpriseRow,
+    ExpertRow,
+    InspectorRow,
+    TierRow,
+)
+from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, FeedRow, TokenRow
+from spotcheck.store.quarter import (
+    PLAN_STATES,
+    RESULT_STATES,
+    AssignmentRow,
+    BeaconRow,
+    CommitmentRow,
+    DrawRow,
+    PlanRow,
+    ResultRow,
+    SnapshotRow,
+    VisitRow,
+)
+
+__all__ = [
+    "PLAN_STATES",
+    "RESULT_STATES",
+    "TOKEN_ROLES",
+    "AssignmentRow",
+    "AuditRow",
+    "BeaconRow",
+    "CheckItemRow",
+    "CommitmentRow",
+    "ConflictRow",
+    "DepartmentRow",
+    "DistrictRow",
+    "DrawRow",
+    "EnterpriseRow",
+    "ExpertRow",
+    "FeedRow",
+    "InspectorRow",
+    "PlanRow",
+    "ResultRow",
+    "SnapshotRow",
+    "TierRow",
+    "TokenRow",
+    "VisitRow",
+    "metadata",
+]
+
+metadata = Base.metadata
