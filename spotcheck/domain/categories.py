@@ -97,8 +97,8 @@ def category(code_or_label: str) -> Category:
 class ReviewState(StrEnum):
     """Where one department's result for one visit stands."""
 
-    NOT_ENTERED = "not_entered"  # 未录入
-    PENDING = "pending"  # 待审核
+    NOT_ENTERED = "unrecorded"  # 未录入 (codes as the store's RESULT_STATES)
+    PENDING = "pending_review"  # 待审核
     RETURNED = "returned"  # 审核退回
     APPROVED = "approved"  # 审核通过: awaiting the quarter's publication
     PUBLISHED = "published"  # 已公示
