@@ -1,15 +1,13 @@
 """The audit log as a hash chain (DESIGN.md §3, issue 6 "Audit log"; docs/ceremony.md "Audit chain").
 
-Each entry is ``seq`` (1, 2, …), ``action``, ``actor``, ``payload`` (the canonical JSON text of an object, stored
-byte for byte) and ``prev_hash`` (the previous entry's ``hash``; 64 zeros for the first). Its hash is::
+Each entry is ``seq`` (1, 2, …), ``at`` (ISO time given by the caller), ``action``, ``actor``, ``payload`` (a JSON
+object) and ``prev_hash`` (the previous entry's ``hash``; 64 zeros for the first). Its hash is::
 
-    hash = SHA-256( canonical JSON of {"action", "actor", "payload", "prev_hash", "seq"} )
+    hash = SHA-256( canonical JSON of {"action", "actor", "at", "payload", "prev_hash", "seq"} )
 
-with canonical JSON = sorted keys, no spaces, UTF-8 (``ensure_ascii=False``), no floats; ``payload`` enters as
-its text (a JSON string), so the stored bytes are what is hashed. This is the store's ``chain_hash`` too.
-
-Changing, removing or reordering any entry breaks the chain at that entry; the head (last hash) is published
-with each publication, so cutting entries off the end is caught too.
+with canonical JSON = sorted keys, no spaces, UTF-8 (``ensure_ascii=False``), no floats. Changing, removing or
+reordering any entry breaks the chain at that entry; the head (last hash) is published with each publication, so
+cutting entries off the end is caught too.
 """
 
 from __future__ import annotations
@@ -47,33 +45,47 @@ def _no_floats(value: Any) -> None:
 @dataclass(frozen=True)
 class AuditEntry:
     seq: int
+    at: str
     action: str
     actor: str
-    payload: str  # canonical JSON text, as stored
+    payload: dict[str, Any]
     prev_hash: str
     hash: str
 
-    def data(self) -> dict[str, Any]:
-        """The payload as an object."""
-        loaded = json.loads(self.payload)
-        return loaded if isinstance(loaded, dict) else {"value": loaded}
+    def body(self) -> dict[str, Any]:
+        """What the hash covers: everything but the hash."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "action": self.action,
+            "actor": self.actor,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+        }
 
 
-def entry_hash(seq: int, action: str, actor: str, payload: str, prev_hash: str) -> str:
-    body = {"seq": seq, "action": action, "actor": actor, "payload": payload, "prev_hash": prev_hash}
+def entry_hash(seq: int, at: str, action: str, actor: str, payload: Mapping[str, Any], prev_hash: str) -> str:
+    body = {
+        "seq": seq,
+        "at": at,
+        "action": action,
+        "actor": actor,
+        "payload": payload,
+        "prev_hash": prev_hash,
+    }
     return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def chain_entry(
-    previous: AuditEntry | None, *, action: str, actor: str, payload: Mapping[str, Any]
+    previous: AuditEntry | None, *, at: str, action: str, actor: str, payload: Mapping[str, Any]
 ) -> AuditEntry:
     """The entry that follows ``previous`` (``None`` for the first entry of a log)."""
     if not action or not actor:
         raise ValidationError("an audit entry needs an action and an actor")
     seq = 1 if previous is None else previous.seq + 1
     prev = GENESIS if previous is None else previous.hash
-    text = canonical_json(dict(payload))
-    return AuditEntry(seq, action, actor, text, prev, entry_hash(seq, action, actor, text, prev))
+    clean = json.loads(canonical_json(dict(payload)))  # a plain, JSON-round-tripped copy
+    return AuditEntry(seq, at, action, actor, clean, prev, entry_hash(seq, at, action, actor, clean, prev))
 
 
 def verify_chain(entries: Iterable[AuditEntry], *, head: str | None = None) -> str:
@@ -90,7 +102,9 @@ def verify_chain(entries: Iterable[AuditEntry], *, head: str | None = None) -> s
                 f"audit entry at position {position} has seq {entry.seq}, expected {expected_seq}: "
                 f"entries {kind} before seq {entry.seq}"
             )
-        recomputed = entry_hash(entry.seq, entry.action, entry.actor, entry.payload, entry.prev_hash)
+        recomputed = entry_hash(
+            entry.seq, entry.at, entry.action, entry.actor, entry.payload, entry.prev_hash
+        )
         if recomputed != entry.hash:
             raise VerificationError(
                 f"audit entry seq {entry.seq} ({entry.action}) was changed: its hash differs"
