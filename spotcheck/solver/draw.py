@@ -18,7 +18,9 @@ from spotcheck.solver.tasks import DrawTask
 __all__ = ["select", "visits"]
 
 
-def select(frame: Frame, lottery: np.ndarray, layout: Layout, masks: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+def select(
+    frame: Frame, lottery: np.ndarray, layout: Layout, masks: tuple[np.ndarray, ...]
+) -> list[np.ndarray]:
     """Rows drawn by each task (ascending), from the firms' lottery numbers and the frozen layout."""
     drawn: list[np.ndarray] = []
     for i, mask in enumerate(masks):

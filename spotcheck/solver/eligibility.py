@@ -45,7 +45,9 @@ class Eligibility:
 def _scope_mask(frame: Frame, scope: Scope) -> np.ndarray:
     kind_ok = np.array([not scope.kinds or k in scope.kinds for k in KINDS])
     district_ok = np.array([not scope.districts or d in scope.districts for d in frame.districts] or [False])
-    industry_ok = np.array([not scope.industries or i in scope.industries for i in frame.industries] or [False])
+    industry_ok = np.array(
+        [not scope.industries or i in scope.industries for i in frame.industries] or [False]
+    )
     return kind_ok[frame.kind] & district_ok[frame.district] & industry_ok[frame.industry]
 
 
@@ -90,7 +92,9 @@ def eligibility(
     excluded: dict[str, object] = {
         "status": {
             s.value: int(n)
-            for s, n in zip(STATUSES, np.bincount(frame.status[status_out], minlength=len(STATUSES)), strict=True)
+            for s, n in zip(
+                STATUSES, np.bincount(frame.status[status_out], minlength=len(STATUSES)), strict=True
+            )
             if n
         },
         "visit_cap": int(np.count_nonzero(capped)),

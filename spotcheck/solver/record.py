@@ -81,7 +81,9 @@ def target_part(record: dict[str, Any]) -> dict[str, Any]:
     part = {k: v for k, v in record.items() if k not in ASSIGNMENT_KEYS}
     if isinstance(part.get("visits"), list):
         part["visits"] = [
-            {k: v for k, v in visit.items() if k not in VISIT_ASSIGNMENT_KEYS} if isinstance(visit, dict) else visit
+            {k: v for k, v in visit.items() if k not in VISIT_ASSIGNMENT_KEYS}
+            if isinstance(visit, dict)
+            else visit
             for visit in part["visits"]
         ]
     return part

@@ -34,7 +34,9 @@ def draw_tasks(plan: Plan, city: City | None = None) -> tuple[DrawTask, ...]:
     problems: list[Problem] = []
     tasks: list[DrawTask] = []
     for t in plan.tasks:
-        tasks.append(DrawTask(t.id, t.department, (t.department,), tuple(sorted(t.items)), t.scope, t.ratios, False))
+        tasks.append(
+            DrawTask(t.id, t.department, (t.department,), tuple(sorted(t.items)), t.scope, t.ratios, False)
+        )
     for j in plan.joint_tasks:
         departments = tuple(sorted({p.department for p in j.participants}))
         items = tuple(sorted({i for p in j.participants for i in p.items}))

@@ -65,10 +65,17 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
         )
     except SpotcheckError as exc:
         raise VerificationError(f"the draw cannot be recomputed from these inputs: {exc}") from exc
+    if published.get("snapshot") != fresh["snapshot"]:
+        raise VerificationError(
+            "the inputs are not the record's snapshot: "
+            + (first_difference(published.get("snapshot"), fresh["snapshot"], "$.snapshot") or "$.snapshot")
+        )
     if dump_record(published) != dump_record(fresh):
         where = first_difference(published, fresh) or "$ (canonical bytes)"
         raise VerificationError(f"the recomputed draw differs from the record at {where}")
     if record.get("seed", {}).get("kind") == "ceremony":
+        if record["seed"].get("snapshot_digest") != record["snapshot"]["digest"]:
+            raise VerificationError("the ceremony seed was made for another snapshot than the record's")
         _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
     if "assignment" in record:
         _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)

@@ -7,8 +7,8 @@ from datetime import date
 from fractions import Fraction
 
 from spotcheck.domain.model import (
-    City,
     CheckItem,
+    City,
     Department,
     District,
     Enterprise,
@@ -82,7 +82,13 @@ def plan(year: int = 2026, quarter: int = 1, *, scale: str = "1", targets: Targe
         quarter=quarter,
         targets=targets or Targets(),
         tasks=(
-            Task("T-SCJG", "SCJG", ("SCJG-A07",), Scope(kinds=(EntityKind.ENTERPRISE,)), r("0.01", "0.03", "0.1", "0.3")),
+            Task(
+                "T-SCJG",
+                "SCJG",
+                ("SCJG-A07",),
+                Scope(kinds=(EntityKind.ENTERPRISE,)),
+                r("0.01", "0.03", "0.1", "0.3"),
+            ),
             Task("T-SWJ", "SWJ", ("SWJ-01",), Scope(), r("0.01", "0.02", "0.05", "0.2")),
             Task("T-HB", "HB", ("HB-01",), Scope(industries=("C",)), r("0.02", "0.05", "0.1", "0.4")),
             Task("T-XF", "XF", ("XF-01",), Scope(industries=("H", "I")), r("0.02", "0.04", "0.1", "0.3")),
