@@ -100,5 +100,94 @@ def import_command(
         typer.echo(report.summary())
 
 
+def _draw_progress(stage: str, done: int, total: int) -> None:
+    if stage == "lottery":
+        typer.echo(f"\r  lottery numbers: {done:,}/{total:,}", err=True, nl=done == total)
+    elif done == 0:
+        typer.echo(f"  {stage} ...", err=True)
+
+
+@app.command("draw")
+def draw_command(
+    input_dir: Annotated[Path, typer.Option("--input", help="city folder (docs/formats.md) with plan.json")],
+    year: Annotated[int, typer.Option("--year")],
+    quarter: Annotated[int, typer.Option("--quarter", min=1, max=4)],
+    seed: Annotated[str, typer.Option("--seed", help="hex; a bare seed is recorded as a simulation seed")],
+    out: Annotated[Path, typer.Option("--out", help="where to write the record (canonical JSON)")],
+    history: Annotated[
+        list[Path] | None, typer.Option("--history", help="earlier quarters' records of the same year")
+    ] = None,
+) -> None:
+    """Draw the quarter's targets (docs/draw-spec.md) and write the record."""
+    from spotcheck.domain.errors import SpotcheckError
+    from spotcheck.ingest import load_city
+    from spotcheck.solver.quarter import draw_quarter
+    from spotcheck.solver.record import dump_record, load_record
+
+    try:
+        city = load_city(input_dir)
+        past = [load_record(p) for p in history or []]
+        record = draw_quarter(city, year=year, quarter=quarter, seed=seed, history=past, progress=_draw_progress)
+        out.write_bytes(dump_record(record))
+    except SpotcheckError as exc:
+        raise _exit_with(exc) from exc
+    q, ytd = record["summary"]["quarter"], record["summary"]["year_to_date"]
+    typer.echo(
+        f"{out}: {q['visits']} visits, {q['joint_visits']} joint; year to date coverage "
+        f"{_percent(ytd['coverage'])}, joint share {_percent(ytd['joint_share'])}"
+    )
+
+
+@app.command("verify")
+def verify_command(
+    record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="a draw record")],
+    input_dir: Annotated[Path, typer.Option("--input", help="the city folder the draw read")],
+    history: Annotated[list[Path] | None, typer.Option("--history", help="the earlier records the draw cites")] = None,
+) -> None:
+    """Recompute the draw from the inputs; exit 0 only if every byte of the record matches."""
+    from spotcheck.domain.errors import SpotcheckError
+    from spotcheck.ingest import load_city
+    from spotcheck.solver.record import load_record
+    from spotcheck.solver.verify import verify_file
+
+    try:
+        city = load_city(input_dir)
+        record = verify_file(record_path, city, [load_record(p) for p in history or []])
+    except SpotcheckError as exc:
+        raise _exit_with(exc) from exc
+    typer.echo(f"{record_path}: verified, {len(record['visits'])} visits reproduced byte for byte")
+
+
+@app.command("lottery")
+def lottery_command(
+    seed: Annotated[str, typer.Option("--seed", help="the draw's seed (hex), from the record")],
+    uscc: Annotated[str, typer.Option("--uscc", help="the firm's credit code")],
+) -> None:
+    """Print a firm's lottery number and how to recompute it with standard-library Python."""
+    from spotcheck.domain.errors import SpotcheckError
+    from spotcheck.domain.uscc import normalise
+    from spotcheck.solver.prn import lottery_number, parse_seed, recompute_snippet
+
+    try:
+        raw, code = parse_seed(seed), normalise(uscc)[0]
+    except SpotcheckError as exc:
+        raise _exit_with(exc) from exc
+    u = lottery_number(raw, code)
+    typer.echo(f"{code}: lottery number {u} (u = {u}/2^64 ≈ {u / 2**64:.6f})")
+    typer.echo("drawn by a task iff (number − offset) mod 2^64 < threshold, both in the record's strata")
+    typer.echo("recompute it:\n" + recompute_snippet(raw.hex(), code))
+
+
+def _exit_with(exc: Exception) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(code=1)
+
+
+def _percent(fraction: str) -> str:
+    from fractions import Fraction
+
+    return f"{float(Fraction(fraction)) * 100:.2f}%"
+
+
 if __name__ == "__main__":
     app()
