@@ -13,15 +13,13 @@ from spotcheck.store.engine import make_engine
 from spotcheck.store.errors import StorageError
 from spotcheck.store.importer import ImportReport, import_file, import_folder
 from spotcheck.store.migrate import current, head, upgrade
-from spotcheck.store.quarter_repo import canonical_json, chain_hash, token_hash
+from spotcheck.store.quarter_repo import token_hash
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = [
     "ImportReport",
     "StorageError",
     "UnitOfWork",
-    "canonical_json",
-    "chain_hash",
     "city_from_store",
     "current",
     "head",

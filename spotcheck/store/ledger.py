@@ -15,11 +15,13 @@ TOKEN_ROLES = ("regulator", "inspector", "public", "credit")
 
 
 class AuditRow(Base):
-    """Append-only; hash = SHA-256(prev_hash ‖ canonical entry), seq has no gaps."""
+    """Append-only; the hash chain of spotcheck.solver.audit (hash covers seq, at, action, actor, payload,
+    prev_hash); seq has no gaps."""
 
     __tablename__ = "audit_entries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[str] = mapped_column(String(40))  # the ISO timestamp the hash covers
     action: Mapped[str] = mapped_column(String(64), index=True)
     actor: Mapped[str] = mapped_column(String(128))
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from spotcheck.domain.categories import ReviewState
+from spotcheck.domain.lifecycle import PlanState
 from spotcheck.store.base import Base, utcnow
 
 __all__ = [
@@ -23,16 +25,11 @@ __all__ = [
     "VisitRow",
 ]
 
-# The plan lifecycle, in order.
-PLAN_STATES = ("draft", "frozen", "seeded", "drawn", "assigned", "in_inspection", "results", "published")
+# The plan lifecycle (spotcheck.domain.lifecycle.PlanState values), in order.
+PLAN_STATES = tuple(state.value for state in PlanState)
 
-# Result states as stored codes -> the Chinese label shown to users.
-RESULT_STATES = {
-    "unrecorded": "未录入",
-    "pending_review": "待审核",
-    "returned": "审核退回",
-    "published": "已公示",
-}
+# Result review states as stored codes (spotcheck.domain.categories.ReviewState values; label_zh for display).
+RESULT_STATES = tuple(state.value for state in ReviewState)
 
 
 class PlanRow(Base):
@@ -125,8 +122,8 @@ class ResultRow(Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
     department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     version: Mapped[int] = mapped_column(Integer)
-    category: Mapped[str] = mapped_column(String(100), default="")  # a standard result category (Chinese)
+    category: Mapped[str] = mapped_column(String(64), default="")  # a Category.code (domain.categories)
     findings: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(16), default="unrecorded")  # a key of RESULT_STATES
+    state: Mapped[str] = mapped_column(String(16), default=ReviewState.NOT_ENTERED.value)  # RESULT_STATES
     recorded_by: Mapped[str] = mapped_column(String(64), default="")
     recorded: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

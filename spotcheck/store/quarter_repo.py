@@ -1,7 +1,7 @@
 """Small repositories for plans, draw records, the audit chain and API tokens.
 
-The audit repository only appends: each entry's hash covers the previous entry's hash (``chain_hash``), so
-changing any stored entry breaks every hash after it (``verify_chain``).
+The audit repository only appends, chaining entries with spotcheck.solver.audit (each hash covers the previous
+one), so changing any stored entry breaks the chain from there on (``verify``).
 """
 
 from __future__ import annotations
@@ -9,37 +9,23 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
+from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError
 from spotcheck.domain.model import Plan
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
+from spotcheck.solver.audit import AuditEntry, canonical_json, chain_entry, verify_chain
 from spotcheck.store.base import utcnow
 from spotcheck.store.errors import translated
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, TokenRow
 from spotcheck.store.quarter import PLAN_STATES, DrawRow, PlanRow
 
-__all__ = [
-    "GENESIS",
-    "AuditRepository",
-    "DrawRepository",
-    "PlanRepository",
-    "TokenRepository",
-    "canonical_json",
-    "chain_hash",
-    "token_hash",
-]
-
-GENESIS = "0" * 64  # prev_hash of the first audit entry
-
-
-def canonical_json(data: Any) -> str:
-    """Sorted keys, no spaces, UTF-8 kept: equal data gives equal text on every machine."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+__all__ = ["AuditRepository", "DrawRepository", "PlanRepository", "TokenRepository", "token_hash"]
 
 
 class PlanRepository:
@@ -112,55 +98,49 @@ class DrawRepository:
             return list(self.session.execute(query).scalars())
 
 
-def chain_hash(prev_hash: str, seq: int, action: str, actor: str, payload: str) -> str:
-    """SHA-256 hex of the canonical JSON of one entry, including the previous entry's hash."""
-    entry = {"seq": seq, "action": action, "actor": actor, "payload": payload, "prev_hash": prev_hash}
-    return hashlib.sha256(canonical_json(entry).encode("utf-8")).hexdigest()
-
-
 class AuditRepository:
+    """Appends entries chained by spotcheck.solver.audit; never updates or deletes one."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def head(self) -> AuditRow | None:
+    def head(self) -> AuditEntry | None:
+        query = select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)
         with translated("reading the audit log"):
-            return self.session.execute(
-                select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)
-            ).scalar_one_or_none()
+            row = self.session.execute(query).scalar_one_or_none()
+        return None if row is None else _entry(row)
 
-    def append(self, action: str, actor: str, payload: dict[str, Any]) -> AuditRow:
-        head = self.head()
-        seq = 1 if head is None else head.seq + 1
-        prev = GENESIS if head is None else head.hash
-        text = canonical_json(payload)
+    def append(self, *, at: str, action: str, actor: str, payload: Mapping[str, Any]) -> AuditEntry:
+        """Chain a new entry after the head; ``at`` is the caller's ISO timestamp (hashed with the entry)."""
+        entry = chain_entry(self.head(), at=at, action=action, actor=actor, payload=payload)
         row = AuditRow(
-            seq=seq,
-            action=action,
-            actor=actor,
-            payload=text,
-            prev_hash=prev,
-            hash=chain_hash(prev, seq, action, actor, text),
+            seq=entry.seq,
+            at=entry.at,
+            action=entry.action,
+            actor=entry.actor,
+            payload=canonical_json(entry.payload),
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
         )
         with translated("appending to the audit log"):
             self.session.add(row)
             self.session.flush()
-        return row
+        return entry
 
-    def entries(self, *, after: int = 0) -> list[AuditRow]:
+    def entries(self, *, after: int = 0) -> list[AuditEntry]:
         query = select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq)
         with translated("reading the audit log"):
-            return list(self.session.execute(query).scalars())
+            return [_entry(row) for row in self.session.execute(query).scalars()]
 
-    def verify_chain(self) -> str:
-        """Recompute every hash; return the head hash or raise VerificationError at the first break."""
-        prev = GENESIS
-        for expected_seq, row in enumerate(self.entries(), start=1):
-            if row.seq != expected_seq or row.prev_hash != prev:
-                raise VerificationError(f"audit entry {row.seq}: chain broken before it")
-            if chain_hash(prev, row.seq, row.action, row.actor, row.payload) != row.hash:
-                raise VerificationError(f"audit entry {row.seq}: hash does not match its content")
-            prev = row.hash
-        return prev
+    def verify(self) -> str:
+        """Recompute the whole chain; the head hash, or VerificationError at the first break."""
+        return verify_chain(self.entries())
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(
+        row.seq, row.at, row.action, row.actor, json.loads(row.payload), row.prev_hash, row.hash
+    )
 
 
 def token_hash(token: str) -> str:
