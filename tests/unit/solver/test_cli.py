@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -9,7 +10,8 @@ from typer.testing import CliRunner
 from spotcheck.cli import app
 from spotcheck.solver.prn import lottery_number
 from spotcheck.solver.record import load_record
-from tests.conftest import write_tiny_city
+from tests.unit.solver import citykit
+from tests.unit.solver.cityfiles import write_city
 
 SEED = "c0ffee" * 6
 runner = CliRunner()
@@ -22,7 +24,7 @@ def _draw(city: Path, out: Path) -> None:
 
 
 def test_draw_then_verify_passes_and_a_changed_byte_fails(tmp_path: Path) -> None:
-    city = write_tiny_city(tmp_path / "city", firms=150)
+    city = write_city(citykit.city(1200), tmp_path / "city")
     out = tmp_path / "2026Q1.json"
     _draw(city, out)
     record = load_record(out)
@@ -40,7 +42,7 @@ def test_draw_then_verify_passes_and_a_changed_byte_fails(tmp_path: Path) -> Non
 
 
 def test_draw_refuses_a_quarter_the_plan_is_not_for(tmp_path: Path) -> None:
-    city = write_tiny_city(tmp_path / "city", firms=60)
+    city = write_city(citykit.city(100), tmp_path / "city")
     args = ["draw", "--input", str(city), "--year", "2026", "--quarter", "2", "--seed", SEED, "--out", "x.json"]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
@@ -52,3 +54,18 @@ def test_lottery_prints_the_number_and_a_recipe() -> None:
     assert result.exit_code == 0, result.output
     assert str(lottery_number(bytes.fromhex(SEED), "91350200776049653A")) in result.output
     assert "hashlib.sha256" in result.output
+
+
+def test_a_second_quarter_cites_and_needs_its_history(tmp_path: Path) -> None:
+    city = citykit.city(1200)
+    q1_dir = write_city(city, tmp_path / "q1")
+    q1 = tmp_path / "2026Q1.json"
+    _draw(q1_dir, q1)
+    q2_dir = write_city(replace(city, plan=citykit.plan(quarter=2)), tmp_path / "q2")
+    q2 = tmp_path / "2026Q2.json"
+    args = ["draw", "--input", str(q2_dir), "--year", "2026", "--quarter", "2", "--seed", SEED, "--out", str(q2)]
+    assert runner.invoke(app, [*args, "--history", str(q1)]).exit_code == 0
+    assert load_record(q2)["history"][0]["quarter"] == 1
+    assert runner.invoke(app, ["verify", str(q2), "--input", str(q2_dir), "--history", str(q1)]).exit_code == 0
+    without = runner.invoke(app, ["verify", str(q2), "--input", str(q2_dir)])
+    assert without.exit_code != 0
