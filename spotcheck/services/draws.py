@@ -1,0 +1,104 @@
+"""The draw on the database: one transaction, at most one draw per plan (issue 6 "Plan lifecycle").
+
+``run_draw`` locks the plan row (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), checks the state,
+recomputes the seed from the ceremony, draws on the frozen snapshot with the pure solver and stores the record
+and its visits. Two processes drawing the same plan: the second waits for the lock, then finds the plan
+``drawn`` and is refused; should both get past the state check anyway, UNIQUE(plan_id, kind, seq) lets only one
+record land. A crash before the commit leaves the plan ``seeded``; the rerun gives the same record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from spotcheck.domain.errors import NotFound, VerificationError
+from spotcheck.domain.lifecycle import Step
+from spotcheck.services.common import Progress, audit, step
+from spotcheck.services.freeze import frozen_inputs
+from spotcheck.services.seeding import check_secrets, commitments, reveals
+from spotcheck.solver.ceremony import seed_section
+from spotcheck.solver.quarter import draw, prepare
+from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
+from spotcheck.store.uow import UnitOfWork
+
+__all__ = ["Drawn", "draw_record", "published_record", "run_draw", "store_visits"]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    plan_id: int
+    digest: str  # SHA-256 of the canonical record
+    visits: int
+    joint_visits: int
+    summary: dict[str, Any]
+
+
+def run_draw(
+    uow: UnitOfWork, plan_id: int, secrets: Mapping[str, str], *, actor: str, progress: Progress | None = None
+) -> Drawn:
+    """Draw the plan's targets under the ceremony's seed; store the record and its visits."""
+    with uow:
+        step(uow, plan_id, Step.DRAW)
+        city, history, digest = frozen_inputs(uow, plan_id)
+        beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar_one()
+        checked = check_secrets(uow, plan_id, secrets)
+        seed = seed_section(digest, beacon.value, commitments(uow, plan_id), checked, reveal=False)
+        prepared = prepare(city, history=history, progress=progress)
+        if prepared.snapshot != digest:
+            raise VerificationError(
+                f"plan {plan_id}: the frozen snapshot no longer gives its published digest"
+            )
+        record = draw(prepared, seed, progress=progress)
+        text = dump_record(record).decode("utf-8")
+        row = uow.draws.add(plan_id, "draw", 1, text, record_digest(record))
+        uow.session.flush()
+        store_visits(uow, plan_id, row.id, record["visits"])
+        joint = sum(1 for v in record["visits"] if v["joint"])
+        payload = {"plan": plan_id, "record": row.digest, "visits": len(record["visits"]), "joint": joint}
+        audit(uow, "draw", actor, payload)
+        uow.commit()
+        return Drawn(plan_id, row.digest, len(record["visits"]), joint, record["summary"])
+
+
+def store_visits(uow: UnitOfWork, plan_id: int, draw_id: int, visits: list[dict[str, Any]]) -> None:
+    rows = [
+        {
+            "id": v["id"],
+            "plan_id": plan_id,
+            "draw_id": draw_id,
+            "uscc": v["uscc"],
+            "district": v["district"],
+            "lead": v["lead"],
+            "departments": ";".join(v["departments"]),
+            "items": ";".join(v["items"]),
+            "joint": bool(v["joint"]),
+        }
+        for v in visits
+    ]
+    if rows:
+        uow.session.execute(VisitRow.__table__.insert(), rows)
+
+
+def draw_record(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
+    """The plan's draw record as stored (seed not revealed)."""
+    row = uow.session.execute(
+        select(DrawRow).where(DrawRow.plan_id == plan_id, DrawRow.kind == "draw", DrawRow.seq == 1)
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"plan {plan_id} has not been drawn")
+    record = json.loads(row.record)
+    assert isinstance(record, dict)
+    return record
+
+
+def published_record(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
+    """The record as published: the stored one with every department's revealed secret in ``seed.reveals``."""
+    record = draw_record(uow, plan_id)
+    record["seed"] = {**record["seed"], "reveals": reveals(uow, plan_id)}
+    return record

@@ -1,0 +1,106 @@
+"""Freeze: fix every input of the draw before the seed exists, and publish its digest (issue 6 "Freeze").
+
+The snapshot holds the directories, the tier history known on the freeze date, the plan and the year's earlier
+draw records. Its digest is the draw's own (draw-spec §1), so the published digest, the ceremony's seed and the
+record all name the same inputs. Every participating department must have committed first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
+from spotcheck.domain.lifecycle import PlanState, Step
+from spotcheck.domain.model import City
+from spotcheck.ingest.tiers import quarter_start
+from spotcheck.services.common import Progress, audit, step
+from spotcheck.services.plans import participants
+from spotcheck.services.seeding import commitments
+from spotcheck.services.snapshot import city_from_payload, loads, payload_digest, snapshot_payload
+from spotcheck.solver.audit import canonical_json
+from spotcheck.solver.quarter import prepare
+from spotcheck.store.city_repo import city_from_store
+from spotcheck.store.quarter import DrawRow, PlanRow, SnapshotRow
+from spotcheck.store.uow import UnitOfWork
+
+__all__ = ["Frozen", "freeze", "frozen_inputs", "year_records"]
+
+_DRAWN = {s.value for s in PlanState} - {
+    PlanState.DRAFT.value,
+    PlanState.FROZEN.value,
+    PlanState.SEEDED.value,
+}
+
+
+@dataclass(frozen=True)
+class Frozen:
+    plan_id: int
+    digest: str  # the published snapshot digest (draw-spec §1)
+    payload_sha256: str
+    firms: int
+
+
+def year_records(uow: UnitOfWork, year: int, quarter: int) -> list[dict[str, Any]]:
+    """The draw records of the year's earlier quarters (their first draw), oldest first."""
+    query = (
+        select(DrawRow.record, PlanRow.quarter)
+        .join(PlanRow, PlanRow.id == DrawRow.plan_id)
+        .where(PlanRow.year == year, PlanRow.quarter < quarter, DrawRow.kind == "draw", DrawRow.seq == 1)
+        .where(PlanRow.state.in_(sorted(_DRAWN)))
+        .order_by(PlanRow.quarter)
+    )
+    return [json.loads(text) for text, _ in uow.session.execute(query)]
+
+
+def freeze(
+    uow: UnitOfWork, plan_id: int, *, actor: str, frozen_on: date, progress: Progress | None = None
+) -> Frozen:
+    """Take the snapshot (one transaction) and return its digest; refuses an infeasible plan."""
+    with uow:
+        row = step(uow, plan_id, Step.FREEZE)
+        plan = uow.plans.plan(plan_id)
+        missing = sorted(set(participants(plan)) - set(commitments(uow, plan_id)))
+        if missing:
+            raise InvalidTransition(
+                f"cannot freeze plan {plan_id}: no commitment yet from {', '.join(missing)} "
+                "(each department commits before the inputs are fixed)"
+            )
+        # Tiers: the record in force on the quarter's first day, as known on the freeze date.
+        on = min(frozen_on, quarter_start(plan.year, plan.quarter))
+        city = city_from_store(uow, plan=plan, as_of=on)
+        history = year_records(uow, plan.year, plan.quarter)
+        prepared = prepare(city, history=history, progress=progress)  # refuses an infeasible plan here
+        payload = snapshot_payload(city, frozen_on=frozen_on, history=history)
+        text = canonical_json(payload)
+        sha = payload_digest(payload)
+        uow.session.add(SnapshotRow(plan_id=row.id, digest=prepared.snapshot, payload=text))
+        audit(
+            uow,
+            "freeze",
+            actor,
+            {
+                "plan": plan_id,
+                "digest": prepared.snapshot,
+                "payload_sha256": sha,
+                "firms": len(prepared.frame),
+            },
+        )
+        uow.commit()
+        return Frozen(plan_id, prepared.snapshot, sha, len(prepared.frame))
+
+
+def frozen_inputs(uow: UnitOfWork, plan_id: int) -> tuple[City, list[dict[str, Any]], str]:
+    """The frozen City (with plan), its history records and the published digest, read inside ``uow``."""
+    snap = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one_or_none()
+    if snap is None:
+        raise NotFound(f"plan {plan_id} has not been frozen")
+    payload = loads(snap.payload)
+    if canonical_json(payload) != snap.payload:
+        raise VerificationError(f"the stored snapshot of plan {plan_id} is not in canonical form: altered?")
+    city, history = city_from_payload(payload)
+    return city, history, snap.digest

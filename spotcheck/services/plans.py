@@ -1,0 +1,77 @@
+"""Creating a quarter's plan and reading where it stands (issue 6 "Plan lifecycle")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from spotcheck.domain.errors import ValidationError
+from spotcheck.domain.lifecycle import PlanState
+from spotcheck.domain.model import Plan
+from spotcheck.ingest.plan import check_plan
+from spotcheck.services.common import audit
+from spotcheck.store.quarter import CommitmentRow, PlanRow
+from spotcheck.store.uow import UnitOfWork
+
+__all__ = ["PlanStatus", "create_plan", "latest_plan_id", "participants", "plan_status"]
+
+
+@dataclass(frozen=True)
+class PlanStatus:
+    id: int
+    year: int
+    quarter: int
+    state: PlanState
+    participants: tuple[str, ...]  # departments that must commit to a secret
+    committed: tuple[str, ...]
+
+
+def participants(plan: Plan) -> tuple[str, ...]:
+    """Every department with items in the plan, in code order: each takes part in the seed ceremony."""
+    found = {t.department for t in plan.tasks}
+    found |= {p.department for j in plan.joint_tasks for p in j.participants}
+    return tuple(sorted(found))
+
+
+def create_plan(uow: UnitOfWork, plan: Plan, *, actor: str) -> int:
+    """Store a draft plan, checked against the stored directories; one live plan per quarter."""
+    with uow:
+        taken = uow.plans.for_quarter(plan.year, plan.quarter)
+        if taken:
+            raise ValidationError(
+                f"{plan.year}Q{plan.quarter} already has plan {taken[0].id} ({taken[0].state}); "
+                "one plan per quarter, so its draw cannot be run twice under two plans"
+            )
+        d = uow.directory
+        check_plan(
+            plan,
+            departments=[x.code for x in d.all("departments")],
+            items={i.code: i.department for i in d.all("items")},
+            districts=[x.code for x in d.all("districts")],
+        )
+        row = uow.plans.add(plan)
+        audit(uow, "plan", actor, {"plan": row.id, "year": plan.year, "quarter": plan.quarter})
+        uow.commit()
+        return row.id
+
+
+def plan_status(uow: UnitOfWork, plan_id: int) -> PlanStatus:
+    with uow:
+        row = uow.plans.get(plan_id)
+        plan = uow.plans.plan(plan_id)
+        committed = uow.session.execute(
+            select(CommitmentRow.department)
+            .where(CommitmentRow.plan_id == plan_id)
+            .order_by(CommitmentRow.department)
+        ).scalars()
+        return PlanStatus(
+            row.id, row.year, row.quarter, PlanState(row.state), participants(plan), tuple(committed)
+        )
+
+
+def latest_plan_id(uow: UnitOfWork) -> int | None:
+    with uow:
+        return uow.session.execute(
+            select(PlanRow.id).order_by(PlanRow.id.desc()).limit(1)
+        ).scalar_one_or_none()
