@@ -48,11 +48,13 @@ class Frame:
     ) -> Frame:
         """Sort the rows by code and check the columns; any row order in gives the same frame."""
         codes = np.asarray(codes, dtype="S18")
-        order = np.argsort(codes, kind="stable")
-        codes = codes[order]
-        if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):
-            dup = codes[1:][codes[1:] == codes[:-1]][0].decode()
-            raise ValidationError(f"credit code {dup} appears more than once in the directory")
+        order: slice | np.ndarray = slice(None)
+        if len(codes) > 1 and not bool(np.all(codes[1:] > codes[:-1])):  # not already sorted: sort
+            order = np.argsort(codes, kind="stable")
+            codes = codes[order]
+            if not bool(np.all(codes[1:] > codes[:-1])):
+                dup = codes[1:][codes[1:] == codes[:-1]][0].decode()
+                raise ValidationError(f"credit code {dup} appears more than once in the directory")
         frame = Frame(
             codes=codes,
             kind=np.asarray(kind, dtype=np.uint8)[order],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from spotcheck.solver.draw import select
+from spotcheck.solver.fairness import simulate
 from spotcheck.solver.quarter import draw_quarter, prepare
 from tests.unit.solver import citykit
-from tests.unit.solver.fairness import simulate
 
 SEEDS = 400
 BOUND = 4.5  # |z| beyond 4.5 happens by chance about once in 150,000 strata

@@ -1,4 +1,9 @@
-"""Inclusion frequencies over many seeds against the nominal ratios (used by the test and the benchmark)."""
+"""Fairness by simulation (docs/draw-spec.md §9): inclusion frequencies over many seeds against the ratios.
+
+For every task × tier stratum, the total drawn over all seeds is compared with seeds · firms · p (a z-score) and
+the per-firm counts with their binomial spread (χ² as a z-score). Statistics only: floats are fine here, they
+never decide who is drawn.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from spotcheck.solver.draw import select
 from spotcheck.solver.frame import TIERS
 from spotcheck.solver.prn import lottery_numbers
 from spotcheck.solver.quarter import Prepared
+
+__all__ = ["Selector", "Stratum", "simulate"]
 
 
 @dataclass(frozen=True)
