@@ -7,6 +7,7 @@ Problem for the row's line when the cell is bad.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple, TypeVar
@@ -87,11 +88,12 @@ class Cells:
         if not raw or _canonical_uscc(raw):
             return raw
         try:
-            code, changed = uscc_rules.normalise(raw)
+            # NFKC folds full-width forms (９１…Ａ, common from Chinese input methods) to ASCII first.
+            code, _ = uscc_rules.normalise(unicodedata.normalize("NFKC", raw))
         except ValidationError as exc:
-            self.bad(name, exc.message)
+            self.bad(name, exc.message.replace(repr(unicodedata.normalize("NFKC", raw)), repr(raw)))
             return raw
-        if changed:
+        if code != raw:
             self.normalised.append(Normalised(self.line, raw, code))
         return code
 
