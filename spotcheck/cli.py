@@ -189,5 +189,56 @@ def _percent(fraction: str) -> str:
     return f"{float(Fraction(fraction)) * 100:.2f}%"
 
 
+token_app = typer.Typer(help="API tokens: issue one (shown once; only its SHA-256 is stored).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="regulator | inspector | credit")],
+    subject: Annotated[str, typer.Option(help="department code, inspector id, or client name")],
+) -> None:
+    """Issue an API token and print it once."""
+    from spotcheck.api.security import ISSUABLE_ROLES
+    from spotcheck.domain.errors import SpotcheckError
+    from spotcheck.store.engine import make_engine
+    from spotcheck.store.uow import UnitOfWork
+
+    if role not in ISSUABLE_ROLES:
+        raise _fail(ValueError(f"role must be one of {', '.join(ISSUABLE_ROLES)}, not {role!r}"))
+    if not subject.strip():
+        raise _fail(ValueError("--subject must name who the token is for"))
+    engine = make_engine(_database_url())
+    try:
+        with UnitOfWork(engine) as uow:
+            token, row = uow.tokens.issue(role, subject.strip())
+            uow.commit()
+    except SpotcheckError as exc:
+        raise _fail(exc) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"token #{row.id} for {role} {subject.strip()} (shown once, keep it safe):", err=True)
+    typer.echo(token)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the API and the public page (uvicorn)."""
+    import uvicorn
+
+    from spotcheck.api import create_app
+    from spotcheck.config import get_settings
+
+    try:
+        application = create_app(get_settings())
+    except ValueError as exc:  # e.g. the default secret outside dev
+        raise _fail(exc) from exc
+    typer.echo(f"spotcheck API on http://{host}:{port} (docs /docs, public page /, dashboard /dashboard)")
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
 if __name__ == "__main__":
     app()

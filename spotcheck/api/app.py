@@ -1,0 +1,42 @@
+"""The application factory: one FastAPI app serving the four users (DESIGN.md §1) and the web pages.
+
+``create_app(settings)`` opens the database named by the settings; tests pass ``uow_factory`` to use theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from spotcheck.api import credit, inspector, public, regulator
+from spotcheck.api.errors import install_error_handlers
+from spotcheck.config import Settings
+from spotcheck.store.engine import make_engine
+from spotcheck.store.uow import UnitOfWork
+from spotcheck.web.pages import mount_static
+from spotcheck.web.pages import router as pages
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+双随机、一公开 spot checks. Regulators plan and run the quarter, inspectors see and record only their own visits,
+the public reads what is published and recomputes the draw, the credit system pushes tiers and reads results.
+Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create`); the public needs none.
+"""
+
+
+def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
+    app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
+    if uow_factory is None:
+        engine = make_engine(settings.resolved_database_url)
+        app.state.engine = engine
+        uow_factory = lambda: UnitOfWork(engine)
+    app.state.uow_factory = uow_factory
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (public, regulator, inspector, credit):
+        app.include_router(module.router)
+    app.include_router(pages)
+    mount_static(app)
+    return app

@@ -1,0 +1,137 @@
+"""/api/credit: the credit system's machine client. It pushes tier batches in bulk and reads the published
+results feed with a cursor; it can read nothing else.
+
+A push is CSV (tiers.csv columns, docs/formats.md) or JSON lines (``Content-Type: application/x-ndjson``; one
+object per line with the keys uscc, tier, effective, batch). The body is streamed to a temporary file a chunk
+at a time, never held in memory whole, then validated in full by the same reader as ``spotcheck import tiers``
+(a single bad row appends nothing, every bad row is reported with its line) and appended in batches of
+``WRITE_BATCH`` rows in one transaction. Tier records are history: appended, never updated.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from spotcheck.api.deps import CurrentCredit, UowDep
+from spotcheck.api.schemas import FeedEntryPublic, FeedPublic, TierBatchReport
+from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.ingest.parse import parse_file
+from spotcheck.store.directory_repo import WRITE_BATCH
+from spotcheck.store.importer import import_parsed
+from spotcheck.store.tables import FeedRow
+
+__all__ = ["MAX_PUSH_BYTES", "router"]
+
+router = APIRouter(prefix="/api/credit", tags=["credit 信用系统"])
+
+MAX_PUSH_BYTES = 2 * 1024**3  # 2 GiB: some 40 million tier lines
+TIER_KEYS = ("uscc", "tier", "effective", "batch")
+JSONL_TYPES = frozenset({"application/x-ndjson", "application/jsonl", "application/json"})
+
+
+def _too_big() -> ValidationError:
+    return ValidationError(f"push larger than {MAX_PUSH_BYTES} bytes: split it into several pushes")
+
+
+async def _spool_csv(request: Request, target: Path) -> int:
+    size = 0
+    with target.open("wb") as out:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_PUSH_BYTES:
+                raise _too_big()
+            out.write(chunk)
+    return size
+
+
+async def _spool_jsonl(request: Request, target: Path) -> int:
+    """Convert JSON lines to tiers.csv rows as they arrive (line numbers: JSON line n is CSV line n + 1)."""
+    size, line, pending = 0, 0, b""
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(TIER_KEYS)
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_PUSH_BYTES:
+                raise _too_big()
+            *lines, pending = (pending + chunk).split(b"\n")
+            for raw in lines:
+                line += 1
+                _jsonl_row(writer, raw, line)
+        if pending.strip():
+            _jsonl_row(writer, pending, line + 1)
+    return size
+
+
+def _jsonl_row(writer: Any, raw: bytes, line: int) -> None:
+    if not raw.strip():
+        return
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValidationError("push refused", [Problem(line, None, "not valid JSON")]) from exc
+    if not isinstance(data, dict) or set(data) - set(TIER_KEYS):
+        keys = ", ".join(TIER_KEYS)
+        raise ValidationError("push refused", [Problem(line, None, f"expected an object with keys {keys}")])
+    writer.writerow(["" if data.get(k) is None else str(data[k]) for k in TIER_KEYS])
+
+
+@router.post(
+    "/tiers",
+    response_model=TierBatchReport,
+    summary="Push tier records in bulk (CSV or JSON lines); appended as tier history",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}},
+                        "application/x-ndjson": {"schema": {"type": "string"}}},
+        }
+    },
+)
+async def push_tiers(request: Request, uow: UowDep, client: CurrentCredit) -> TierBatchReport:
+    media = request.headers.get("content-type", "text/csv").split(";")[0].strip().lower()
+    with tempfile.TemporaryDirectory(prefix="spotcheck-tiers-") as folder:
+        target = Path(folder) / "tiers.csv"
+        size = await (_spool_jsonl if media in JSONL_TYPES else _spool_csv)(request, target)
+        if size == 0:
+            raise ValidationError("empty push: send tiers.csv rows or JSON lines")
+        parsed = parse_file("tiers", target)
+        parsed.raise_if_bad()
+        report = import_parsed(uow, parsed)
+    batches = sorted({record.batch for _, record in parsed.records})
+    uow.audit.append(
+        at=datetime.now(UTC).isoformat(timespec="seconds"),
+        action="tier_batch",
+        actor=f"credit:{client.subject}",
+        payload={"batches": batches, "rows": report.rows, "appended": report.added},
+    )
+    uow.commit()
+    return TierBatchReport(
+        batch=";".join(batches),
+        received=report.rows,
+        appended=report.added,
+        batches_written=-(-report.added // WRITE_BATCH),
+    )
+
+
+@router.get("/feed", response_model=FeedPublic, summary="Published results after a cursor, oldest first")
+def feed(
+    uow: UowDep,
+    client: CurrentCredit,
+    after: Annotated[int, Query(ge=0, description="the last cursor you processed; 0 to start")] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> FeedPublic:
+    rows = uow.session.execute(
+        select(FeedRow).where(FeedRow.id > after).order_by(FeedRow.id).limit(limit)
+    ).scalars().all()
+    data = [FeedEntryPublic(cursor=r.id, uscc=r.uscc, result=json.loads(r.payload)) for r in rows]
+    # Re-reading from the same cursor gives the same entries: a client that crashed simply asks again.
+    return FeedPublic(data=data, count=len(data), next_cursor=data[-1].cursor if data else after)

@@ -1,0 +1,100 @@
+"""One place that turns spotcheck's errors into HTTP answers with fixed, tested ``detail`` strings.
+
+The client learns what kind of thing went wrong and, for bad input, which fields; never a traceback, a SQL
+statement or a file path. Anything unexpected is logged here and answered with a bare "internal error".
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from spotcheck.domain.errors import (
+    CalendarError,
+    Forbidden,
+    InfeasiblePlan,
+    InvalidTransition,
+    NotFound,
+    SpotcheckError,
+    StaffingError,
+    ValidationError,
+    VerificationError,
+)
+
+__all__ = ["DETAILS", "STATUS", "install_error_handlers", "status_and_detail"]
+
+log = logging.getLogger("spotcheck.api")
+
+# Most specific first: the first class an error is an instance of decides.
+STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
+    (ValidationError, 422, "invalid input"),
+    (NotFound, 404, "not found"),
+    (Forbidden, 403, "forbidden"),
+    (InvalidTransition, 409, "step not allowed in the plan's current state"),
+    (InfeasiblePlan, 409, "plan cannot reach its targets"),
+    (StaffingError, 409, "visits cannot be staffed lawfully"),
+    (VerificationError, 409, "verification failed"),
+    (CalendarError, 409, "no holiday calendar for that year"),
+)
+DETAILS = {cls: detail for cls, _, detail in STATUS}
+INTERNAL = "internal error"
+
+
+def status_and_detail(exc: SpotcheckError) -> tuple[int, str]:
+    for cls, status, detail in STATUS:
+        if isinstance(exc, cls):
+            return status, detail
+    return 400, "request refused"
+
+
+def _body(exc: SpotcheckError) -> dict[str, object]:
+    """The fixed detail, plus the domain's own explanation: written for users, it carries no internals."""
+    _status, detail = status_and_detail(exc)
+    body: dict[str, object] = {"detail": detail}
+    if isinstance(exc, ValidationError):
+        body["message"] = exc.message
+        body["problems"] = [
+            {"line": p.line, "field": p.field, "reason": p.reason} for p in exc.problems
+        ]
+    else:
+        body["message"] = str(exc)
+    if isinstance(exc, InfeasiblePlan):
+        body["binding"] = exc.binding
+        body["shortfall"] = exc.shortfall
+    return body
+
+
+async def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SpotcheckError)
+    status, _ = status_and_detail(exc)
+    return JSONResponse(_body(exc), status_code=status)
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"line": None, "field": ".".join(str(p) for p in err.get("loc", ())), "reason": str(err.get("msg", ""))}
+        for err in exc.errors()
+    ]
+    return JSONResponse({"detail": "invalid input", "problems": problems}, status_code=422)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": INTERNAL}, status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(SpotcheckError, _spotcheck_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

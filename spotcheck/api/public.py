@@ -1,0 +1,133 @@
+"""/api/public: what anyone may read, no token. Before a plan is published nothing about its drawn targets,
+visits, assignments or seed is served (``views.public_plan`` enforces it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from spotcheck.api.deps import UowDep
+from spotcheck.api.lottery import EXPLANATION, LotteryPublic, explain_lottery
+from spotcheck.api.schemas import (
+    EnterprisePublic,
+    EnterprisesPublic,
+    PlanPublic,
+    PlansPublic,
+    ResultsPublic,
+    VisitsPublic,
+)
+from spotcheck.api.views import (
+    enterprise_page,
+    latest_record,
+    plan_view,
+    public_plan,
+    public_plans,
+    results,
+    visits,
+)
+from spotcheck.domain.errors import NotFound
+from spotcheck.domain.uscc import normalise
+from spotcheck.services.draws import published_record
+from spotcheck.solver.record import dump_record
+from spotcheck.store.tables import EnterpriseRow
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/public", tags=["public 公众"])
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+@router.get("/enterprises", response_model=EnterprisesPublic, summary="Search firms by name or credit code")
+def search_enterprises(
+    uow: UowDep, q: Annotated[str, Query(min_length=2, max_length=100)], limit: Limit = 20, offset: Offset = 0
+) -> EnterprisesPublic:
+    data, count = enterprise_page(uow.session, q, limit=limit, offset=offset)
+    return EnterprisesPublic(data=data, count=count)
+
+
+@router.get("/enterprises/{uscc}", response_model=EnterprisePublic, summary="One firm's registry facts")
+def get_enterprise(uow: UowDep, uscc: str) -> EnterprisePublic:
+    code, _ = normalise(uscc)
+    row = uow.session.get(EnterpriseRow, code)
+    if row is None:
+        raise NotFound(f"no firm with credit code {code}")
+    return EnterprisePublic(uscc=row.uscc, name=row.name, kind=row.kind, district=row.district,
+                            industry=row.industry, status=row.status)
+
+
+@router.get("/enterprises/{uscc}/results", response_model=ResultsPublic, summary="A firm's published results")
+def enterprise_results(uow: UowDep, uscc: str, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
+    code, _ = normalise(uscc)
+    data, count = results(uow.session, uscc=code, limit=limit, offset=offset)
+    return ResultsPublic(data=data, count=count)
+
+
+@router.get("/plans", response_model=PlansPublic, summary="Plans past the freeze; figures once published")
+def list_plans(uow: UowDep) -> PlansPublic:
+    data = public_plans(uow)
+    return PlansPublic(data=data, count=len(data))
+
+
+@router.get("/plans/{plan_id}", response_model=PlanPublic, summary="One plan as the public sees it")
+def get_plan(uow: UowDep, plan_id: int) -> PlanPublic:
+    row = public_plan(uow, plan_id, need_published=False)
+    return plan_view(uow, row, full=row.state == "published")
+
+
+@router.get("/plans/{plan_id}/visits", response_model=VisitsPublic, summary="A published plan's visits")
+def plan_visits(uow: UowDep, plan_id: int, limit: Limit = 100, offset: Offset = 0) -> VisitsPublic:
+    public_plan(uow, plan_id, need_published=True)
+    data, count = visits(uow.session, plan_id, with_officers=False, limit=limit, offset=offset)
+    return VisitsPublic(data=data, count=count)
+
+
+@router.get("/plans/{plan_id}/results", response_model=ResultsPublic, summary="A published plan's results")
+def plan_results(uow: UowDep, plan_id: int, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
+    public_plan(uow, plan_id, need_published=True)
+    data, count = results(uow.session, plan_id=plan_id, limit=limit, offset=offset)
+    return ResultsPublic(data=data, count=count)
+
+
+@router.get(
+    "/plans/{plan_id}/record",
+    summary="The published draw record (canonical JSON, byte for byte); `spotcheck verify` recomputes it",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+def plan_record(uow: UowDep, plan_id: int) -> Response:
+    public_plan(uow, plan_id, need_published=True)
+    return Response(dump_record(published_record(uow, plan_id)), media_type="application/json")
+
+
+@router.get("/plans/{plan_id}/lottery/{uscc}", response_model=LotteryPublic,
+            summary="A firm's lottery number under a published plan's seed")
+def plan_lottery(uow: UowDep, plan_id: int, uscc: str) -> LotteryPublic:
+    public_plan(uow, plan_id, need_published=True)
+    record: dict[str, Any] = latest_record(uow.session, plan_id) or {}
+    seed = str(record.get("seed", {}).get("value") or "")
+    if not seed:
+        raise NotFound(f"plan {plan_id} has no published seed")
+    return explain_lottery(seed, uscc)
+
+
+@router.get("/lottery", response_model=LotteryPublic, summary="Recompute a lottery number from a seed and a code")
+def lottery(
+    seed: Annotated[str, Query(min_length=32, max_length=256)],
+    uscc: Annotated[str, Query(min_length=1, max_length=40)],
+) -> LotteryPublic:
+    return explain_lottery(seed, uscc)
+
+
+@router.get("/verify", summary="How to check a draw yourself")
+def how_to_verify() -> dict[str, str]:
+    return {
+        "lottery": EXPLANATION,
+        "record": "GET /api/public/plans/{id}/record returns the published draw record; "
+        "`spotcheck verify RECORD --input CITY` recomputes every visit from it and names the first difference.",
+        "seed": "The seed is SHA-256 of the snapshot digest, the public beacon value and each department's "
+        "secret; the secrets are revealed at publication and must match the commitments published before the "
+        "freeze (docs/draw-spec.md).",
+    }
