@@ -1,0 +1,167 @@
+"""The import use case on SQLite and PostgreSQL: validate everything first, write in one transaction."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from spotcheck.domain.errors import ValidationError
+from spotcheck.ingest import load_city
+from spotcheck.store import UnitOfWork, city_from_store, import_file, import_folder
+from tests.conftest import REAL_CODES, make_code
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def counts(uow_factory: UowFactory) -> dict[str, int]:
+    with uow_factory() as uow:
+        kinds = (
+            "departments",
+            "districts",
+            "items",
+            "enterprises",
+            "tiers",
+            "inspectors",
+            "experts",
+            "conflicts",
+        )
+        return {k: uow.directory.count(k) for k in kinds}
+
+
+def test_a_city_imports_and_a_second_import_changes_nothing(
+    uow_factory: UowFactory, tiny_city_dir: Path
+) -> None:
+    first = import_folder(uow_factory(), tiny_city_dir)
+    assert {r.kind: r.added for r in first}["enterprises"] == 30
+    second = import_folder(uow_factory(), tiny_city_dir)
+    assert all(r.added == r.updated == 0 and r.unchanged == r.rows for r in second)
+    assert "nothing changed (unchanged: 30)" in second[3].summary()
+    assert counts(uow_factory)["tiers"] == 21
+
+
+def test_stored_city_equals_the_folder(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    folder = load_city(tiny_city_dir)
+    with uow_factory() as uow:
+        assert city_from_store(uow, plan=folder.plan) == folder
+
+
+def test_broken_codes_are_all_named_and_nothing_is_written(
+    uow_factory: UowFactory, tiny_city_dir: Path
+) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    path = tiny_city_dir / "enterprises.csv"
+    rows = rows_of(path)
+    good = rows[1]
+    broken = [
+        "91350200776049653B",
+        "9135020077604965IA",
+        "9135020077604965ZA",
+        "9137130200000001",
+        "",
+        REAL_CODES[1],
+    ]
+    new_rows = [[make_code(900 + i), *good[1:]] for i in range(3)]
+    new_rows += [[code, *good[1:]] for code in broken]
+    write_rows(path, [rows[0], *new_rows])
+    with pytest.raises(ValidationError) as caught:
+        import_file(uow_factory(), "enterprises", path)
+    lines = [(p.line, p.field) for p in caught.value.problems]
+    assert lines == [(5, "uscc"), (6, "uscc"), (7, "uscc"), (8, "uscc"), (9, "uscc")]
+    assert counts(uow_factory)["enterprises"] == 30  # the three good new rows were not written either
+
+
+def test_changed_rows_are_updated_and_normalised_codes_reported(
+    uow_factory: UowFactory, tiny_city_dir: Path
+) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    path = tiny_city_dir / "enterprises.csv"
+    rows = rows_of(path)
+    rows[1][0] = rows[1][0].lower()  # REAL_CODES[0], written in lower case
+    rows[2][1] = "更名后的公司"
+    rows.append([make_code(500).lower(), "新公司", "enterprise", "371302", "C", "active", "", "", ""])
+    report = import_file(uow_factory(), "enterprises", write_rows(path, rows))
+    assert (report.added, report.updated, report.unchanged) == (1, 1, 29)
+    assert [(n.line, n.code) for n in report.normalised] == [(2, REAL_CODES[0]), (32, make_code(500))]
+    assert "2 credit code(s) normalised" in report.summary()
+    with uow_factory() as uow:
+        names = {f.uscc: f.name for f in uow.directory.all("enterprises")}
+    assert names[REAL_CODES[1]] == "更名后的公司" and make_code(500) in names
+
+
+def test_unknown_references_are_refused(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    tiers = write_rows(
+        tiny_city_dir / "t2.csv",
+        [
+            ["uscc", "tier", "effective", "batch"],
+            [REAL_CODES[0], "D", "2026-03-01", "B3"],
+            [make_code(777), "D", "2026-03-01", "B3"],
+        ],
+    )
+    with pytest.raises(ValidationError, match=r"line 3: uscc: unknown firm '91371302MA0000777"):
+        import_file(uow_factory(), "tiers", tiers)
+    items = write_rows(
+        tiny_city_dir / "i2.csv",
+        [
+            ["code", "department", "name", "method", "key", "target_kinds", "field"],
+            ["WS-01", "WSJK", "卫生检查", "onsite", "1", "enterprise", "health"],
+        ],
+    )
+    with pytest.raises(ValidationError, match="line 2: department: unknown department 'WSJK'"):
+        import_file(uow_factory(), "items", items)
+    conflicts = write_rows(tiny_city_dir / "c2.csv", [["inspector", "uscc"], ["XF-999", REAL_CODES[0]]])
+    with pytest.raises(ValidationError, match="unknown inspector 'XF-999'"):
+        import_file(uow_factory(), "conflicts", conflicts)
+    assert counts(uow_factory)["tiers"] == 21
+
+
+def test_tiers_are_append_only(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    header = ["uscc", "tier", "effective", "batch"]
+    later = write_rows(tiny_city_dir / "t3.csv", [header, [REAL_CODES[1], "D", "2026-04-01", "B4"]])
+    assert import_file(uow_factory(), "tiers", later).added == 1
+    rewritten = write_rows(tiny_city_dir / "t4.csv", [header, [REAL_CODES[1], "A", "2026-04-01", "B4"]])
+    with pytest.raises(ValidationError, match="append-only"):
+        import_file(uow_factory(), "tiers", rewritten)
+    assert counts(uow_factory)["tiers"] == 22
+
+
+def test_chinese_headers_and_xlsx_import(uow_factory: UowFactory, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["部门名称", "部门代码"])
+    sheet.append(["市场监督管理局", "SCJG"])
+    sheet.append(["消防救援支队", "XF"])
+    book.save(tmp_path / "departments.xlsx")
+    assert import_file(uow_factory(), "departments", tmp_path / "departments.xlsx").added == 2
+    path = write_rows(tmp_path / "districts.csv", [["区划名称", "区划代码"], ["兰山区", "371302"]])
+    assert import_file(uow_factory(), "districts", path).added == 1
+    with uow_factory() as uow:
+        assert [d.code for d in uow.directory.all("departments")] == ["SCJG", "XF"]
+
+
+def test_a_bad_file_in_a_folder_import_writes_nothing_at_all(
+    uow_factory: UowFactory, tiny_city_dir: Path
+) -> None:
+    rows = rows_of(tiny_city_dir / "conflicts.csv")
+    write_rows(tiny_city_dir / "conflicts.csv", [*rows, ["SCJG-001", "91350200776049653B", ""]])
+    with pytest.raises(ValidationError, match="conflicts.csv"):
+        import_folder(uow_factory(), tiny_city_dir)
+    assert set(counts(uow_factory).values()) == {0}

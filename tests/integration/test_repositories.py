@@ -1,0 +1,98 @@
+"""Unit of Work and the small repositories on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
+from spotcheck.ingest import load_city
+from spotcheck.store import UnitOfWork, import_folder
+from spotcheck.store.ledger import AuditRow
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+def test_nothing_is_kept_without_commit(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.directory.insert("departments", [{"code": "SCJG", "name": "市场监管", "name_en": ""}])
+        assert uow.directory.count("departments") == 1
+    with uow_factory() as uow:
+        assert uow.directory.count("departments") == 0
+
+
+def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    plan = load_city(tiny_city_dir).plan
+    assert plan is not None
+    with uow_factory() as uow:
+        plan_id = uow.plans.add(plan).id
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.plans.plan(plan_id) == plan
+        uow.plans.set_state(plan_id, "frozen", expected="draft")
+        with pytest.raises(InvalidTransition, match="is frozen, not draft"):
+            uow.plans.set_state(plan_id, "seeded", expected="draft")
+        with pytest.raises(ValidationError):
+            uow.plans.set_state(plan_id, "finished")
+        with pytest.raises(NotFound):
+            uow.plans.get(plan_id + 1)
+
+
+def test_a_second_draw_with_the_same_seq_cannot_land(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    plan = load_city(tiny_city_dir).plan
+    assert plan is not None
+    with uow_factory() as uow:
+        plan_id = uow.plans.add(plan).id
+        uow.draws.add(plan_id, "draw", uow.draws.next_seq(plan_id, "draw"), "{}", "0" * 64)
+        uow.commit()
+    with uow_factory() as first, uow_factory() as second:
+        assert first.draws.next_seq(plan_id, "draw") == second.draws.next_seq(plan_id, "draw") == 2
+        first.draws.add(plan_id, "draw", 2, "{}", "1" * 64)
+        first.commit()
+        with pytest.raises((InvalidTransition, ValidationError)):
+            second.draws.add(plan_id, "draw", 2, "{}", "2" * 64)
+            second.commit()
+    with uow_factory() as uow:
+        assert [(d.kind, d.seq) for d in uow.draws.for_plan(plan_id)] == [("draw", 1), ("draw", 2)]
+        with pytest.raises(InvalidTransition, match="already has draw #1"):
+            uow.draws.add(plan_id, "draw", 1, "{}", "3" * 64)
+        uow.draws.add(plan_id, "redraw", 1, "{}", "4" * 64)  # the session is still usable after the refusal
+        uow.commit()
+
+
+def test_audit_chain_appends_and_detects_tampering(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.audit.append(at="2026-01-05T09:00:00Z", action="freeze", actor="SCJG", payload={"digest": "ab"})
+        head = uow.audit.append(at="2026-01-05T09:05:00Z", action="draw", actor="SCJG", payload={"visits": 3})
+        uow.commit()
+    with uow_factory() as uow:
+        assert (
+            uow.audit.verify() == head.hash
+            and head.seq == 2
+            and head.prev_hash == uow.audit.entries()[0].hash
+        )
+        row = uow.session.query(AuditRow).filter_by(seq=1).one()
+        row.payload = '{"digest":"cd"}'
+        uow.session.flush()
+        with pytest.raises(VerificationError, match="seq 1"):
+            uow.audit.verify()
+
+
+def test_tokens_keep_only_a_hash_and_can_be_revoked(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        token, row = uow.tokens.issue("inspector", "SCJG-001")
+        uow.commit()
+    assert token not in row.token_hash and len(row.token_hash) == 64
+    with uow_factory() as uow:
+        found = uow.tokens.find(token)
+        assert found is not None and (found.role, found.subject) == ("inspector", "SCJG-001")
+        assert uow.tokens.find(token + "x") is None
+        uow.tokens.revoke(found.id)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.tokens.find(token) is None
+        with pytest.raises(ValidationError):
+            uow.tokens.issue("admin")
