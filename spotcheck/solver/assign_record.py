@@ -1,0 +1,138 @@
+"""The inspector draw in the record (docs/assign-spec.md §7): attach it, and verify a published one.
+
+``attach_assignments`` returns a new record whose visits carry ``officers`` and which has an ``assignment``
+section (algorithm, config, decisions, staffing problems, caps that cannot hold, counts). The target part of
+the record is untouched, so the target draw's verification is unaffected. ``verify_assignments`` recomputes the
+section and every visit's officers from the target part, the city, the history and the record's own
+decisions and config, and names the first difference.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from spotcheck.domain.errors import SpotcheckError, VerificationError
+from spotcheck.domain.model import City
+from spotcheck.solver.assign import assign
+from spotcheck.solver.assign_inputs import (
+    config_from_dict,
+    config_to_dict,
+    decision_to_dict,
+    decisions_from_dict,
+    last_teams,
+)
+from spotcheck.solver.assign_types import AssignConfig, AssignmentResult, Decision
+from spotcheck.solver.prn import parse_seed
+from spotcheck.solver.record import dump_record, record_digest, target_part, visits_of
+
+__all__ = ["ASSIGN_ALGORITHM", "attach_assignments", "verify_assignments"]
+
+ASSIGN_ALGORITHM = "officer-flow/1"
+
+
+def attach_assignments(
+    record: dict[str, Any],
+    city: City,
+    history: Sequence[dict[str, Any]],
+    *,
+    decisions: Sequence[Decision] | None = None,
+    config: AssignConfig | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """A new record with the quarter's officers drawn; keeps the record's decisions and config unless given."""
+    earlier = record.get("assignment", {})
+    if decisions is None:
+        decisions = decisions_from_dict(earlier.get("decisions", []), "the record's decisions")
+    if config is None:
+        config = config_from_dict(earlier["config"]) if "config" in earlier else AssignConfig()
+    base = target_part(record)
+    seed = parse_seed(str(base.get("seed", {}).get("value", "")))
+    result = assign(
+        visits_of(base),
+        city,
+        seed=seed,
+        last_team=last_teams(history),
+        decisions=decisions,
+        config=config,
+        progress=progress,
+    )
+    out = copy.deepcopy(base)
+    by_visit: dict[str, list[dict[str, Any]]] = {}
+    for p in result.picks:
+        by_visit.setdefault(p.visit, []).append(
+            {"department": p.department, "officer": p.officer, "leader": p.leader, "lottery": str(p.lottery)}
+        )
+    for visit in out["visits"]:
+        visit["officers"] = by_visit.get(visit["id"], [])
+    out["assignment"] = _section(result, history, decisions, config)
+    return out
+
+
+def _section(
+    result: AssignmentResult,
+    history: Sequence[dict[str, Any]],
+    decisions: Sequence[Decision],
+    config: AssignConfig,
+) -> dict[str, Any]:
+    cited = sorted(
+        (
+            {"year": h.get("year"), "quarter": h.get("quarter"), "digest": record_digest(h)}
+            for h in history
+            if any(isinstance(v, dict) and v.get("officers") for v in h.get("visits", []))
+        ),
+        key=lambda c: (c["year"], c["quarter"], c["digest"]),
+    )
+    return {
+        "algorithm": ASSIGN_ALGORITHM,
+        "config": config_to_dict(config),
+        "rotation_history": cited,
+        "decisions": [decision_to_dict(d) for d in decisions],
+        "problems": [
+            {
+                "visit": p.visit,
+                "department": p.department,
+                "rule": p.rule,
+                "needed": p.needed,
+                "eligible": p.eligible,
+                "fix": p.fix,
+            }
+            for p in result.problems
+        ],
+        "caps_unmet": [
+            {
+                "department": c.department,
+                "district": c.district,
+                "team": c.team,
+                "eligible": c.eligible,
+                "probability": str(c.probability),
+                "visits": c.visits,
+                "example": c.example,
+            }
+            for c in result.caps_unmet
+        ],
+        "stats": dict(sorted(result.stats.items())),
+    }
+
+
+def verify_assignments(record: dict[str, Any], city: City, history: Sequence[dict[str, Any]]) -> None:
+    """Raise VerificationError at the first difference between the record's officers and a fresh draw."""
+    from spotcheck.solver.verify import first_difference
+
+    section = record.get("assignment")
+    if not isinstance(section, dict):
+        raise VerificationError("the record has no assignment section to verify")
+    if section.get("algorithm") != ASSIGN_ALGORITHM:
+        raise VerificationError(f"unknown inspector-draw algorithm {section.get('algorithm')!r}")
+    try:
+        fresh = attach_assignments(record, city, history)
+    except (SpotcheckError, KeyError, TypeError) as exc:
+        if isinstance(exc, VerificationError):
+            raise
+        raise VerificationError(f"the inspector draw cannot be recomputed from these inputs: {exc}") from exc
+    published = {"assignment": section, "visits": [v.get("officers") for v in record.get("visits", [])]}
+    recomputed = {"assignment": fresh["assignment"], "visits": [v["officers"] for v in fresh["visits"]]}
+    if dump_record(published) != dump_record(recomputed):
+        where = first_difference(published, recomputed) or "$ (canonical bytes)"
+        raise VerificationError(f"the recomputed inspector draw differs from the record at {where}")
