@@ -189,6 +189,38 @@ def _percent(fraction: str) -> str:
     return f"{float(Fraction(fraction)) * 100:.2f}%"
 
 
+@app.command("generate")
+def generate_command(
+    firms: Annotated[int, typer.Option("--firms", help="market entities (Linyi has about 1,600,000)")],
+    seed: Annotated[str, typer.Option("--seed", help="any text; the same seed gives byte-identical files")],
+    out: Annotated[Path, typer.Option("--out", help="folder to write the city into (docs/formats.md)")],
+    officers: Annotated[
+        int | None, typer.Option("--officers", help="default: what the plan needs, ~500 for 1.6 M firms, at least 60")
+    ] = None,
+    year: Annotated[int, typer.Option("--year", help="the example plan's year")] = 2026,
+    quarter: Annotated[int, typer.Option("--quarter", min=1, max=4)] = 1,
+) -> None:
+    """Write a synthetic, realistic city (Linyi, 临沂): the CSV files and an example plan.json."""
+    from spotcheck.domain.errors import SpotcheckError
+    from spotcheck.synth import generate_city
+
+    def progress(message: str) -> None:
+        typer.echo(f"  {message}", err=True)
+
+    try:
+        made = generate_city(
+            out, firms=firms, seed=seed, officers=officers, year=year, quarter=quarter, progress=progress
+        )
+    except SpotcheckError as exc:
+        raise _exit_with(exc) from exc
+    for department, missing in made.staff.capacity_shortfall.items():
+        typer.echo(f"warning: {department} officers' capacity is {missing} officer-visits short", err=True)
+    typer.echo(
+        f"{out}: {made.firms.firms:,} firms ({made.firms.enterprises:,} enterprises), "
+        f"{len(made.staff.inspectors)} officers, {len(made.staff.conflicts)} conflicts; {made.outlook.summary()}"
+    )
+
+
 token_app = typer.Typer(help="API tokens: issue one (shown once; only its SHA-256 is stored).", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
@@ -238,6 +270,56 @@ def serve_command(
         raise _fail(exc) from exc
     typer.echo(f"spotcheck API on http://{host}:{port} (docs /docs, public page /, dashboard /dashboard)")
     uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command("assign")
+def assign_command(
+    record_path: Path = typer.Option(..., "--record", help="the quarter's draw record (targets drawn)"),
+    input_dir: Path = typer.Option(..., "--input", help="the city folder the draw read"),
+    history: list[Path] = typer.Option([], "--history", help="earlier records with officers (rotation)"),
+    decisions: Path | None = typer.Option(None, "--decisions", help="planner decisions (docs/assign-spec.md §6)"),
+    cap: str | None = typer.Option(None, "--cap", help="officer–firm probability cap, e.g. 1/2 (default 1/2)"),
+    out: Path = typer.Option(..., "--out", help="where to write the record with officers"),
+) -> None:
+    """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
+    from spotcheck.domain.errors import SpotcheckError
+    from spotcheck.ingest import load_city
+    from spotcheck.solver.assign_inputs import config_from_dict, load_decisions
+    from spotcheck.solver.assign_record import attach_assignments
+    from spotcheck.solver.record import dump_record, load_record
+
+    def progress(stage: str, done: int, total: int) -> None:
+        typer.echo(f"  {stage}: {done:,}/{total:,}", err=True)
+
+    try:
+        city = load_city(input_dir)
+        record = attach_assignments(
+            load_record(record_path),
+            city,
+            [load_record(p) for p in history],
+            decisions=None if decisions is None else load_decisions(decisions),
+            config=None if cap is None else config_from_dict({"probability_cap": cap}),
+            progress=progress,
+        )
+        out.write_bytes(dump_record(record))
+    except SpotcheckError as exc:
+        raise _fail(exc) from exc
+    section = record["assignment"]
+    for problem in section["problems"]:
+        typer.echo(
+            f"unstaffed: {problem['visit']} {problem['department']} ({problem['rule']}): {problem['fix']}", err=True
+        )
+    for unmet in section["caps_unmet"]:
+        typer.echo(
+            f"cap cannot hold: {unmet['department']} in {unmet['district']}, team {unmet['team']} of "
+            f"{unmet['eligible']} eligible (p = {unmet['probability']}) on {unmet['visits']} visits",
+            err=True,
+        )
+    stats = section["stats"]
+    typer.echo(
+        f"{out}: {stats['teams_staffed']}/{stats['teams']} teams staffed, {stats['seats']} seats, "
+        f"{stats['officers_used']} officers; {stats['teams_unstaffed']} unstaffed, {stats['deferred']} deferred"
+    )
 
 
 if __name__ == "__main__":
