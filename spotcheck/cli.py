@@ -274,12 +274,18 @@ def serve_command(
 
 @app.command("assign")
 def assign_command(
-    record_path: Path = typer.Option(..., "--record", help="the quarter's draw record (targets drawn)"),
-    input_dir: Path = typer.Option(..., "--input", help="the city folder the draw read"),
-    history: list[Path] = typer.Option([], "--history", help="earlier records with officers (rotation)"),
-    decisions: Path | None = typer.Option(None, "--decisions", help="planner decisions (docs/assign-spec.md §6)"),
-    cap: str | None = typer.Option(None, "--cap", help="officer–firm probability cap, e.g. 1/2 (default 1/2)"),
-    out: Path = typer.Option(..., "--out", help="where to write the record with officers"),
+    record_path: Annotated[Path, typer.Option("--record", help="the quarter's draw record (targets drawn)")],
+    input_dir: Annotated[Path, typer.Option("--input", help="the city folder the draw read")],
+    out: Annotated[Path, typer.Option("--out", help="where to write the record with officers")],
+    history: Annotated[
+        list[Path] | None, typer.Option("--history", help="earlier records with officers (rotation)")
+    ] = None,
+    decisions: Annotated[
+        Path | None, typer.Option("--decisions", help="planner decisions (docs/assign-spec.md §6)")
+    ] = None,
+    cap: Annotated[
+        str | None, typer.Option("--cap", help="officer–firm probability cap, e.g. 1/2 (the default)")
+    ] = None,
 ) -> None:
     """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
     from spotcheck.domain.errors import SpotcheckError
@@ -296,7 +302,7 @@ def assign_command(
         record = attach_assignments(
             load_record(record_path),
             city,
-            [load_record(p) for p in history],
+            [load_record(p) for p in history or []],
             decisions=None if decisions is None else load_decisions(decisions),
             config=None if cap is None else config_from_dict({"probability_cap": cap}),
             progress=progress,
