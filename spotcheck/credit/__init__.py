@@ -1,1 +1,1 @@
-"""credit layer."""
+"""credit layer: what the credit system pushes in (tiers) and reads out (the results feed, ``feed``)."""

@@ -1,0 +1,182 @@
+"""Publication (一公开): reveals checked, results, visits, the record and the audit head made public at once.
+
+``publish`` refuses while any department has not revealed its secret, naming it, and records the refusal in the
+audit log (so a blocked publication is visible); it refuses while any result is not approved. ``public_view`` is
+the only query the public side should call: before publication it shows the plan, the snapshot digest, the
+commitments and the beacon, never a drawn firm or an assignment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from spotcheck.credit.feed import append_results
+from spotcheck.domain.categories import ReviewAction, ReviewState, category, next_review_state
+from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
+from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
+from spotcheck.services.common import audit, locked_plan
+from spotcheck.services.draws import published_record
+from spotcheck.services.results import latest_results
+from spotcheck.services.seeding import commitments, reveals
+from spotcheck.solver.audit import verify_chain
+from spotcheck.solver.ceremony import check_seed, missing_reveals
+from spotcheck.solver.record import record_digest
+from spotcheck.store.quarter import BeaconRow, ResultRow, SnapshotRow, VisitRow
+from spotcheck.store.uow import UnitOfWork
+
+__all__ = ["public_view", "publish", "verify_audit"]
+
+
+def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
+    """Publish the quarter; returns {"record": digest, "audit_head": hash, "results": n}."""
+    with uow:
+        row = locked_plan(uow, plan_id)
+        require(PlanState(row.state), Step.PUBLISH)
+        missing = missing_reveals(commitments(uow, plan_id), reveals(uow, plan_id))
+        if missing:
+            message = f"publication of plan {plan_id} blocked: no reveal from {', '.join(missing)}"
+            audit(uow, "publish_blocked", actor, {"plan": plan_id, "missing_reveals": missing})
+            uow.commit()
+            raise InvalidTransition(message)
+        latest = latest_results(uow, plan_id)
+        visits = list(
+            uow.session.execute(
+                select(VisitRow).where(VisitRow.plan_id == plan_id).order_by(VisitRow.id)
+            ).scalars()
+        )
+        waiting = [
+            f"{v.id}/{d}"
+            for v in visits
+            for d in v.departments.split(";")
+            if (r := latest.get((v.id, d))) is None or r.state != ReviewState.APPROVED.value
+        ]
+        if waiting:
+            raise InvalidTransition(
+                f"cannot publish plan {plan_id}: {len(waiting)} result(s) not approved, e.g. {', '.join(waiting[:5])}"
+            )
+        record = published_record(uow, plan_id)
+        check_seed(record["seed"])  # every reveal against its commitment, then the seed
+        feed: list[tuple[int, str, dict[str, Any]]] = []
+        for visit in visits:
+            for department in visit.departments.split(";"):
+                approved = latest[(visit.id, department)]
+                after = next_review_state(ReviewState(approved.state), ReviewAction.PUBLISH)
+                published = ResultRow(
+                    visit_id=visit.id,
+                    department=department,
+                    version=approved.version + 1,
+                    category=approved.category,
+                    findings=approved.findings,
+                    state=after.value,
+                    recorded_by=actor,
+                )
+                uow.session.add(published)
+                uow.session.flush()
+                feed.append(
+                    (published.id, visit.uscc, _feed_payload(row.year, row.quarter, visit, published))
+                )
+        append_results(uow, feed)
+        row.state = PlanState.PUBLISHED.value
+        digest = record_digest(record)
+        audit(uow, "publish", actor, {"plan": plan_id, "record": digest, "results": len(feed)})
+        head = uow.audit.head()
+        assert head is not None
+        uow.commit()
+        return {"record": digest, "audit_head": head.hash, "results": len(feed)}
+
+
+def _feed_payload(year: int, quarter: int, visit: VisitRow, result: ResultRow) -> dict[str, Any]:
+    cat = category(result.category)
+    return {
+        "uscc": visit.uscc,
+        "visit": visit.id,
+        "year": year,
+        "quarter": quarter,
+        "department": result.department,
+        "category": cat.code,
+        "category_zh": cat.label_zh,
+        "flags": sorted(f.value for f in cat.flags),
+        "findings": result.findings,
+        "end_of_check": visit.window_end.isoformat() if visit.window_end else None,
+    }
+
+
+def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
+    """What anyone may see of a plan now. Drawn firms, visits, results and the record only once published."""
+    with uow:
+        row = uow.plans.get(plan_id)
+        state = PlanState(row.state)
+        snap = uow.session.execute(select(SnapshotRow.digest).where(SnapshotRow.plan_id == plan_id)).scalar()
+        beacon = uow.session.execute(
+            select(BeaconRow).where(BeaconRow.plan_id == plan_id)
+        ).scalar_one_or_none()
+        view: dict[str, Any] = {
+            "plan": plan_id,
+            "year": row.year,
+            "quarter": row.quarter,
+            "state": state.value,
+            "plan_json": row.plan_json,
+            "snapshot_digest": snap,
+            "commitments": commitments(uow, plan_id),
+            "beacon": None if beacon is None else {"value": beacon.value, "source": beacon.source},
+            "published": state in PUBLIC_STATES,
+        }
+        if state not in PUBLIC_STATES:
+            return view
+        record = published_record(uow, plan_id)
+        results = latest_results(uow, plan_id)
+        visits = uow.session.execute(
+            select(VisitRow).where(VisitRow.plan_id == plan_id).order_by(VisitRow.id)
+        ).scalars()
+        view["visits"] = [
+            {
+                "id": v.id,
+                "uscc": v.uscc,
+                "district": v.district,
+                "lead": v.lead,
+                "departments": v.departments.split(";"),
+                "items": v.items.split(";"),
+                "joint": v.joint,
+                "results": {d: _public_result(results.get((v.id, d))) for d in v.departments.split(";")},
+            }
+            for v in visits
+        ]
+        view["record"] = record
+        view["record_digest"] = record_digest(record)
+        view["reveals"] = record["seed"].get("reveals", {})
+        view["audit_head"] = _publication_head(uow, plan_id)
+        return view
+
+
+def _public_result(result: ResultRow | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    cat = category(result.category)
+    return {
+        "category": cat.code,
+        "category_zh": cat.label_zh,
+        "category_en": cat.label_en,
+        "findings": result.findings,
+    }
+
+
+def _publication_head(uow: UnitOfWork, plan_id: int) -> str:
+    for entry in reversed(uow.audit.entries()):
+        if entry.action == "publish" and entry.payload.get("plan") == plan_id:
+            return entry.hash
+    raise NotFound(f"plan {plan_id} has no publication entry in the audit log")
+
+
+def verify_audit(uow: UnitOfWork, *, published: str | None = None) -> tuple[str, int]:
+    """Check the whole audit chain: (current head hash, entries). A ``published`` head (from an earlier
+    publication) must be the hash of one of the entries, or entries up to it were removed or replaced."""
+    with uow:
+        entries = uow.audit.entries()
+        head = verify_chain(entries)
+        if published is not None and published not in {e.hash for e in entries}:
+            raise VerificationError(
+                f"the published audit head {published} is not in the log: entries up to it were changed or removed"
+            )
+        return head, len(entries)

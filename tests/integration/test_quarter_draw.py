@@ -1,0 +1,201 @@
+"""The quarter up to the draw on SQLite and PostgreSQL: guarded transitions, the ceremony, the frozen snapshot,
+a crash in the middle of a draw, two concurrent draws."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from spotcheck.domain.errors import InvalidTransition, ValidationError, VerificationError
+from spotcheck.domain.lifecycle import PlanState
+from spotcheck.ingest import load_city
+from spotcheck.ingest.city import read_plan
+from spotcheck.services import draws, freeze, plans, seeding
+from spotcheck.solver.ceremony import seed_section
+from spotcheck.solver.quarter import draw_quarter
+from spotcheck.solver.record import dump_record
+from spotcheck.solver.verify import verify_record
+from spotcheck.store import UnitOfWork, import_folder
+from spotcheck.store.quarter import DrawRow, VisitRow
+from tests.conftest import write_tiny_city
+
+UowFactory = Callable[[], UnitOfWork]
+FROZEN_ON = date(2025, 12, 20)
+BEACON = "体彩 2025150: 03 11 19 27 33 + 05 09"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def secrets_for(departments: tuple[str, ...]) -> dict[str, str]:
+    return {d: f"{i + 1:02x}" * 32 for i, d in enumerate(departments)}
+
+
+def new_plan(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, Path, dict[str, str]]:
+    folder = write_tiny_city(tmp_path / "city", firms=60)
+    import_folder(uow_factory(), folder)
+    plan_id = plans.create_plan(uow_factory(), read_plan(folder / "plan.json"), actor="planner")
+    return plan_id, folder, secrets_for(plans.plan_status(uow_factory(), plan_id).participants)
+
+
+def seeded_plan(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, Path, dict[str, str]]:
+    plan_id, folder, secrets = new_plan(uow_factory, tmp_path)
+    for department, secret in secrets.items():
+        seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
+    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=FROZEN_ON)
+    seeding.enter_beacon(uow_factory(), plan_id, BEACON, source="China Sports Lottery", actor="planner")
+    return plan_id, folder, secrets
+
+
+def state(uow_factory: UowFactory, plan_id: int) -> PlanState:
+    return plans.plan_status(uow_factory(), plan_id).state
+
+
+def draw_rows(uow_factory: UowFactory, plan_id: int) -> int:
+    with uow_factory() as uow:
+        return int(uow.session.execute(select(func.count()).where(DrawRow.plan_id == plan_id)).scalar_one())
+
+
+def test_each_step_moves_the_plan_once(uow_factory: UowFactory, tmp_path: Path) -> None:
+    plan_id, _, secrets = new_plan(uow_factory, tmp_path)
+    assert state(uow_factory, plan_id) is PlanState.DRAFT
+    with pytest.raises(InvalidTransition, match="no commitment yet from SCJG, STHJ, XF"):
+        freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=FROZEN_ON)
+    for department, secret in secrets.items():
+        seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
+    with pytest.raises(InvalidTransition, match="already committed"):
+        seeding.commit_secret(uow_factory(), plan_id, "XF", "ab" * 32, actor="XF")
+    with pytest.raises(InvalidTransition, match="cannot beacon: the plan is draft"):
+        seeding.enter_beacon(uow_factory(), plan_id, BEACON, source="lottery", actor="planner")
+    frozen = freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=FROZEN_ON)
+    assert state(uow_factory, plan_id) is PlanState.FROZEN and len(frozen.digest) == 64
+    with pytest.raises(InvalidTransition, match="cannot freeze: the plan is frozen"):
+        freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=FROZEN_ON)
+    with pytest.raises(InvalidTransition, match="cannot commit: the plan is frozen"):
+        seeding.commit_secret(uow_factory(), plan_id, "XF", "ab" * 32, actor="XF")
+    with pytest.raises(InvalidTransition, match="cannot draw: the plan is frozen"):
+        draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    seeding.enter_beacon(uow_factory(), plan_id, BEACON, source="lottery", actor="planner")
+    assert state(uow_factory, plan_id) is PlanState.SEEDED
+    drawn = draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    assert state(uow_factory, plan_id) is PlanState.DRAWN and drawn.visits > 0
+    with pytest.raises(InvalidTransition, match="cannot draw: the plan is drawn"):
+        draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    assert draw_rows(uow_factory, plan_id) == 1
+    with uow_factory() as uow:
+        actions = [e.action for e in uow.audit.entries()]
+    assert actions[-7:] == ["plan", "commit", "commit", "commit", "freeze", "beacon", "draw"]
+
+
+def test_a_second_plan_for_the_quarter_is_refused(uow_factory: UowFactory, tmp_path: Path) -> None:
+    _, folder, _ = new_plan(uow_factory, tmp_path)
+    with pytest.raises(ValidationError, match="already has plan"):
+        plans.create_plan(uow_factory(), read_plan(folder / "plan.json"), actor="planner")
+
+
+def test_a_wrong_or_missing_secret_draws_nothing(uow_factory: UowFactory, tmp_path: Path) -> None:
+    plan_id, _, secrets = seeded_plan(uow_factory, tmp_path)
+    with pytest.raises(VerificationError, match="XF: revealed secret does not match"):
+        draws.run_draw(uow_factory(), plan_id, {**secrets, "XF": "ee" * 32}, actor="planner")
+    with pytest.raises(ValidationError, match="missing: STHJ"):
+        draws.run_draw(uow_factory(), plan_id, {k: v for k, v in secrets.items() if k != "STHJ"}, actor="p")
+    assert state(uow_factory, plan_id) is PlanState.SEEDED and draw_rows(uow_factory, plan_id) == 0
+
+
+def test_the_stored_draw_is_the_offline_draw_and_verifies(uow_factory: UowFactory, tmp_path: Path) -> None:
+    plan_id, folder, secrets = seeded_plan(uow_factory, tmp_path)
+    draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    with uow_factory() as uow:
+        stored = draws.draw_record(uow, plan_id)
+        visits = uow.session.execute(select(VisitRow.id).where(VisitRow.plan_id == plan_id)).scalars().all()
+        published = draws.published_record(uow, plan_id)
+        commitments = seeding.commitments(uow, plan_id)
+    assert "reveals" not in stored["seed"]
+    assert sorted(visits) == [v["id"] for v in stored["visits"]]
+    city = load_city(folder)
+    digest = stored["snapshot"]["digest"]
+    section = seed_section(digest, BEACON, commitments, secrets, reveal=False)
+    offline = draw_quarter(city, year=2026, quarter=1, seed=section)
+    assert dump_record(offline) == dump_record(stored)
+    assert published["seed"]["reveals"] == {}  # nothing revealed yet
+    revealed = {**stored, "seed": seed_section(digest, BEACON, commitments, secrets, reveal=True)}
+    verify_record(revealed, city)
+
+
+WORKER = """
+import sys, time
+from pathlib import Path
+from spotcheck.store import UnitOfWork, make_engine
+from spotcheck.services import draws
+url, plan_id, marker, secrets = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), dict(
+    s.split("=") for s in sys.argv[4].split(","))
+mode = sys.argv[5]
+def hang(stage, done, total):
+    if mode == "hang" and stage == "lottery":
+        marker.write_text("drawing")
+        time.sleep(600)
+if mode == "race":
+    while not marker.parent.joinpath("go").exists():
+        time.sleep(0.01)
+try:
+    draws.run_draw(UnitOfWork(make_engine(url)), plan_id, secrets, actor="worker", progress=hang)
+    print("drawn")
+except Exception as exc:
+    print("refused:", type(exc).__name__, exc)
+"""
+
+
+def spawn(url: str, plan_id: int, marker: Path, secrets: dict[str, str], mode: str) -> subprocess.Popen[str]:
+    arg = ",".join(f"{k}={v}" for k, v in secrets.items())
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, url, str(plan_id), str(marker), arg, mode],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_a_draw_killed_midway_leaves_the_plan_seeded_and_the_rerun_gives_the_record(
+    uow_factory: UowFactory, migrated_url: str, tmp_path: Path
+) -> None:
+    plan_id, folder, secrets = seeded_plan(uow_factory, tmp_path)
+    marker = tmp_path / "marker"
+    worker = spawn(migrated_url, plan_id, marker, secrets, "hang")
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert worker.poll() is None, worker.communicate()[0]
+        assert time.monotonic() < deadline, "the worker never reached the lottery"
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGKILL)
+    worker.communicate()  # reaps the process and closes its pipe
+    assert state(uow_factory, plan_id) is PlanState.SEEDED and draw_rows(uow_factory, plan_id) == 0
+    first = draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    with uow_factory() as uow:
+        stored = draws.draw_record(uow, plan_id)
+    section = seed_section(
+        stored["snapshot"]["digest"], BEACON, stored["seed"]["commitments"], secrets, reveal=False
+    )
+    again = draw_quarter(load_city(folder), year=2026, quarter=1, seed=section)
+    assert dump_record(again) == dump_record(stored) and first.visits == len(stored["visits"])
+
+
+def test_two_concurrent_draws_make_exactly_one(
+    uow_factory: UowFactory, migrated_url: str, tmp_path: Path
+) -> None:
+    plan_id, _, secrets = seeded_plan(uow_factory, tmp_path)
+    workers = [spawn(migrated_url, plan_id, tmp_path / f"m{i}", secrets, "race") for i in range(2)]
+    time.sleep(1.0)  # both imported and waiting
+    (tmp_path / "go").write_text("go")
+    outputs = [w.communicate(timeout=180)[0] for w in workers]
+    drawn = [o for o in outputs if o.strip().endswith("drawn")]
+    assert len(drawn) == 1, outputs
+    assert draw_rows(uow_factory, plan_id) == 1 and state(uow_factory, plan_id) is PlanState.DRAWN
