@@ -25,17 +25,28 @@ _FALSE = {"0", "否", "false", "no", "n"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# Per position: character -> value x weight (mod 31); a missing key is a character not allowed there
+# (positions 1-8, authority, category and division, are digits; the rest 0-9 A-Y without I O S V Z).
+_WEIGHTED = tuple(
+    {c: i * w % 31 for i, c in enumerate(uscc_rules.ALPHABET) if pos >= 8 or c.isdigit()}
+    for pos, w in enumerate(uscc_rules.WEIGHTS)
+)
+_CHECK = tuple(uscc_rules.ALPHABET[(31 - total) % 31] for total in range(31))
+
+
 def _canonical_uscc(raw: str) -> bool:
     """Fast path: is ``raw`` already a canonical, valid code? (Most rows are; stdnum handles the rest.)"""
     if len(raw) != 18:
         return False
-    total = 0
-    for ch, weight in zip(raw, uscc_rules.WEIGHTS):
-        value = _VALUE.get(ch)
-        if value is None:
-            return False
-        total += value * weight
-    return uscc_rules.ALPHABET[(31 - total % 31) % 31] == raw[17]
+    try:
+        total = sum(map(dict.__getitem__, _WEIGHTED, raw))  # map stops after the 17 weighted positions
+    except KeyError:
+        return False
+    return _CHECK[total % 31] == raw[17]
+
+
+def _by_value(enum: type[E], value: str) -> E | None:
+    return enum._value2member_map_.get(value)  # type: ignore[return-value]
 
 
 class Normalised(NamedTuple):
@@ -69,8 +80,8 @@ class Cells:
         self.problems.append(Problem(self.line, name, reason))
 
     def text(self, name: str, *, required: bool = True) -> str:
-        index = self.positions.get(name)
-        value = self.values[index] if index is not None and index < len(self.values) else ""
+        # values has a cell for every header column (parse.py pads short rows); absent optional columns are "".
+        value = self.values[self.positions[name]] if name in self.positions else ""
         if required and not value:
             self.bad(name, "missing value")
         return value
@@ -101,27 +112,20 @@ class Cells:
         value = self.text(name)
         if not value:
             return next(iter(enum))
-        found = aliases.get(value) or aliases.get(value.lower())
+        found = aliases.get(value) or aliases.get(value.lower()) or _by_value(enum, value.lower())
         if found is None:
-            try:
-                return enum(value.lower())
-            except ValueError:
-                allowed = "/".join(m.value for m in enum)
-                self.bad(name, f"unknown {name} {value!r} (expected {allowed})")
-                return next(iter(enum))
+            self.bad(name, f"unknown {name} {value!r} (expected {'/'.join(m.value for m in enum)})")
+            return next(iter(enum))
         return found
 
     def choices(self, name: str, enum: type[E], aliases: dict[str, E]) -> tuple[E, ...]:
         parts = self.split(name)
         found: set[E] = set()
         for part in parts:
-            member = aliases.get(part) or aliases.get(part.lower())
+            member = aliases.get(part) or aliases.get(part.lower()) or _by_value(enum, part.lower())
             if member is None:
-                try:
-                    member = enum(part.lower())
-                except ValueError:
-                    self.bad(name, f"unknown {name} {part!r} (expected {'/'.join(m.value for m in enum)})")
-                    continue
+                self.bad(name, f"unknown {name} {part!r} (expected {'/'.join(m.value for m in enum)})")
+                continue
             found.add(member)
         return tuple(sorted(found))
 

@@ -58,7 +58,17 @@ def parse_file(kind: str, path: Path, *, progress: Progress | None = None) -> Pa
         if header_problems:
             raise ValidationError(f"{label}: bad header; nothing was imported", header_problems)
         count = 0
+        # Trailing empty header cells (spreadsheets) do not count: a value under them is refused below.
+        width = max((i + 1 for i, h in enumerate(table.header) if h.strip()), default=0)
         for line, values in table.rows():
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            elif len(values) > width and any(values[width:]):
+                parsed.problems.append(
+                    Problem(line, None, f"{len(values)} cells but the header has {width} columns")
+                )
+                count += 1
+                continue
             before = len(parsed.problems)
             record = build(Cells(line, values, positions, parsed.problems, parsed.normalised))
             count += 1

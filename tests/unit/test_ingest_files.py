@@ -202,6 +202,12 @@ def test_blank_lines_keep_the_file_line_numbers(tmp_path: Path) -> None:
     assert problems_of("departments", path) == [(4, "code", "missing value")]
 
 
+def test_cells_beyond_the_header_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_text("code,name\nSCJG,市场监管,extra\nXF,消防,\n", encoding="utf-8")
+    assert problems_of("departments", path) == [(2, None, "3 cells but the header has 2 columns")]
+
+
 def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     path.write_bytes("\ufeff部门代码,部门名称\nSCJG,市场监管\n".encode())
@@ -236,3 +242,18 @@ def test_unsupported_empty_and_unknown_kinds_are_refused(tmp_path: Path) -> None
         parse_file("departments", tmp_path / "empty.csv")
     with pytest.raises(ValidationError, match="unknown file kind"):
         parse_file("widgets", tmp_path / "empty.csv")
+
+
+def test_the_fast_code_check_agrees_with_the_domain_rule() -> None:
+    import random
+
+    from spotcheck.domain.uscc import ALPHABET, check_char, is_valid
+    from spotcheck.ingest.cells import _canonical_uscc
+
+    rng = random.Random(20260101)
+    samples = [*REAL_CODES, "91350200776049653B", "x" * 18, "913502007760496531A"]
+    for _ in range(3000):
+        head = "".join(rng.choice(ALPHABET) for _ in range(17))
+        digits = "".join(rng.choice("0123456789") for _ in range(8)) + head[8:]
+        samples += [head + rng.choice(ALPHABET), head + check_char(head), digits + check_char(digits)]
+    assert [_canonical_uscc(s) for s in samples] == [is_valid(s) for s in samples]
