@@ -27,7 +27,10 @@ from spotcheck.solver.record import dump_record, record_digest
 from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["Drawn", "draw_record", "published_record", "run_draw", "store_visits"]
+__all__ = ["ASSIGN_KIND", "Drawn", "draw_record", "published_record", "run_draw", "store_visits"]
+
+# The record with officers is stored beside the target draw as draws.kind = "assign" (UNIQUE per plan).
+ASSIGN_KIND = "assign"
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,15 @@ def store_visits(uow: UnitOfWork, plan_id: int, draw_id: int, visits: list[dict[
 
 
 def draw_record(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
-    """The plan's draw record as stored (seed not revealed)."""
-    row = uow.session.execute(
-        select(DrawRow).where(DrawRow.plan_id == plan_id, DrawRow.kind == "draw", DrawRow.seq == 1)
-    ).scalar_one_or_none()
+    """The plan's latest record as stored (seed not revealed): with its officers once assigned
+    (kind ``assign``), else the target draw (kind ``draw``)."""
+    query = (
+        select(DrawRow)
+        .where(DrawRow.plan_id == plan_id, DrawRow.kind.in_(("draw", ASSIGN_KIND)), DrawRow.seq == 1)
+        .order_by(DrawRow.kind)  # "assign" sorts before "draw"
+        .limit(1)
+    )
+    row = uow.session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFound(f"plan {plan_id} has not been drawn")
     record = json.loads(row.record)

@@ -46,15 +46,18 @@ class Frozen:
 
 
 def year_records(uow: UnitOfWork, year: int, quarter: int) -> list[dict[str, Any]]:
-    """The draw records of the year's earlier quarters (their first draw), oldest first."""
+    """The records of the year's earlier quarters, oldest first: each with its officers when assigned."""
     query = (
-        select(DrawRow.record, PlanRow.quarter)
+        select(DrawRow.record, PlanRow.quarter, DrawRow.kind)
         .join(PlanRow, PlanRow.id == DrawRow.plan_id)
-        .where(PlanRow.year == year, PlanRow.quarter < quarter, DrawRow.kind == "draw", DrawRow.seq == 1)
-        .where(PlanRow.state.in_(sorted(_DRAWN)))
-        .order_by(PlanRow.quarter)
+        .where(PlanRow.year == year, PlanRow.quarter < quarter, DrawRow.kind.in_(("draw", "assign")))
+        .where(DrawRow.seq == 1, PlanRow.state.in_(sorted(_DRAWN)))
+        .order_by(PlanRow.quarter, DrawRow.kind)  # "assign" before "draw"
     )
-    return [json.loads(text) for text, _ in uow.session.execute(query)]
+    best: dict[int, str] = {}
+    for text, q, _ in uow.session.execute(query):
+        best.setdefault(q, text)
+    return [json.loads(best[q]) for q in sorted(best)]
 
 
 def freeze(

@@ -6,17 +6,24 @@ is the "end of the check" from which the publication clock counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import update
 
-from spotcheck.domain.errors import ValidationError
+from spotcheck.domain.errors import StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
-from spotcheck.services.common import audit, step
-from spotcheck.store.quarter import VisitRow
+from spotcheck.services.common import Progress, audit, step
+from spotcheck.services.draws import ASSIGN_KIND, draw_record
+from spotcheck.services.freeze import frozen_inputs
+from spotcheck.solver.assign_record import attach_assignments
+from spotcheck.solver.assign_types import Decision
+from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["close_inspection", "quarter_end", "start_inspection"]
+__all__ = ["close_inspection", "quarter_end", "run_assign", "start_inspection"]
 
 
 def quarter_end(year: int, quarter: int) -> date:
@@ -45,3 +52,52 @@ def close_inspection(uow: UnitOfWork, plan_id: int, *, actor: str) -> None:
         step(uow, plan_id, Step.CLOSE)
         audit(uow, "close", actor, {"plan": plan_id})
         uow.commit()
+
+
+def run_assign(
+    uow: UnitOfWork,
+    plan_id: int,
+    *,
+    actor: str,
+    decisions: Sequence[Decision] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Draw every visit's officers on the frozen inputs (docs/assign-spec.md); store the record with officers
+    (draws.kind = "assign") and one assignment row per officer. Unstaffable visits refuse the step, naming
+    the rule that binds, until the planner records a decision (defer, drop a department)."""
+    with uow:
+        step(uow, plan_id, Step.ASSIGN)
+        city, history, _ = frozen_inputs(uow, plan_id)
+        record = attach_assignments(
+            draw_record(uow, plan_id), city, history, decisions=decisions, progress=progress
+        )
+        section = record["assignment"]
+        if section["problems"]:
+            first = section["problems"][:3]
+            named = "; ".join(f"{p['visit']} {p['department']} ({p['rule']}): {p['fix']}" for p in first)
+            raise StaffingError(f"{len(section['problems'])} team(s) cannot be staffed lawfully: {named}")
+        uow.session.add(
+            DrawRow(
+                plan_id=plan_id,
+                kind=ASSIGN_KIND,
+                seq=1,
+                record=dump_record(record).decode("utf-8"),
+                digest=record_digest(record),
+            )
+        )
+        rows = [
+            {
+                "visit_id": v["id"],
+                "department": o["department"],
+                "inspector_id": o["officer"],
+                "leader": o["leader"],
+            }
+            for v in record["visits"]
+            for o in v.get("officers", [])
+        ]
+        if rows:
+            uow.session.execute(AssignmentRow.__table__.insert(), rows)
+        stats = dict(section["stats"])
+        audit(uow, "assign", actor, {"plan": plan_id, "record": record_digest(record), "seats": len(rows)})
+        uow.commit()
+        return stats
