@@ -24,6 +24,7 @@ from spotcheck.domain.errors import (
     ValidationError,
     VerificationError,
 )
+from spotcheck.store.errors import StorageError
 
 __all__ = ["DETAILS", "STATUS", "install_error_handlers", "status_and_detail"]
 
@@ -31,6 +32,7 @@ log = logging.getLogger("spotcheck.api")
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
+    (StorageError, 503, "storage unavailable"),
     (ValidationError, 422, "invalid input"),
     (NotFound, 404, "not found"),
     (Forbidden, 403, "forbidden"),
@@ -55,6 +57,9 @@ def _body(exc: SpotcheckError) -> dict[str, object]:
     """The fixed detail, plus the domain's own explanation: written for users, it carries no internals."""
     _status, detail = status_and_detail(exc)
     body: dict[str, object] = {"detail": detail}
+    if isinstance(exc, StorageError) or _from_database(exc):
+        log.warning("database refused a request: %s", exc)
+        return body  # the database's own words name tables and constraints: not for clients
     if isinstance(exc, ValidationError):
         body["message"] = exc.message
         body["problems"] = [
@@ -66,6 +71,11 @@ def _body(exc: SpotcheckError) -> dict[str, object]:
         body["binding"] = exc.binding
         body["shortfall"] = exc.shortfall
     return body
+
+
+def _from_database(exc: BaseException) -> bool:
+    cause = exc.__cause__
+    return cause is not None and type(cause).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3"))
 
 
 async def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
