@@ -79,13 +79,14 @@ def assign(
         "visits": len(ordered),
         "deferred": len(deferred),
         "dropped_departments": len(dropped),
-        "teams": len(slots) + len(problems),
+        "teams": len(slots) + len(problems) - int(out.short.sum()),
         "teams_staffed": len(slots) - int(out.short.sum()),
         "teams_unstaffed": len(problems),
         "seats": len(picks),
         "officers_used": len(used),
         "arcs": len(flow_input.officer_of_arc),
         "flow_rounds": out.rounds,
+        "readmitted": out.readmitted,
     }
     return AssignmentResult(
         picks=tuple(picks),

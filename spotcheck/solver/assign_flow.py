@@ -7,7 +7,8 @@ With no binding capacity each team is the ``team`` smallest numbers among its el
 eligible officer is equally likely; where capacity binds, the cheapest lawful whole is chosen. The flow counts
 visits; joint visits weighing more than one capacity unit are handled by lowering an overloaded officer's
 visit count by the excess and solving again. A team the flow cannot fill completely is released (never sent
-half-staffed) and the rest is solved again. Arcs are built as numpy arrays in one call.
+half-staffed) and the rest is solved again; released teams are then re-admitted, in visit order, where the
+capacity left over can staff them whole (smallest numbers first). Arcs are built as numpy arrays in one call.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class FlowOutput:
     chosen: np.ndarray  # bool per candidate arc
     short: np.ndarray  # bool per slot: released because its team could not be filled
     rounds: int
+    readmitted: int  # released teams staffed afterwards from spare capacity
 
 
 def solve_flow(data: FlowInput) -> FlowOutput:
@@ -68,7 +70,30 @@ def solve_flow(data: FlowInput) -> FlowOutput:
         if (over > 0).any():
             visits_left = np.where(over > 0, np.maximum(seats - over, 0), visits_left)
             continue
-        return FlowOutput(chosen, short, rounds)
+        readmitted = _readmit(data, chosen, short, data.capacity - load)
+        return FlowOutput(chosen, short, rounds, readmitted)
+
+
+def _readmit(data: FlowInput, chosen: np.ndarray, short: np.ndarray, spare: np.ndarray) -> int:
+    """Staff released teams from the capacity left over, in slot order, smallest numbers first.
+
+    The flow may spread a shortage over several teams, each one seat short, and all are released; once the
+    rest is settled some of them fit again. Updates ``chosen`` and ``short`` in place; returns how many.
+    """
+    starts = np.searchsorted(data.slot_of_arc, np.arange(len(data.team) + 1))
+    count = 0
+    for s in np.flatnonzero(short).tolist():
+        arcs = np.arange(starts[s], starts[s + 1])
+        weight, team = int(data.weight[s]), int(data.team[s])
+        free = arcs[spare[data.officer_of_arc[arcs]] >= weight]
+        if len(free) < team:
+            continue
+        picked = free[np.argsort(data.number_of_arc[free], kind="stable")[:team]]
+        chosen[picked] = True
+        spare[data.officer_of_arc[picked]] -= weight
+        short[s] = False
+        count += 1
+    return count
 
 
 def _solve_once(
