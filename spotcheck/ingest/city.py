@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Plan
-from spotcheck.ingest.columns import FILE_NAMES, KINDS
-from spotcheck.ingest.parse import Parsed, Progress, key_of, parse_file
+from spotcheck.ingest.columns import FILE_NAMES, KEYS, KINDS
+from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.plan import check_plan, parse_plan
 from spotcheck.ingest.references import check_references, lookup_in
 from spotcheck.ingest.tiers import in_force, quarter_start
@@ -68,7 +69,7 @@ def load_city(folder: Path, *, as_of: date | None = None, progress: Progress | N
         check_references(parsed, lookup_in(known))
         parsed.raise_if_bad()
         records = [record for _, record in parsed.records]
-        records.sort(key=lambda r, k=kind: key_of(k, r))  # type: ignore[misc]
+        records.sort(key=attrgetter(*KEYS[kind]))
         loaded[kind] = records
         if kind in ("departments", "districts", "items"):
             known[kind] = {r.code for r in records}

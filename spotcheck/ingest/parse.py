@@ -18,9 +18,10 @@ from spotcheck.ingest.sources import open_table
 
 __all__ = ["PROGRESS_EVERY", "Parsed", "Progress", "key_of", "parse_file"]
 
-# progress(label, rows read so far): called every PROGRESS_EVERY rows and once at the end.
+# progress(label, rows read so far): called after every chunk of CHUNK rows and once at the end.
 Progress = Callable[[str, int], None]
-PROGRESS_EVERY = 50_000
+CHUNK = 50_000
+PROGRESS_EVERY = CHUNK
 
 
 @dataclass
@@ -49,43 +50,65 @@ def parse_file(kind: str, path: Path, *, progress: Progress | None = None) -> Pa
     if kind not in COLUMNS:
         raise ValidationError(f"unknown file kind {kind!r}; expected one of {', '.join(COLUMNS)}")
     parsed = Parsed(kind, Path(path))
-    build = BUILDERS[kind]
-    key_names = KEYS[kind]
     seen: dict[tuple[object, ...], int] = {}
     label = parsed.path.name
     with open_table(parsed.path) as table:
         positions, header_problems = resolve_header(kind, table.header)
         if header_problems:
             raise ValidationError(f"{label}: bad header; nothing was imported", header_problems)
-        count = 0
         # Trailing empty header cells (spreadsheets) do not count: a value under them is refused below.
         width = max((i + 1 for i, h in enumerate(table.header) if h.strip()), default=0)
+        count = 0
+        lines: list[int] = []
+        rows: list[list[str]] = []
         for line, values in table.rows():
+            count += 1
             if len(values) < width:
                 values += [""] * (width - len(values))
             elif len(values) > width and any(values[width:]):
                 parsed.problems.append(
                     Problem(line, None, f"{len(values)} cells but the header has {width} columns")
                 )
-                count += 1
                 continue
-            before = len(parsed.problems)
-            record = build(Cells(line, values, positions, parsed.problems, parsed.normalised))
-            count += 1
-            if progress is not None and count % PROGRESS_EVERY == 0:
-                progress(label, count)
-            if len(parsed.problems) != before:
-                continue
-            key = tuple(getattr(record, name) for name in key_names)
-            first = seen.get(key)
-            if first is not None:
-                shown = ", ".join(str(k) for k in key)
-                parsed.problems.append(
-                    Problem(line, key_names[0], f"duplicate {shown} (first on line {first})")
-                )
-                continue
-            seen[key] = line
-            parsed.records.append((line, record))
+            lines.append(line)
+            rows.append(values)
+            if len(rows) == CHUNK:
+                _build(parsed, positions, lines, rows, seen)
+                lines, rows = [], []
+                if progress is not None:
+                    progress(label, count)
+        _build(parsed, positions, lines, rows, seen)
         if progress is not None:
             progress(label, count)
     return parsed
+
+
+def _build(
+    parsed: Parsed,
+    positions: dict[str, int],
+    lines: list[int],
+    rows: list[list[str]],
+    seen: dict[tuple[object, ...], int],
+) -> None:
+    """Convert one chunk column by column; keep the good records that are not duplicates."""
+    if not rows:
+        return
+    transposed = list(zip(*rows, strict=False))
+    columns = {name: list(transposed[index]) for name, index in positions.items()}
+    cells = Cells(lines, columns, parsed.problems, parsed.normalised)
+    records = BUILDERS[parsed.kind](cells)
+    key_names = KEYS[parsed.kind]
+    single = key_names[0] if len(key_names) == 1 else None
+    for row, record in enumerate(records):
+        if row in cells.bad:
+            continue
+        key = (getattr(record, single),) if single else tuple(getattr(record, n) for n in key_names)
+        first = seen.get(key)
+        if first is not None:
+            shown = ", ".join(str(k) for k in key)
+            parsed.problems.append(
+                Problem(lines[row], key_names[0], f"duplicate {shown} (first on line {first})")
+            )
+            continue
+        seen[key] = lines[row]
+        parsed.records.append((lines[row], record))
