@@ -6,7 +6,9 @@ For every task and tier the model decides one boolean: *aligned* (the interval s
 ones) or *spread* (laid end to end after the joint zone, so it reaches firms nobody else draws: coverage).
 Overlaps between aligned intervals are ``min`` of their lengths, constants, so the model is boolean and small.
 It maximises expected new enterprises (coverage) subject to the projected yearly joint share, with pairwise
-counts of eligible firms; it never reads the seed or a lottery number. One worker, a fixed random seed and a
+counts of eligible firms; it never reads the seed or a lottery number. With ``max_aligned=2`` no group of firms
+has more than two aligned tasks, so the pairwise counts are exact (up to the grid and wrap-around); without the
+cap, three or more nested intervals are overcounted and the caller re-solves with a corrected target. One worker, a fixed random seed and a
 deterministic time budget make it reproducible.
 """
 
@@ -39,6 +41,7 @@ class Coordination:
     aligned: tuple[tuple[bool, ...], ...]  # per task, per tier
     layout: Layout
     status: str  # CP-SAT status name: OPTIMAL or FEASIBLE
+    model_share: Fraction  # the projected joint share as the model counts it
 
 
 def _thresholds(tasks: tuple[DrawTask, ...]) -> tuple[tuple[int, ...], ...]:
@@ -85,6 +88,7 @@ def coordinate(
     remaining_quarters: int,
     visits_so_far: int,
     joint_so_far: int,
+    max_aligned: int | None = 2,
 ) -> Coordination | None:
     """The choice maximising expected coverage with projected yearly joint share ≥ target; None if none."""
     n = len(tasks)
@@ -120,8 +124,15 @@ def coordinate(
         plain = not tasks[i].planned_joint and not tasks[j].planned_joint
         if plain and tasks[i].departments != tasks[j].departments:
             joint.append(count * overlap * both)
+    if max_aligned is not None:
+        for k, bits in sorted({(c.tier, c.tasks) for c in cells}):
+            members = [i for i in range(n) if bits >> i & 1 and length[i][k]]
+            if len(members) > max_aligned:
+                model.Add(sum(align[i, k] for i in members) <= max_aligned)
     p, q, m = joint_share.numerator, joint_share.denominator, remaining_quarters
-    model.Add(q * (joint_so_far * GRID + m * sum(joint)) >= p * (visits_so_far * GRID + m * sum(visits)))
+    joint_total = joint_so_far * GRID + m * sum(joint)
+    visits_total = visits_so_far * GRID + m * sum(visits)
+    model.Add(q * joint_total >= p * visits_total)
     model.Maximize(sum(gain))
     solver = cp_model.CpSolver()
     for name, value in SOLVER_SETTINGS.items():
@@ -130,4 +141,5 @@ def coordinate(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     aligned = tuple(tuple(bool(solver.Value(align[i, k])) for k in range(len(TIERS))) for i in range(n))
-    return Coordination(aligned, layout_of(tasks, aligned), solver.StatusName(status))
+    share = Fraction(solver.Value(joint_total), max(solver.Value(visits_total), 1))
+    return Coordination(aligned, layout_of(tasks, aligned), solver.StatusName(status), share)

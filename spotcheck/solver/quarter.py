@@ -6,6 +6,7 @@ CP-SAT coordination. ``draw`` adds the seed and returns the canonical record. Bo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,7 +31,8 @@ from spotcheck.solver.tasks import DrawTask, draw_tasks
 __all__ = ["Prepared", "Progress", "draw", "draw_quarter", "prepare"]
 
 Progress = Callable[[str, int, int], None]
-ROUNDS = 4  # coordination re-solves when the exact joint share falls short of the pairwise model
+ROUNDS = 8  # coordination re-solves when the exact joint share falls short of the pairwise model
+STEP = Fraction(1, 10_000)
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,12 @@ def draw_quarter(
 def _coordinate(
     plan: Plan, tasks: tuple[DrawTask, ...], elig: Eligibility, past: YearHistory
 ) -> Coordination | None:
-    """Solve; if the exact projection misses the joint share (the model counts overlaps pairwise), raise the
-    model's target by the miss and solve again, a few times at most (draw-spec §5)."""
-    target = plan.targets.joint_share
+    """Solve with at most two aligned tasks per group of firms (the model is then exact); if that cannot reach
+    the joint share, lift the cap: the pairwise model then overestimates joint visits where three or more
+    intervals nest, so scale its target by the overestimate and solve again, a few times at most (draw-spec §5).
+    """
+    goal = plan.targets.joint_share
+    target, cap = goal, 2
     found = None
     for _ in range(ROUNDS):
         found = coordinate(
@@ -178,13 +183,18 @@ def _coordinate(
             remaining_quarters=5 - plan.quarter,
             visits_so_far=past.visits,
             joint_so_far=past.joint_visits,
+            max_aligned=cap,
         )
         if found is None:
-            return None
+            if cap is None:
+                return None
+            cap = None
+            continue
         _, proj = check.project(tasks, found.layout, elig, past, plan.quarter)
-        if proj.joint_share >= plan.targets.joint_share:
+        if proj.joint_share >= goal or proj.joint_share == 0 or target >= 1:
             return found
-        target += plan.targets.joint_share - proj.joint_share
+        wanted = max(target + STEP, goal * found.model_share / proj.joint_share)
+        target = Fraction(math.ceil(wanted / STEP), 1) * STEP  # rounded up: small integer coefficients
     return found
 
 
