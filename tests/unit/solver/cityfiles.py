@@ -82,6 +82,6 @@ def write_city(city: City, folder: Path) -> Path:
 
 
 def _decimal(fraction_text: str) -> str:
-    """"1/20" -> "0.05", exactly (the test plans use ratios with finite decimal forms)."""
+    """ "1/20" -> "0.05", exactly (the test plans use ratios with finite decimal forms)."""
     value = Fraction(fraction_text)
     return str(Decimal(value.numerator) / Decimal(value.denominator))

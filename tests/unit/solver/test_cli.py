@@ -17,9 +17,24 @@ SEED = "c0ffee" * 6
 runner = CliRunner()
 
 
+def draw_args(city: Path, quarter: int, out: Path | str) -> list[str]:
+    return [
+        "draw",
+        "--input",
+        str(city),
+        "--year",
+        "2026",
+        "--quarter",
+        str(quarter),
+        "--seed",
+        SEED,
+        "--out",
+        str(out),
+    ]
+
+
 def _draw(city: Path, out: Path) -> None:
-    args = ["draw", "--input", str(city), "--year", "2026", "--quarter", "1", "--seed", SEED, "--out", str(out)]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, draw_args(city, 1, out))
     assert result.exit_code == 0, result.output
 
 
@@ -43,8 +58,7 @@ def test_draw_then_verify_passes_and_a_changed_byte_fails(tmp_path: Path) -> Non
 
 def test_draw_refuses_a_quarter_the_plan_is_not_for(tmp_path: Path) -> None:
     city = write_city(citykit.city(100), tmp_path / "city")
-    args = ["draw", "--input", str(city), "--year", "2026", "--quarter", "2", "--seed", SEED, "--out", "x.json"]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, draw_args(city, 2, "x.json"))
     assert result.exit_code == 1
     assert "not 2026Q2" in result.output
 
@@ -63,9 +77,9 @@ def test_a_second_quarter_cites_and_needs_its_history(tmp_path: Path) -> None:
     _draw(q1_dir, q1)
     q2_dir = write_city(replace(city, plan=citykit.plan(quarter=2)), tmp_path / "q2")
     q2 = tmp_path / "2026Q2.json"
-    args = ["draw", "--input", str(q2_dir), "--year", "2026", "--quarter", "2", "--seed", SEED, "--out", str(q2)]
-    assert runner.invoke(app, [*args, "--history", str(q1)]).exit_code == 0
+    assert runner.invoke(app, [*draw_args(q2_dir, 2, q2), "--history", str(q1)]).exit_code == 0
     assert load_record(q2)["history"][0]["quarter"] == 1
-    assert runner.invoke(app, ["verify", str(q2), "--input", str(q2_dir), "--history", str(q1)]).exit_code == 0
+    verified = runner.invoke(app, ["verify", str(q2), "--input", str(q2_dir), "--history", str(q1)])
+    assert verified.exit_code == 0, verified.output
     without = runner.invoke(app, ["verify", str(q2), "--input", str(q2_dir)])
     assert without.exit_code != 0
