@@ -23,7 +23,9 @@ from spotcheck.solver.record import dump_record, record_digest
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["close_inspection", "quarter_end", "run_assign", "start_inspection"]
+__all__ = ["DEFER_ROUNDS", "close_inspection", "quarter_end", "run_assign", "start_inspection"]
+
+DEFER_ROUNDS = 5  # deferring frees capacity, so a second solve may staff what the first could not
 
 
 def quarter_end(year: int, quarter: int) -> date:
@@ -60,18 +62,30 @@ def run_assign(
     *,
     actor: str,
     decisions: Sequence[Decision] | None = None,
+    defer_unstaffable: bool = False,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Draw every visit's officers on the frozen inputs (docs/assign-spec.md); store the record with officers
     (draws.kind = "assign") and one assignment row per officer. Unstaffable visits refuse the step, naming
-    the rule that binds, until the planner records a decision (defer, drop a department)."""
+    the rule that binds, until the planner records a decision (defer, drop a department); with
+    ``defer_unstaffable`` the decision to defer them is recorded here."""
     with uow:
         step(uow, plan_id, Step.ASSIGN)
         city, history, _ = frozen_inputs(uow, plan_id)
-        record = attach_assignments(
-            draw_record(uow, plan_id), city, history, decisions=decisions, progress=progress
-        )
+        drawn = draw_record(uow, plan_id)
+        chosen = list(decisions or ())
+        record = attach_assignments(drawn, city, history, decisions=chosen, progress=progress)
         section = record["assignment"]
+        for _ in range(DEFER_ROUNDS if defer_unstaffable else 0):
+            if not section["problems"]:
+                break
+            # The planner's recorded decision: visits without a lawful team move to the next quarter.
+            chosen += [
+                Decision(visit, "defer", reason="no lawful team this quarter", by=actor)
+                for visit in sorted({p["visit"] for p in section["problems"]})
+            ]
+            record = attach_assignments(drawn, city, history, decisions=chosen)
+            section = record["assignment"]
         if section["problems"]:
             first = section["problems"][:3]
             named = "; ".join(f"{p['visit']} {p['department']} ({p['rule']}): {p['fix']}" for p in first)

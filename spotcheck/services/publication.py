@@ -18,7 +18,7 @@ from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationErr
 from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
-from spotcheck.services.results import latest_results
+from spotcheck.services.results import inspected, latest_results
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.audit import verify_chain
 from spotcheck.solver.ceremony import check_seed, missing_reveals
@@ -41,15 +41,10 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
             uow.commit()
             raise InvalidTransition(message)
         latest = latest_results(uow, plan_id)
-        visits = list(
-            uow.session.execute(
-                select(VisitRow).where(VisitRow.plan_id == plan_id).order_by(VisitRow.id)
-            ).scalars()
-        )
+        owed = inspected(uow, plan_id)
         waiting = [
             f"{v.id}/{d}"
-            for v in visits
-            for d in v.departments.split(";")
+            for v, d in owed
             if (r := latest.get((v.id, d))) is None or r.state != ReviewState.APPROVED.value
         ]
         if waiting:
@@ -59,24 +54,21 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
         record = published_record(uow, plan_id)
         check_seed(record["seed"])  # every reveal against its commitment, then the seed
         feed: list[tuple[int, str, dict[str, Any]]] = []
-        for visit in visits:
-            for department in visit.departments.split(";"):
-                approved = latest[(visit.id, department)]
-                after = next_review_state(ReviewState(approved.state), ReviewAction.PUBLISH)
-                published = ResultRow(
-                    visit_id=visit.id,
-                    department=department,
-                    version=approved.version + 1,
-                    category=approved.category,
-                    findings=approved.findings,
-                    state=after.value,
-                    recorded_by=actor,
-                )
-                uow.session.add(published)
-                uow.session.flush()
-                feed.append(
-                    (published.id, visit.uscc, _feed_payload(row.year, row.quarter, visit, published))
-                )
+        for visit, department in owed:
+            approved = latest[(visit.id, department)]
+            after = next_review_state(ReviewState(approved.state), ReviewAction.PUBLISH)
+            published = ResultRow(
+                visit_id=visit.id,
+                department=department,
+                version=approved.version + 1,
+                category=approved.category,
+                findings=approved.findings,
+                state=after.value,
+                recorded_by=actor,
+            )
+            uow.session.add(published)
+            uow.session.flush()
+            feed.append((published.id, visit.uscc, _feed_payload(row.year, row.quarter, visit, published)))
         append_results(uow, feed)
         row.state = PlanState.PUBLISHED.value
         digest = record_digest(record)

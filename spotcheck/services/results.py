@@ -16,10 +16,10 @@ from spotcheck.domain.categories import ReviewAction, ReviewState, category, nex
 from spotcheck.domain.errors import Forbidden, NotFound, ValidationError
 from spotcheck.domain.lifecycle import PlanState, Step, require
 from spotcheck.services.common import audit, locked_plan
-from spotcheck.store.quarter import ResultRow, VisitRow
+from spotcheck.store.quarter import AssignmentRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["DueResult", "deadlines", "latest_results", "record_result", "review"]
+__all__ = ["DueResult", "deadlines", "inspected", "latest_results", "record_result", "review"]
 
 
 def latest_results(uow: UnitOfWork, plan_id: int) -> dict[tuple[str, str], ResultRow]:
@@ -40,12 +40,31 @@ def latest_results(uow: UnitOfWork, plan_id: int) -> dict[tuple[str, str], Resul
     return {(r.visit_id, r.department): r for r in uow.session.execute(query).scalars()}
 
 
+def inspected(uow: UnitOfWork, plan_id: int) -> list[tuple[VisitRow, str]]:
+    """The (visit, department) pairs that owe a result, by visit id: once officers are assigned, only the
+    teams staffed (a deferred visit or a dropped department owes none this quarter)."""
+    visits = list(
+        uow.session.execute(
+            select(VisitRow).where(VisitRow.plan_id == plan_id).order_by(VisitRow.id)
+        ).scalars()
+    )
+    staffed = {
+        (visit, department)
+        for visit, department in uow.session.execute(
+            select(AssignmentRow.visit_id, AssignmentRow.department)
+            .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
+            .where(VisitRow.plan_id == plan_id)
+        )
+    }
+    return [(v, d) for v in visits for d in v.departments.split(";") if not staffed or (v.id, d) in staffed]
+
+
 def _visit(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> VisitRow:
     visit = uow.session.get(VisitRow, visit_id)
     if visit is None or visit.plan_id != plan_id:
         raise NotFound(f"visit {visit_id} is not in plan {plan_id}")
-    if department not in visit.departments.split(";"):
-        raise ValidationError(f"{department} has no items on visit {visit_id}")
+    if not any(v.id == visit_id and d == department for v, d in inspected(uow, plan_id)):
+        raise ValidationError(f"{department} has no inspection on visit {visit_id} (no items, or deferred)")
     return visit
 
 
