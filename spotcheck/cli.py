@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -325,6 +326,306 @@ def assign_command(
     typer.echo(
         f"{out}: {stats['teams_staffed']}/{stats['teams']} teams staffed, {stats['seats']} seats, "
         f"{stats['officers_used']} officers; {stats['teams_unstaffed']} unstaffed, {stats['deferred']} deferred"
+    )
+
+
+# ---- the quarter on the database (issue 6): thin commands over spotcheck.services -------------------------
+
+
+def _uow() -> Any:
+    from spotcheck.store import UnitOfWork, make_engine
+
+    return UnitOfWork(make_engine(_database_url()))
+
+
+def _quarter_step(action: Callable[[], Any]) -> Any:
+    """Run a use case; a spotcheck error is printed and exits with status 1."""
+    from spotcheck.domain.errors import SpotcheckError
+
+    try:
+        return action()
+    except SpotcheckError as exc:
+        raise _fail(exc) from exc
+
+
+def _actor(actor: str | None) -> str:
+    import getpass
+
+    return actor or getpass.getuser()
+
+
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="who acts (recorded in the audit log)")]
+PlanOpt = Annotated[int, typer.Option("--plan", help="plan id (spotcheck plan list)")]
+
+plan_app = typer.Typer(help="The quarter's plan: create it from plan.json, list plans, show one.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("create")
+def plan_create(
+    path: Annotated[Path, typer.Argument(help="plan.json (docs/formats.md)")], actor: ActorOpt = None
+) -> None:
+    """Store a draft plan, checked against the stored directories."""
+    from spotcheck.ingest.city import read_plan
+    from spotcheck.services.plans import create_plan
+
+    plan_id = _quarter_step(lambda: create_plan(_uow(), read_plan(path), actor=_actor(actor)))
+    typer.echo(f"plan {plan_id} created (draft); next: each department runs `spotcheck commit --plan {plan_id}`")
+
+
+@plan_app.command("show")
+def plan_show(plan: PlanOpt) -> None:
+    """A plan's state, ceremony and what is public about it."""
+    from spotcheck.services.plans import plan_status
+    from spotcheck.services.publication import public_view
+
+    status = _quarter_step(lambda: plan_status(_uow(), plan))
+    view = _quarter_step(lambda: public_view(_uow(), plan))
+    typer.echo(f"plan {status.id}: {status.year}Q{status.quarter}, {status.state.value}")
+    typer.echo(f"  departments: {', '.join(status.participants)}; committed: {', '.join(status.committed) or '-'}")
+    typer.echo(f"  snapshot digest: {view['snapshot_digest'] or '(not frozen)'}")
+    if view["beacon"]:
+        typer.echo(f"  beacon: {view['beacon']['value']} ({view['beacon']['source']})")
+    if view["published"]:
+        typer.echo(f"  published: {len(view['visits'])} visits, record {view['record_digest']}")
+        typer.echo(f"  audit head at publication: {view['audit_head']}")
+
+
+@app.command("commit")
+def commit_command(
+    plan: PlanOpt,
+    department: Annotated[str, typer.Option("--department", help="the committing department's code")],
+    secret: Annotated[
+        str | None, typer.Option("--secret", help="64 hex digits; default: a new random one, shown once")
+    ] = None,
+    actor: ActorOpt = None,
+) -> None:
+    """A department commits to its secret before the freeze (only the hash is stored; docs/ceremony.md)."""
+    from spotcheck.services.seeding import commit_secret, new_secret
+
+    chosen = secret or new_secret()
+    hashed = _quarter_step(lambda: commit_secret(_uow(), plan, department, chosen, actor=_actor(actor)))
+    typer.echo(f"{department} committed: {hashed}")
+    if secret is None:
+        typer.echo(f"SECRET (keep it; it is not stored, you reveal it after the inspections): {chosen}")
+
+
+@app.command("freeze")
+def freeze_command(
+    plan: PlanOpt,
+    on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Fix every input of the draw and publish the snapshot digest."""
+    from datetime import date
+
+    from spotcheck.services.freeze import freeze
+
+    day = date.fromisoformat(on) if on else date.today()
+    frozen = _quarter_step(
+        lambda: freeze(_uow(), plan, actor=_actor(actor), frozen_on=day, progress=_draw_progress)
+    )
+    typer.echo(f"plan {plan} frozen on {day}: snapshot digest {frozen.digest} ({frozen.firms:,} firms)")
+
+
+@app.command("beacon")
+def beacon_command(
+    plan: PlanOpt,
+    value: Annotated[str, typer.Option("--value", help="the public value, exactly as published")],
+    source: Annotated[str, typer.Option("--source", help="where it was published")],
+    actor: ActorOpt = None,
+) -> None:
+    """Enter the public beacon value after the freeze: the seed is now fixed (and still secret)."""
+    from spotcheck.services.seeding import enter_beacon
+
+    _quarter_step(lambda: enter_beacon(_uow(), plan, value, source=source, actor=_actor(actor)))
+    typer.echo(f"plan {plan} seeded; next: `spotcheck draw --plan {plan} --secrets FILE`")
+
+
+@app.command("reveal")
+def reveal_command(
+    plan: PlanOpt,
+    department: Annotated[str, typer.Option("--department")],
+    secret: Annotated[str, typer.Option("--secret", help="the secret committed to")],
+    actor: ActorOpt = None,
+) -> None:
+    """Reveal a department's secret after the inspections; it must match its commitment."""
+    from spotcheck.services.seeding import reveal
+
+    _quarter_step(lambda: reveal(_uow(), plan, department, secret, actor=_actor(actor)))
+    typer.echo(f"{department} revealed for plan {plan}")
+
+
+inspection_app = typer.Typer(help="The inspection period: start it (windows), close it.", no_args_is_help=True)
+app.add_typer(inspection_app, name="inspection")
+
+
+@inspection_app.command("start")
+def inspection_start(
+    plan: PlanOpt,
+    begin: Annotated[str, typer.Option("--begin", help="YYYY-MM-DD")],
+    end: Annotated[str, typer.Option("--end", help="YYYY-MM-DD: the end of the check (publication clock)")],
+    actor: ActorOpt = None,
+) -> None:
+    """Hand out the assignments: every visit gets the inspection window."""
+    from datetime import date
+
+    from spotcheck.services.inspection import start_inspection
+
+    b, e = date.fromisoformat(begin), date.fromisoformat(end)
+    _quarter_step(lambda: start_inspection(_uow(), plan, begin=b, end=e, actor=_actor(actor)))
+    typer.echo(f"plan {plan} in inspection from {b} to {e}")
+
+
+@inspection_app.command("close")
+def inspection_close(plan: PlanOpt, actor: ActorOpt = None) -> None:
+    """End the inspection period: departments may now reveal their secrets."""
+    from spotcheck.services.inspection import close_inspection
+
+    _quarter_step(lambda: close_inspection(_uow(), plan, actor=_actor(actor)))
+    typer.echo(f"plan {plan} closed; results and reveals next")
+
+
+@app.command("redraw")
+def redraw_command(
+    plan: PlanOpt,
+    visit: Annotated[str, typer.Option("--visit")],
+    reason: Annotated[str, typer.Option("--reason", help="why (recorded and published)")],
+    officer: Annotated[str | None, typer.Option("--officer", help="replace this officer (else: the firm)")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="the officer's department")] = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Append a redraw with a fresh derived lottery: a replacement firm, or a replacement officer."""
+    from spotcheck.services.redraws import redraw_firm, redraw_officer
+
+    if officer:
+        if not department:
+            raise _fail(ValueError("--department is required with --officer"))
+        chosen = _quarter_step(
+            lambda: redraw_officer(_uow(), plan, visit, department, officer, reason=reason, actor=_actor(actor))
+        )
+        typer.echo(f"{officer} replaced by {chosen} on {visit} ({department})")
+    else:
+        chosen = _quarter_step(lambda: redraw_firm(_uow(), plan, visit, reason=reason, actor=_actor(actor)))
+        typer.echo(f"{visit} kept on record; replacement visit {chosen}")
+
+
+@app.command("result")
+def result_command(
+    plan: PlanOpt,
+    visit: Annotated[str, typer.Option("--visit")],
+    department: Annotated[str, typer.Option("--department", help="the department whose result this is")],
+    category: Annotated[str, typer.Option("--category", help="code or Chinese label (docs/operations.md)")],
+    findings: Annotated[str, typer.Option("--findings")] = "",
+    as_department: Annotated[
+        str | None, typer.Option("--as", help="the recording officer's department (default: --department)")
+    ] = None,
+    actor: ActorOpt = None,
+) -> None:
+    """Record a department's own result for its items on a visit (谁检查、谁录入)."""
+    from spotcheck.services.results import record_result
+
+    version = _quarter_step(
+        lambda: record_result(_uow(), plan, visit, department, category, findings,
+                              actor_department=as_department or department, actor=_actor(actor))
+    )  # fmt: skip
+    typer.echo(f"{visit} {department}: version {version}, 待审核 (pending review)")
+
+
+@app.command("review")
+def review_command(
+    plan: PlanOpt,
+    visit: Annotated[str, typer.Option("--visit")],
+    department: Annotated[str, typer.Option("--department")],
+    approve: Annotated[bool, typer.Option("--approve/--return", help="approve, or send back with --reason")],
+    reason: Annotated[str, typer.Option("--reason")] = "",
+    actor: ActorOpt = None,
+) -> None:
+    """Approve a pending result or return it with a reason."""
+    from spotcheck.services.results import review
+
+    state = _quarter_step(
+        lambda: review(_uow(), plan, visit, department, approve=approve, reason=reason, actor=_actor(actor))
+    )
+    typer.echo(f"{visit} {department}: {state.label_zh} ({state.value})")
+
+
+@app.command("deadlines")
+def deadlines_command(
+    plan: PlanOpt,
+    today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD (default: today)")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="only results past their deadline")] = False,
+    holidays: Annotated[
+        Path | None, typer.Option("--holidays", help="folder of YYYY.csv holiday files (default data/holidays)")
+    ] = None,
+) -> None:
+    """Unpublished results with their due date (20 official working days after the end of the check)."""
+    from datetime import date
+
+    from spotcheck.domain.calendar import WorkCalendar
+    from spotcheck.services.results import deadlines
+
+    day = date.fromisoformat(today) if today else date.today()
+    cal = _quarter_step(lambda: WorkCalendar.from_directory(holidays))
+    rows = _quarter_step(lambda: deadlines(_uow(), plan, today=day, calendar=cal, only_overdue=overdue))
+    for r in rows:
+        due = "no end date yet" if r.due is None else str(r.due)
+        typer.echo(f"{'OVERDUE ' if r.overdue else ''}{r.visit} {r.department} {r.state.label_zh}: due {due}")
+    typer.echo(f"{len(rows)} result(s){' overdue' if overdue else ' unpublished'} on {day}")
+
+
+@app.command("publish")
+def publish_command(plan: PlanOpt, actor: ActorOpt = None) -> None:
+    """Publish the quarter: visits, results, the record with the reveals, the audit head (一公开)."""
+    from spotcheck.services.publication import publish
+
+    done = _quarter_step(lambda: publish(_uow(), plan, actor=_actor(actor)))
+    typer.echo(f"plan {plan} published: {done['results']} results, record {done['record']}")
+    typer.echo(f"audit head: {done['audit_head']}")
+
+
+audit_app = typer.Typer(help="The hash-chained audit log: verify it, print its head.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    published: Annotated[str | None, typer.Option("--head", help="a published head that must be in the log")] = None,
+) -> None:
+    """Recompute every entry's hash; name the first changed, removed or reordered entry."""
+    from spotcheck.services.publication import verify_audit
+
+    head, entries = _quarter_step(lambda: verify_audit(_uow(), published=published))
+    typer.echo(f"audit log intact: {entries} entries, head {head}")
+
+
+@audit_app.command("head")
+def audit_head() -> None:
+    """Print the audit log's head hash."""
+    from spotcheck.services.publication import verify_audit
+
+    head, entries = _quarter_step(lambda: verify_audit(_uow()))
+    typer.echo(f"{head} ({entries} entries)")
+
+
+@app.command("demo")
+def demo_command(
+    firms: Annotated[int, typer.Option("--firms", help="size of the synthetic city")] = 20_000,
+    city: Annotated[Path, typer.Option("--city", help="where the synthetic city is written")] = Path(
+        "data/demo-city"
+    ),
+) -> None:
+    """A whole quarter on the synthetic city: generate, import, plan, ceremony, draw, assign, simulated results,
+    review, publish. A rerun resumes, or just reports a published quarter."""
+    from spotcheck.services.demo import run_demo
+
+    report = _quarter_step(lambda: run_demo(_database_url(), city, firms=firms, say=typer.echo))
+    typer.echo(
+        f"city: {report.firms:,} market entities ({report.enterprises:,} enterprises), {report.inspectors} officers\n"
+        f"quarter (plan {report.plan_id}, published): {report.visits:,} visits, {report.joint_visits:,} joint "
+        f"-> joint share {float(report.joint_share):.1%}; coverage so far this year {float(report.coverage):.2%} "
+        f"of enterprises (yearly target 5%, four quarters)\n"
+        f"audit log: {report.audit_entries} entries, head {report.audit_head}"
     )
 
 
