@@ -68,7 +68,8 @@ def example_plan(year: int = 2026, quarter: int = 1) -> Plan:
         JointTask(i, lead, tuple(Participant(d, items) for d, items in parts), scope, _ratios(*r))
         for i, lead, parts, scope, r in _JOINT
     )
-    return Plan(year, quarter, Targets(), tasks, joint)
+    # Sorted by id, as every consumer keeps them, so the object equals what plan.json parses back to.
+    return Plan(year, quarter, Targets(), tuple(sorted(tasks, key=lambda t: t.id)), joint)
 
 
 def _decimal(value: Fraction) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import ceil
+from math import ceil, isqrt
 
 import numpy as np
 
@@ -31,7 +31,7 @@ TARGET_CAPACITY = 68  # visits per officer per quarter: about five a week over a
 MIN_PER_DEPARTMENT = 5
 CITY_SHARE = Fraction(12, 100)  # officers of the city-level bureau, at least 3 per department
 HEADROOM = Fraction(13, 10)
-MIN_CAPACITY, MAX_CAPACITY = 8, 120
+MIN_CAPACITY, MAX_CAPACITY = 20, 120
 INACTIVE_PER_MILLE = 30
 CONFLICTS_PER_OFFICER = Fraction(3, 10)
 _REASONS = (
@@ -110,8 +110,35 @@ def build_staff(
     return Staff(tuple(inspectors), experts, _conflicts(rng, inspectors, candidates), shortfall)
 
 
+def _margin(need: Fraction) -> Fraction:
+    """Capacity to plan for an expected ``need``: HEADROOM times it, plus three standard deviations of a
+    Poisson count (the draw is random; small districts fluctuate most)."""
+    return HEADROOM * need + 3 * (isqrt(ceil(need)) + 1) if need else Fraction(0)
+
+
 def _clamp(value: int) -> int:
     return min(MAX_CAPACITY, max(MIN_CAPACITY, value))
+
+
+def _layout(
+    city: int, count: int, need: list[Fraction], total: Fraction, drawn_active: np.ndarray, spread: np.ndarray
+) -> tuple[list[str], list[bool], list[int], int]:
+    """Homes, active flags and capacities with ``city`` city-level officers; and the uncovered excess."""
+    per_area = _shares(count - city, need, 0)
+    homes = [CITY_LEVEL] * city + [a.code for a, k in zip(AREAS, per_area, strict=True) for _ in range(k)]
+    active = [True] * city + [bool(x) for x in drawn_active[city:]]  # the city-level team is always staffed
+    base = _clamp(ceil(_margin(total) / max(1, sum(active))))
+    capacity = [_clamp(ceil(Fraction(base * int(spread[i]), 100))) for i in range(count)]
+    own = dict.fromkeys((a.code for a in AREAS), 0)
+    for i in range(city, count):
+        own[homes[i]] += capacity[i] if active[i] else 0
+    excess = sum(
+        (max(Fraction(0), _margin(n) - own[a.code]) for a, n in zip(AREAS, need, strict=True)), Fraction(0)
+    )
+    city_base = _clamp(max(base, ceil(excess / city)))
+    for i in range(city):
+        capacity[i] = _clamp(ceil(Fraction(city_base * int(spread[i] + 15), 100)))  # never below city_base
+    return homes, active, capacity, max(0, ceil(excess - sum(capacity[:city])))
 
 
 def _department(
@@ -119,27 +146,19 @@ def _department(
 ) -> tuple[list[Inspector], int]:
     """One department's officers, and the officer-visits their capacity cannot cover (0 if none).
 
-    District officers get the department's mean load per active officer times HEADROOM (±15 %); the
-    city-level officers then get enough to cover, with HEADROOM, every district's excess over its own
+    District officers get the department's load (with ``_margin``) per active officer (±15 %); the
+    city-level officers then get enough to cover every district's excess (with ``_margin``) over its own
     officers (the draw's capacity rule: city-level officers absorb any district's excess).
     """
-    city = min(count, max(3, round(CITY_SHARE * count)))
-    per_area = _shares(count - city, need, 0)
-    homes = [CITY_LEVEL] * city + [a.code for a, k in zip(AREAS, per_area, strict=True) for _ in range(k)]
-    active = rng.integers(0, 1000, count) >= INACTIVE_PER_MILLE
-    active[:city] = True  # the city-level team is always staffed
-    total = sum(need, Fraction(0))
-    base = _clamp(ceil(HEADROOM * total / max(1, int(active.sum()))))
+    drawn_active = rng.integers(0, 1000, count) >= INACTIVE_PER_MILLE
     spread = rng.integers(85, 116, count)
-    capacity = [_clamp(ceil(Fraction(base * int(spread[i]), 100))) for i in range(count)]
-    own = dict.fromkeys((a.code for a in AREAS), 0)
-    for i in range(city, count):
-        own[homes[i]] += capacity[i] if active[i] else 0
-    excess = sum((max(Fraction(0), n - own[a.code]) for a, n in zip(AREAS, need, strict=True)), Fraction(0))
-    city_base = _clamp(max(base, ceil(HEADROOM * excess / city)))
-    for i in range(city):
-        capacity[i] = _clamp(ceil(Fraction(city_base * int(spread[i] + 15), 100)))  # never below city_base
-    missing = max(0, ceil(excess - sum(capacity[:city])))
+    total = sum(need, Fraction(0))
+    city = min(count, max(3, round(CITY_SHARE * count)))
+    while True:  # more city-level officers until they can cover every district's excess (or all are)
+        homes, active, capacity, missing = _layout(city, count, need, total, drawn_active, spread)
+        if not missing or city == count:
+            break
+        city += 1
     names = people(rng, count)
     fields = fields_of(code)
     serial: dict[str, int] = {}
@@ -149,7 +168,7 @@ def _department(
         division = "371300" if home == CITY_LEVEL else home
         certificate = f"37{division[2:]}{index:02d}{serial[home]:04d}"
         team.append(
-            Inspector(f"{code}-{numbered + i + 1:05d}", names[i], code, home, certificate, fields, capacity[i], bool(active[i]))
+            Inspector(f"{code}-{numbered + i + 1:05d}", names[i], code, home, certificate, fields, capacity[i], active[i])
         )  # fmt: skip
     return team, missing
 
@@ -170,7 +189,10 @@ def _conflicts(
     area_index = {a.code: i for i, a in enumerate(AREAS)}
     pool = [c for bucket in candidates for c in bucket]
     wanted = int(CONFLICTS_PER_OFFICER * len(inspectors))
-    chosen = rng.choice(len(inspectors), size=min(wanted, len(inspectors)), replace=False) if pool else []
+    # Only Generator.integers is used anywhere, whose stream numpy keeps stable; a sort by random keys
+    # picks officers without replacement.
+    keys = rng.integers(0, 1 << 62, len(inspectors))
+    chosen = np.argsort(keys, kind="stable")[:wanted] if pool else []
     found: set[tuple[str, str]] = set()
     for i in sorted(int(x) for x in chosen):
         officer = inspectors[i]
