@@ -17,7 +17,7 @@ from spotcheck.store.errors import translated
 
 __all__ = ["LOOKUP_CHUNK", "WRITE_BATCH", "DirectoryRepository"]
 
-LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 5_000  # bound parameters per query: SQLite >= 3.32 allows 32766
 WRITE_BATCH = 5_000
 
 
