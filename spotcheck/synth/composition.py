@@ -10,7 +10,8 @@ All shares are integer weights (per mille unless said), so every draw is integer
   mostly shops, restaurants (H) and resident services (O); co-operatives are mostly agriculture (A).
 - Tiers: the Dandong 2023 mix A 65.4 %, B 25.3 %, C 7.7 %, D 1.5 % over all tiered firms. Firms on the
   abnormal list are riskier (their own mix below); the other firms' mix is solved so that the total is
-  still exactly Dandong's. 2 % of firms are not tiered yet (treated as B by every consumer).
+  still Dandong's (to rounding). About 2 % of firms are not tiered yet (firms.py); consumers treat
+  them as B.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ __all__ = [
     "STATUS_WEIGHTS",
     "TIERS",
     "TIER_SLOTS",
-    "UNTIERED_PER_MILLE",
 ]
 
 KINDS: tuple[EntityKind, ...] = (EntityKind.ENTERPRISE, EntityKind.INDIVIDUAL, EntityKind.COOPERATIVE)
@@ -66,5 +66,4 @@ _TOTAL_STATUS = sum(STATUS_WEIGHTS)
 NORMAL_TIER_WEIGHTS: tuple[int, ...] = tuple(
     d * _TOTAL_STATUS - _ABNORMAL * x for d, x in zip(DANDONG, ABNORMAL_TIER_WEIGHTS, strict=True)
 )
-UNTIERED_PER_MILLE = 20
 TIER_SLOTS = 5  # A, B, C, D, untiered: the last column of count arrays

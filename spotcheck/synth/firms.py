@@ -30,6 +30,8 @@ __all__ = ["CHUNK", "FirmSummary", "RowWriter", "batches", "write_firms"]
 CHUNK = 100_000
 FIRST_YEAR = 1995
 _REFORM = np.datetime64("2015-10-01")  # credit codes replace organisation codes
+MISSED_PER_MILLE = 10  # firms the credit system's first batch missed
+RETIERED_PER_MILLE = 10  # firms the second batch moves one tier
 _CANDIDATES_PER_AREA = 400  # firms kept per district to draw recusal conflicts from
 _STATUS = [s.value for s in mix.STATUSES]
 _KIND = [k.value for k in mix.KINDS]
@@ -101,8 +103,8 @@ def _chunk(
     (_, first_day), (_, second_day) = batches(year)
     d1, d2 = np.datetime64(first_day), np.datetime64(second_day)
     tier1 = _tiers(rng, status)
-    in1 = (registered < d1) & (rng.integers(0, 100, n) != 0)
-    retier = in1 & (rng.integers(0, 100, n) == 0)
+    in1 = (registered < d1) & (rng.integers(0, 1000, n) >= MISSED_PER_MILLE)
+    retier = in1 & (rng.integers(0, 1000, n) < RETIERED_PER_MILLE)
     step = np.where(rng.integers(0, 10, n) < 6, 1, -1)
     tier2 = np.where(retier, np.clip(tier1 + step, 0, 3), _tiers(rng, status))
     in2 = retier | ((registered >= d1) & (registered < d2))
