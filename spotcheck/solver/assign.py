@@ -128,29 +128,25 @@ def _flow_input(slots: list[Slot], pools: Pools, seed: bytes, joint_weight: int)
 
 
 def _picks(slots: list[Slot], pools: Pools, data: FlowInput, chosen: np.ndarray) -> list[Pick]:
-    """Picks sorted by (visit, department, officer); the lead department's smallest number leads the visit."""
-    rows = sorted(
-        (slots[s].visit.id, slots[s].department, pools.officers[o].id, int(u), slots[s].visit.lead)
+    """Picks in (visit, department, officer) order — the arcs' order already — and the lead department's
+    smallest number leads the visit."""
+    ids = [o.id for o in pools.officers]
+    rows = [
+        (slots[s].visit, slots[s].department, ids[o], u)
         for s, o, u in zip(
             data.slot_of_arc[chosen].tolist(),
             data.officer_of_arc[chosen].tolist(),
             data.number_of_arc[chosen].tolist(),
             strict=True,
         )
-    )
+    ]
     leaders: dict[str, tuple[int, str]] = {}
-    for visit, department, officer, number, lead in rows:
-        if department == lead and (visit not in leaders or (number, officer) < leaders[visit]):
-            leaders[visit] = (number, officer)
+    for visit, department, officer, number in rows:
+        if department == visit.lead and (visit.id not in leaders or (number, officer) < leaders[visit.id]):
+            leaders[visit.id] = (number, officer)
     return [
-        Pick(
-            visit,
-            department,
-            officer,
-            number,
-            leader=leaders.get(visit, (0, ""))[1] == officer and department == lead,
-        )
-        for visit, department, officer, number, lead in rows
+        Pick(visit.id, department, officer, number, leader=leaders.get(visit.id) == (number, officer))
+        for visit, department, officer, number in rows
     ]
 
 
@@ -158,7 +154,7 @@ def _caps_unmet(slots: list[Slot], cap: Fraction) -> tuple[CapUnmet, ...]:
     """Pools where team / eligible > cap: no lottery can keep an officer–firm probability under the cap."""
     groups: dict[tuple[str, str, int, int], list[str]] = {}
     for s in slots:
-        if Fraction(s.team, len(s.candidates)) > cap:
+        if s.team * cap.denominator > len(s.candidates) * cap.numerator:
             key = (s.department, s.visit.district, s.team, len(s.candidates))
             groups.setdefault(key, []).append(s.visit.id)
     return tuple(

@@ -28,10 +28,14 @@ def officer_number(seed: bytes, visit_id: str, officer_id: str) -> int:
 
 def officer_numbers(seed: bytes, visit_id: str, officer_ids: Sequence[bytes]) -> np.ndarray:
     """``officer_number`` for each (UTF-8 encoded) officer id, as uint64, in the same order."""
-    prefix = seed + TAG + visit_id.encode("utf-8") + b"\x00"
-    sha = hashlib.sha256
-    digest = b"".join([sha(prefix + oid).digest()[:8] for oid in officer_ids])
-    return np.frombuffer(digest, dtype=">u8").astype(np.uint64)
+    prefix = hashlib.sha256(seed + TAG + visit_id.encode("utf-8") + b"\x00")
+    digests = []
+    for oid in officer_ids:  # copying the hashed prefix is the cheapest way to hash many suffixes
+        h = prefix.copy()
+        h.update(oid)
+        digests.append(h.digest())
+    # Each digest is 32 bytes; the number is its first 8, big-endian: every 4th 8-byte word.
+    return np.frombuffer(b"".join(digests), dtype=">u8")[::4].astype(np.uint64)
 
 
 def recompute_snippet(seed_hex: str, visit_id: str, officer_id: str) -> str:

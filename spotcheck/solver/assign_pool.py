@@ -20,6 +20,7 @@ from spotcheck.solver.assign_types import StaffingProblem
 __all__ = ["Pools", "Slot"]
 
 MIN_TEAM = 2  # at least two officers per department per visit
+_NONE: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -54,25 +55,33 @@ class Pools:
             uscc: {index[o] for o in team if o in index} for uscc, team in last_team.items()
         }
         self._cache: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
+        self._needs: dict[tuple[str, tuple[str, ...]], tuple[int, tuple[str, ...]]] = {}
 
     def slot(self, visit: Visit, department: str) -> Slot:
         """The visit-department's need and eligible officers (every rule but capacity applied)."""
-        items = []
-        for code in visit.items:
-            item = self._items.get(code)
-            if item is None:
-                raise ValidationError(
-                    f"visit {visit.id} checks item {code}, which is not in the check-item list"
-                )
-            if item.department == department:
-                items.append(item)
-        team = max([MIN_TEAM, *(item.team_size for item in items)])
-        fields = tuple(sorted({item.field for item in items}))
+        team, fields = self._need(visit, department)
         pool = self._pool(department, visit.district, fields)
-        excluded = self._recused.get(visit.uscc, set()) | self._rotated.get(visit.uscc, set())
+        excluded = self._recused.get(visit.uscc, _NONE) | self._rotated.get(visit.uscc, _NONE)
         if excluded:
-            pool = pool[~np.isin(pool, sorted(excluded))]
+            pool = pool[np.array([i not in excluded for i in pool.tolist()], dtype=bool)]
         return Slot(visit, department, team, fields, pool)
+
+    def _need(self, visit: Visit, department: str) -> tuple[int, tuple[str, ...]]:
+        """Team size and fields of the department's items in the visit (cached by the items checked)."""
+        key = (department, visit.items)
+        if key not in self._needs:
+            items = []
+            for code in visit.items:
+                item = self._items.get(code)
+                if item is None:
+                    raise ValidationError(
+                        f"visit {visit.id} checks item {code}, which is not in the check-item list"
+                    )
+                if item.department == department:
+                    items.append(item)
+            team = max([MIN_TEAM, *(item.team_size for item in items)])
+            self._needs[key] = (team, tuple(sorted({item.field for item in items})))
+        return self._needs[key]
 
     def _pool(self, department: str, district: str, fields: tuple[str, ...]) -> np.ndarray:
         key = (department, district, fields)
