@@ -110,21 +110,32 @@ def _draw_progress(stage: str, done: int, total: int) -> None:
 
 @app.command("draw")
 def draw_command(
-    input_dir: Annotated[Path, typer.Option("--input", help="city folder (docs/formats.md) with plan.json")],
-    year: Annotated[int, typer.Option("--year")],
-    quarter: Annotated[int, typer.Option("--quarter", min=1, max=4)],
-    seed: Annotated[str, typer.Option("--seed", help="hex; a bare seed is recorded as a simulation seed")],
-    out: Annotated[Path, typer.Option("--out", help="where to write the record (canonical JSON)")],
+    input_dir: Annotated[
+        Path | None, typer.Option("--input", help="offline: city folder (docs/formats.md) with plan.json")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    quarter: Annotated[int | None, typer.Option("--quarter", min=1, max=4)] = None,
+    seed: Annotated[str | None, typer.Option("--seed", help="hex; a bare seed is recorded as a simulation seed")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="where to write the record (canonical JSON)")] = None,
     history: Annotated[
         list[Path] | None, typer.Option("--history", help="earlier quarters' records of the same year")
     ] = None,
+    plan: Annotated[int | None, typer.Option("--plan", help="database: draw this seeded plan")] = None,
+    secrets: Annotated[
+        Path | None, typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department")
+    ] = None,
 ) -> None:
-    """Draw the quarter's targets (docs/draw-spec.md) and write the record."""
+    """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan)."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.ingest import load_city
     from spotcheck.solver.quarter import draw_quarter
     from spotcheck.solver.record import dump_record, load_record
 
+    if plan is not None:
+        _draw_plan(plan, secrets)
+        return
+    if input_dir is None or year is None or quarter is None or seed is None or out is None:
+        raise _fail(ValueError("offline draw needs --input, --year, --quarter, --seed and --out (or use --plan)"))
     try:
         city = load_city(input_dir)
         past = [load_record(p) for p in history or []]
@@ -136,6 +147,22 @@ def draw_command(
     typer.echo(
         f"{out}: {q['visits']} visits, {q['joint_visits']} joint; year to date coverage "
         f"{_percent(ytd['coverage'])}, joint share {_percent(ytd['joint_share'])}"
+    )
+
+
+def _draw_plan(plan: int, secrets_file: Path | None) -> None:
+    """The database mode of `draw`: the ceremony's seed from the secrets, one transaction (spotcheck.services)."""
+    from spotcheck.services.draws import run_draw
+
+    if secrets_file is None:
+        raise _fail(ValueError("--plan needs --secrets FILE (lines DEPT=SECRET, one per committed department)"))
+    lines = [ln.strip() for ln in secrets_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    given = dict(ln.split("=", 1) for ln in lines if "=" in ln)
+    drawn = _quarter_step(lambda: run_draw(_uow(), plan, given, actor=_actor(None), progress=_draw_progress))
+    q = drawn.summary["quarter"]
+    typer.echo(
+        f"plan {plan} drawn: {drawn.visits} visits, {drawn.joint_visits} joint, coverage this quarter "
+        f"{_percent(q['coverage'])}; record {drawn.digest} (secret until publication)"
     )
 
 
@@ -273,11 +300,23 @@ def serve_command(
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 
+def _assign_plan(plan: int, decisions: Path | None) -> dict[str, object]:
+    """The database mode of `assign`: officers drawn on the frozen inputs, stored with the plan."""
+    from spotcheck.services.inspection import run_assign
+    from spotcheck.solver.assign_inputs import load_decisions
+
+    chosen = None if decisions is None else load_decisions(decisions)
+    return run_assign(_uow(), plan, actor=_actor(None), decisions=chosen, progress=_draw_progress)
+
+
 @app.command("assign")
 def assign_command(
-    record_path: Annotated[Path, typer.Option("--record", help="the quarter's draw record (targets drawn)")],
-    input_dir: Annotated[Path, typer.Option("--input", help="the city folder the draw read")],
-    out: Annotated[Path, typer.Option("--out", help="where to write the record with officers")],
+    record_path: Annotated[
+        Path | None, typer.Option("--record", help="offline: the quarter's draw record (targets drawn)")
+    ] = None,
+    input_dir: Annotated[Path | None, typer.Option("--input", help="offline: the city folder the draw read")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="offline: where to write the record with officers")] = None,
+    plan: Annotated[int | None, typer.Option("--plan", help="database: assign this drawn plan's visits")] = None,
     history: Annotated[
         list[Path] | None, typer.Option("--history", help="earlier records with officers (rotation)")
     ] = None,
@@ -298,6 +337,12 @@ def assign_command(
     def progress(stage: str, done: int, total: int) -> None:
         typer.echo(f"  {stage}: {done:,}/{total:,}", err=True)
 
+    if plan is not None:
+        stats = _quarter_step(lambda: _assign_plan(plan, decisions))
+        typer.echo(f"plan {plan} assigned: {stats['teams_staffed']}/{stats['teams']} teams, {stats['seats']} seats")
+        return
+    if record_path is None or input_dir is None or out is None:
+        raise _fail(ValueError("offline assign needs --record, --input and --out (or use --plan)"))
     try:
         city = load_city(input_dir)
         record = attach_assignments(
