@@ -69,20 +69,27 @@ def test_broken_codes_are_all_named_and_nothing_is_written(
     rows = rows_of(path)
     good = rows[1]
     broken = [
-        "91350200776049653B",
-        "9135020077604965IA",
+        "91350200776049653B",  # wrong check digit
+        "9135020077604965IA",  # I, O, S, V, Z are not in the alphabet
+        "9135020077604965OA",
+        "9135020077604965SA",
+        "9135020077604965VA",
         "9135020077604965ZA",
-        "9137130200000001",
+        "91350200776049653",  # 17 characters
+        "91350200776049653AA",  # 19 characters
         "",
+        REAL_CODES[1],  # also on line 3 (already stored, which alone would be fine)
         REAL_CODES[1],
     ]
-    new_rows = [[make_code(900 + i), *good[1:]] for i in range(3)]
+    new_rows = [[make_code(900 + i), *good[1:]] for i in range(2)]
+    new_rows.insert(1, [REAL_CODES[1], *good[1:]])
     new_rows += [[code, *good[1:]] for code in broken]
     write_rows(path, [rows[0], *new_rows])
     with pytest.raises(ValidationError) as caught:
         import_file(uow_factory(), "enterprises", path)
-    lines = [(p.line, p.field) for p in caught.value.problems]
-    assert lines == [(5, "uscc"), (6, "uscc"), (7, "uscc"), (8, "uscc"), (9, "uscc")]
+    found = [(p.line, p.field) for p in caught.value.problems]
+    assert found == [(line, "uscc") for line in range(5, 16)]
+    assert "first on line 3" in str(caught.value.problems[-1])
     assert counts(uow_factory)["enterprises"] == 30  # the three good new rows were not written either
 
 
