@@ -8,6 +8,7 @@ commitments and the beacon, never a drawn firm or an assignment.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -138,6 +139,7 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
         view["record"] = record
         view["record_digest"] = record_digest(record)
         view["reveals"] = record["seed"].get("reveals", {})
+        view["redraws"] = [json.loads(r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
         view["audit_head"] = _publication_head(uow, plan_id)
         return view
 
