@@ -8,19 +8,22 @@ each quarter's draw reads the earlier quarters' records for rotation.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from spotcheck.cli import app
 from spotcheck.domain.model import EXCLUDED_STATUSES, City, Visit
 from spotcheck.ingest import load_city
 from spotcheck.solver.assign_inputs import last_teams
 from spotcheck.solver.assign_record import attach_assignments, verify_assignments
 from spotcheck.solver.assign_types import RULES
 from spotcheck.solver.frame import tiers_in_force
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.record import dump_record, load_record
 from spotcheck.synth import generate_city
 from tests.unit.solver.test_assign_kit import record_of, rule_breaches
 
@@ -28,9 +31,14 @@ SCALE = 2  # ratios × 2: a few hundred visits a quarter from 20,000 firms, capa
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> City:
-    folder: Path = tmp_path_factory.mktemp("synthetic-city")
-    generate_city(folder, firms=20_000, seed="assign-four-quarters")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out: Path = tmp_path_factory.mktemp("synthetic-city")
+    generate_city(out, firms=20_000, seed="assign-four-quarters")
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic(folder: Path) -> City:
     return load_city(folder)
 
 
@@ -90,3 +98,54 @@ def test_every_rule_holds_on_four_quarters(synthetic: City) -> None:
             attach_assignments(record_of(visits, quarter=quarter), synthetic, history)
         ) == dump_record(record)
         history.append(record)
+
+
+def test_the_command_line_draws_records_and_takes_decisions(
+    folder: Path, synthetic: City, tmp_path: Path
+) -> None:
+    visits = quarter_visits(synthetic, 1)
+    targets, out = tmp_path / "q1.json", tmp_path / "q1-officers.json"
+    targets.write_bytes(dump_record(record_of(visits)))
+    run = CliRunner().invoke(
+        app, ["assign", "--record", str(targets), "--input", str(folder), "--out", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    record = load_record(out)
+    assert out.read_bytes() == dump_record(record)  # canonical
+    verify_assignments(record, synthetic, [])
+    problem = record["assignment"]["problems"][0]
+    assert f"unstaffed: {problem['visit']} {problem['department']} ({problem['rule']})" in run.output
+    decisions = tmp_path / "decisions.json"
+    decisions.write_text(
+        json.dumps(
+            {
+                "format": "spotcheck-decisions/1",
+                "decisions": [
+                    {"visit": problem["visit"], "action": "defer", "reason": "next quarter", "by": "t"}
+                ],
+            }
+        )
+    )
+    again = tmp_path / "q1-decided.json"
+    args = [
+        "assign",
+        "--record",
+        str(out),
+        "--input",
+        str(folder),
+        "--decisions",
+        str(decisions),
+        "--out",
+        str(again),
+    ]
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    decided = load_record(again)
+    assert decided["assignment"]["decisions"][0]["visit"] == problem["visit"]
+    assert problem["visit"] not in {p["visit"] for p in decided["assignment"]["problems"]}
+    verify_assignments(decided, synthetic, [])
+    decisions.write_text(
+        '{"format": "spotcheck-decisions/1", "decisions": [{"visit": "x", "action": "forget"}]}'
+    )
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 1 and "forget" in run.output
