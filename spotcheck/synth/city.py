@@ -99,36 +99,49 @@ def generate_city(
     """Write the nine files of a synthetic Linyi into ``out`` (created if missing)."""
     _check(firms=firms, seed=seed, officers=officers, year=year, quarter=quarter)
     say = progress or (lambda _message: None)
-    out.mkdir(parents=True, exist_ok=True)
-    files = _Files(out)
     try:
-        files.rows("departments.csv", ((d.code, d.name, d.name_en) for d in DEPARTMENTS))
-        files.rows("districts.csv", ((a.code, a.name) for a in AREAS))
-        files.rows("check_items.csv", (
-            (i.code, i.department, i.name, i.legal_basis, i.method.value, int(i.key),
-             ";".join(k.value for k in i.target_kinds), i.field, i.team_size) for i in ITEMS
-        ))  # fmt: skip
-        summary = write_firms(
-            seed, firms, year, files.writer("enterprises.csv"), files.writer("tiers.csv"),
-            lambda done, total: say(f"firms {done:,}/{total:,}"),
-        )  # fmt: skip
-        plan = example_plan(year, quarter)
-        view = outlook(plan, ITEMS, summary.counts)
-        say(f"plan outlook: {view.summary()}")
-        staff = build_staff(seed, officers, view.workload, summary.candidates)
-        files.rows("inspectors.csv", (
-            (i.id, i.name, i.department, i.district, i.certificate, ";".join(i.fields), i.capacity, int(i.active))
-            for i in staff.inspectors
-        ))  # fmt: skip
-        files.rows("experts.csv", ((e.id, e.name, e.department, ";".join(e.fields)) for e in staff.experts))
-        files.rows("conflicts.csv", ((c.inspector, c.uscc, c.reason) for c in staff.conflicts))
-        files.text("plan.json", plan_json(plan_document(plan)))
-    except BaseException:
-        files.close(commit=False)
-        raise
-    files.close(commit=True)
+        out.mkdir(parents=True, exist_ok=True)
+        files = _Files(out)
+        try:
+            made = _write_all(
+                files, firms=firms, seed=seed, officers=officers, year=year, quarter=quarter, say=say
+            )
+        except BaseException:
+            files.close(commit=False)
+            raise
+        files.close(commit=True)
+    except OSError as exc:
+        raise ValidationError(f"cannot write the city to {out}: {exc}") from exc
     say(f"wrote {len(FILES)} files to {out}")
-    return Generated(out, summary, staff, view)
+    return made
+
+
+def _write_all(
+    files: _Files, *, firms: int, seed: str, officers: int | None, year: int, quarter: int, say: Progress
+) -> Generated:
+    """Every file's rows, in the order of docs/formats.md; firms stream, the rest is small."""
+    files.rows("departments.csv", ((d.code, d.name, d.name_en) for d in DEPARTMENTS))
+    files.rows("districts.csv", ((a.code, a.name) for a in AREAS))
+    files.rows("check_items.csv", (
+        (i.code, i.department, i.name, i.legal_basis, i.method.value, int(i.key),
+         ";".join(k.value for k in i.target_kinds), i.field, i.team_size) for i in ITEMS
+    ))  # fmt: skip
+    summary = write_firms(
+        seed, firms, year, files.writer("enterprises.csv"), files.writer("tiers.csv"),
+        lambda done, total: say(f"firms {done:,}/{total:,}"),
+    )  # fmt: skip
+    plan = example_plan(year, quarter)
+    view = outlook(plan, ITEMS, summary.counts)
+    say(f"plan outlook: {view.summary()}")
+    staff = build_staff(seed, officers, view.workload, summary.candidates)
+    files.rows("inspectors.csv", (
+        (i.id, i.name, i.department, i.district, i.certificate, ";".join(i.fields), i.capacity, int(i.active))
+        for i in staff.inspectors
+    ))  # fmt: skip
+    files.rows("experts.csv", ((e.id, e.name, e.department, ";".join(e.fields)) for e in staff.experts))
+    files.rows("conflicts.csv", ((c.inspector, c.uscc, c.reason) for c in staff.conflicts))
+    files.text("plan.json", plan_json(plan_document(plan)))
+    return Generated(files.out, summary, staff, view)
 
 
 def plan_json(document: dict[str, Any]) -> str:

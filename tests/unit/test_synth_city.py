@@ -182,3 +182,20 @@ def test_the_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> No
     for file in FILES:
         assert (data / "sample" / file).read_bytes() == (tmp_path / file).read_bytes(), file
     assert (data / "plan.example.json").read_bytes() == (tmp_path / "plan.json").read_bytes()
+
+
+def test_an_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ValidationError, match="cannot write the city"):
+        generate_city(blocker, firms=10, seed="x")
+
+
+def test_a_failed_run_leaves_nothing_half_written(tmp_path: Path) -> None:
+    def interrupt(message: str) -> None:
+        if message.startswith("plan outlook"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        generate_city(tmp_path, firms=300, seed="x", progress=interrupt)
+    assert list(tmp_path.iterdir()) == []
