@@ -70,3 +70,17 @@ def test_weighted_choice_is_seeded_and_follows_the_weights() -> None:
 def test_weighted_choice_refuses_bad_weights() -> None:
     with pytest.raises(ValueError):
         weighted(generator("s", "w"), [0, 0], 3)
+
+
+def test_the_generator_never_touches_a_global_rng_or_the_clock() -> None:
+    import re
+    from pathlib import Path
+
+    import spotcheck.synth
+
+    allowed = {"np.random.Generator", "np.random.PCG64"}
+    for path in sorted(Path(spotcheck.synth.__file__).parent.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import random|from random )", text, re.MULTILINE), path.name
+        assert set(re.findall(r"np\.random\.\w+", text)) <= allowed, path.name
+        assert "time.time" not in text and "datetime.now" not in text and "date.today" not in text, path.name
