@@ -131,8 +131,20 @@ def verify_assignments(record: dict[str, Any], city: City, history: Sequence[dic
         if isinstance(exc, VerificationError):
             raise
         raise VerificationError(f"the inspector draw cannot be recomputed from these inputs: {exc}") from exc
+    if section.get("rotation_history") != fresh["assignment"]["rotation_history"]:
+        raise VerificationError(
+            "the history given is not the one the inspector draw read (rotation): the record cites "
+            f"{_cited(section.get('rotation_history'))}, the given history has "
+            f"{_cited(fresh['assignment']['rotation_history'])}"
+        )
     published = {"assignment": section, "visits": [v.get("officers") for v in record.get("visits", [])]}
     recomputed = {"assignment": fresh["assignment"], "visits": [v["officers"] for v in fresh["visits"]]}
     if dump_record(published) != dump_record(recomputed):
         where = first_difference(published, recomputed) or "$ (canonical bytes)"
         raise VerificationError(f"the recomputed inspector draw differs from the record at {where}")
+
+
+def _cited(history: Any) -> str:
+    if not isinstance(history, list) or not history:
+        return "no record with officers"
+    return ", ".join(f"{h.get('year')}Q{h.get('quarter')} ({str(h.get('digest'))[:12]}…)" for h in history)

@@ -228,3 +228,22 @@ def test_verify_names_the_first_difference() -> None:
     out["visits"][3]["officers"][1]["officer"] = "SCJG-somebody"
     with pytest.raises(VerificationError, match=r"\$\.visits\[3\]\[1\]\.officer"):
         verify_assignments(out, the_city, [])
+
+
+def test_verify_says_when_the_history_is_not_the_one_read() -> None:
+    the_city = city(staff(), ITEMS)
+    q1 = attach_assignments(record_of(quarter_visits()), the_city, [])
+    later = [dataclasses.replace(v, id=v.id.replace("Q1", "Q2")) for v in quarter_visits()]
+    q2 = attach_assignments(record_of(later, quarter=2), the_city, [q1])
+    verify_assignments(q2, the_city, [q1])
+    with pytest.raises(VerificationError, match=r"history given is not the one .* cites 2026Q1"):
+        verify_assignments(q2, the_city, [])
+
+
+def test_bad_inputs_are_refused_with_the_reason() -> None:
+    with pytest.raises(ValidationError, match="not in the check-item list"):
+        assign([visit(0, ["SCJG-Z99"])], city(staff(), ITEMS), seed=SEED)
+    with pytest.raises(ValidationError, match="needs the quarter's plan"):
+        assign([visit(0, ["SCJG-A07"])], dataclasses.replace(city(staff(), ITEMS), plan=None), seed=SEED)
+    with pytest.raises(ValidationError, match="duplicate"):
+        assign([visit(0, ["SCJG-A07"])] * 2, city(staff(), ITEMS), seed=SEED)
