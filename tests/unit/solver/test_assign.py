@@ -13,7 +13,7 @@ from spotcheck.solver.assign import assign
 from spotcheck.solver.assign_inputs import last_teams
 from spotcheck.solver.assign_record import attach_assignments, verify_assignments
 from spotcheck.solver.assign_types import AssignConfig, Decision
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.record import dump_record, record_digest
 from tests.unit.solver.test_assign_kit import (
     DISTRICTS,
     SEED,
@@ -247,3 +247,9 @@ def test_bad_inputs_are_refused_with_the_reason() -> None:
         assign([visit(0, ["SCJG-A07"])], dataclasses.replace(city(staff(), ITEMS), plan=None), seed=SEED)
     with pytest.raises(ValidationError, match="duplicate"):
         assign([visit(0, ["SCJG-A07"])] * 2, city(staff(), ITEMS), seed=SEED)
+
+
+def test_a_pinned_draw_stays_the_same() -> None:
+    """Any change here changes who inspects whom: bump ASSIGN_ALGORITHM and the spec with it."""
+    out = attach_assignments(record_of(quarter_visits()), city(staff(), ITEMS), [])
+    assert record_digest(out) == "160ac75b6c67de7278ffe02fd80898fce0b61f9671f024789f71f253812e7b7a"

@@ -30,3 +30,8 @@ def test_the_snippet_prints_the_same_number() -> None:
     with contextlib.redirect_stdout(printed):
         exec(recompute_snippet(SEED.hex(), VISIT, "执法-7"), {})  # noqa: S102 - our own snippet, checked here
     assert int(printed.getvalue()) == officer_number(SEED, VISIT, "执法-7")
+
+
+def test_the_spec_vector() -> None:
+    seed = bytes.fromhex("00112233445566778899aabbccddeeff" * 2)
+    assert officer_number(seed, VISIT, "SCJG-00042") == 11779437237769588739  # docs/assign-spec.md §2
