@@ -357,10 +357,13 @@ def assign_command(
     except SpotcheckError as exc:
         raise _fail(exc) from exc
     section = record["assignment"]
-    for problem in section["problems"]:
+    shown = 20  # the record lists them all ($.assignment.problems); the terminal shows the first ones
+    for problem in section["problems"][:shown]:
         typer.echo(
             f"unstaffed: {problem['visit']} {problem['department']} ({problem['rule']}): {problem['fix']}", err=True
         )
+    if len(section["problems"]) > shown:
+        typer.echo(f"... and {len(section['problems']) - shown} more in $.assignment.problems", err=True)
     for unmet in section["caps_unmet"]:
         typer.echo(
             f"cap cannot hold: {unmet['department']} in {unmet['district']}, team {unmet['team']} of "
