@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from spotcheck.api import credit, inspector, public, regulator
+from spotcheck.api import credit, inspector, public, regulator, steps
 from spotcheck.api.errors import install_error_handlers
 from spotcheck.config import Settings
 from spotcheck.store.engine import make_engine
@@ -35,7 +35,7 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     app.state.uow_factory = uow_factory
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (public, regulator, inspector, credit):
+    for module in (public, regulator, steps, inspector, credit):
         app.include_router(module.router)
     app.include_router(pages)
     mount_static(app)

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 
-from spotcheck.api.deps import CurrentCredit, UowDep
+from spotcheck.api.deps import CurrentCredit, Cursor, UowDep
 from spotcheck.api.schemas import FeedEntryPublic, FeedPublic, TierBatchReport
 from spotcheck.domain.errors import Problem, ValidationError
 from spotcheck.ingest.parse import parse_file
@@ -126,7 +126,7 @@ async def push_tiers(request: Request, uow: UowDep, client: CurrentCredit) -> Ti
 def feed(
     uow: UowDep,
     client: CurrentCredit,
-    after: Annotated[int, Query(ge=0, description="the last cursor you processed; 0 to start")] = 0,
+    after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> FeedPublic:
     rows = uow.session.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Query, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from spotcheck.api.security import Principal, Role
@@ -18,13 +18,20 @@ from spotcheck.store.uow import UnitOfWork
 
 __all__ = [
     "COOKIE",
+    "MAX_ID",
     "NOT_AUTHENTICATED",
+    "NO_NUL",
     "WRONG_ROLE",
+    "Code",
     "CurrentCredit",
     "CurrentInspector",
     "CurrentRegulator",
+    "Cursor",
+    "Offset",
+    "PlanId",
     "UowDep",
     "UowFactoryDep",
+    "VisitId",
     "get_uow",
     "principal_for",
 ]
@@ -32,6 +39,17 @@ __all__ = [
 NOT_AUTHENTICATED = "not authenticated"
 WRONG_ROLE = "this token's role may not use this endpoint"
 COOKIE = "spotcheck_token"  # the dashboard page keeps the regulator's token here (HttpOnly)
+
+# Identifiers and offsets stay within a signed 32-bit integer, which every backend stores (SQLite and
+# PostgreSQL refuse larger parameters with an error the client should never cause).
+MAX_ID = 2**31 - 1
+PlanId = Annotated[int, Path(ge=1, le=MAX_ID, description="plan number")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+# Text that reaches SQL: bounded, and never a NUL (PostgreSQL refuses it in a string).
+NO_NUL = r"^[^\x00]*$"
+Code = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL, description="credit code")]
+VisitId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_NUL, description="visit id")]
+Cursor = Annotated[int, Query(ge=0, le=MAX_ID, description="the last cursor you processed; 0 to start")]
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `spotcheck token create`")
 

@@ -6,10 +6,18 @@ from __future__ import annotations
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from spotcheck.api.deps import CurrentInspector, UowDep
-from spotcheck.api.schemas import AssignmentPublic, AssignmentsPublic, FirmPublic, TeammatePublic
+from spotcheck.api.deps import CurrentInspector, UowDep, UowFactoryDep, VisitId
+from spotcheck.api.schemas import (
+    AssignmentPublic,
+    AssignmentsPublic,
+    FirmPublic,
+    ResultCreate,
+    ResultRecorded,
+    TeammatePublic,
+)
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.errors import Forbidden, NotFound
+from spotcheck.services.results import record_result
 from spotcheck.store.tables import (
     AssignmentRow,
     CheckItemRow,
@@ -116,9 +124,28 @@ def my_assignments(uow: UowDep, me: CurrentInspector) -> AssignmentsPublic:
 
 
 @router.get("/assignments/{visit_id}", response_model=AssignmentPublic, summary="One of my visits")
-def my_assignment(uow: UowDep, me: CurrentInspector, visit_id: str) -> AssignmentPublic:
+def my_assignment(uow: UowDep, me: CurrentInspector, visit_id: VisitId) -> AssignmentPublic:
     _officer(uow, me.subject)
     visit, mine = own_visit(uow, me.subject, visit_id)
     return _view(uow, visit, mine)
 
 
+
+
+@router.post("/assignments/{visit_id}/result", response_model=ResultRecorded, status_code=201,
+             summary="Record my department's result on one of my visits (谁检查、谁录入)")
+def record_my_result(
+    uow: UowDep, factory: UowFactoryDep, me: CurrentInspector, visit_id: VisitId, body: ResultCreate
+) -> ResultRecorded:
+    officer = _officer(uow, me.subject)
+    visit, mine = own_visit(uow, me.subject, visit_id)
+    if body.department is not None and body.department != mine.department:
+        raise Forbidden(f"{officer.id} records for {mine.department} only, not {body.department}")
+    plan_id, department, officer_department = visit.plan_id, mine.department, officer.department
+    uow.rollback()  # the use case opens its own unit of work; release this read transaction first
+    version = record_result(
+        factory(), plan_id, visit_id, department, body.category, body.findings,
+        actor_department=officer_department, actor=f"inspector:{me.subject}",
+    )
+    return ResultRecorded(visit_id=visit_id, department=department, version=version,
+                          state=_result_state(uow, visit_id, department))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from spotcheck.api.deps import UowDep
+from spotcheck.api.deps import NO_NUL, Code, Offset, PlanId, UowDep
 from spotcheck.api.lottery import EXPLANATION, LotteryPublic, explain_lottery
 from spotcheck.api.schemas import (
     EnterprisePublic,
@@ -37,19 +37,18 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/public", tags=["public 公众"])
 
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.get("/enterprises", response_model=EnterprisesPublic, summary="Search firms by name or credit code")
 def search_enterprises(
-    uow: UowDep, q: Annotated[str, Query(min_length=2, max_length=100)], limit: Limit = 20, offset: Offset = 0
+    uow: UowDep, q: Annotated[str, Query(min_length=2, max_length=100, pattern=NO_NUL)], limit: Limit = 20, offset: Offset = 0
 ) -> EnterprisesPublic:
     data, count = enterprise_page(uow.session, q, limit=limit, offset=offset)
     return EnterprisesPublic(data=data, count=count)
 
 
 @router.get("/enterprises/{uscc}", response_model=EnterprisePublic, summary="One firm's registry facts")
-def get_enterprise(uow: UowDep, uscc: str) -> EnterprisePublic:
+def get_enterprise(uow: UowDep, uscc: Code) -> EnterprisePublic:
     code, _ = normalise(uscc)
     row = uow.session.get(EnterpriseRow, code)
     if row is None:
@@ -59,7 +58,7 @@ def get_enterprise(uow: UowDep, uscc: str) -> EnterprisePublic:
 
 
 @router.get("/enterprises/{uscc}/results", response_model=ResultsPublic, summary="A firm's published results")
-def enterprise_results(uow: UowDep, uscc: str, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
+def enterprise_results(uow: UowDep, uscc: Code, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
     code, _ = normalise(uscc)
     data, count = results(uow.session, uscc=code, limit=limit, offset=offset)
     return ResultsPublic(data=data, count=count)
@@ -72,20 +71,20 @@ def list_plans(uow: UowDep) -> PlansPublic:
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, summary="One plan as the public sees it")
-def get_plan(uow: UowDep, plan_id: int) -> PlanPublic:
+def get_plan(uow: UowDep, plan_id: PlanId) -> PlanPublic:
     row = public_plan(uow, plan_id, need_published=False)
     return plan_view(uow, row, full=row.state == "published")
 
 
 @router.get("/plans/{plan_id}/visits", response_model=VisitsPublic, summary="A published plan's visits")
-def plan_visits(uow: UowDep, plan_id: int, limit: Limit = 100, offset: Offset = 0) -> VisitsPublic:
+def plan_visits(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offset = 0) -> VisitsPublic:
     public_plan(uow, plan_id, need_published=True)
     data, count = visits(uow.session, plan_id, with_officers=False, limit=limit, offset=offset)
     return VisitsPublic(data=data, count=count)
 
 
 @router.get("/plans/{plan_id}/results", response_model=ResultsPublic, summary="A published plan's results")
-def plan_results(uow: UowDep, plan_id: int, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
+def plan_results(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
     public_plan(uow, plan_id, need_published=True)
     data, count = results(uow.session, plan_id=plan_id, limit=limit, offset=offset)
     return ResultsPublic(data=data, count=count)
@@ -97,14 +96,14 @@ def plan_results(uow: UowDep, plan_id: int, limit: Limit = 100, offset: Offset =
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
 )
-def plan_record(uow: UowDep, plan_id: int) -> Response:
+def plan_record(uow: UowDep, plan_id: PlanId) -> Response:
     public_plan(uow, plan_id, need_published=True)
     return Response(dump_record(published_record(uow, plan_id)), media_type="application/json")
 
 
 @router.get("/plans/{plan_id}/lottery/{uscc}", response_model=LotteryPublic,
             summary="A firm's lottery number under a published plan's seed")
-def plan_lottery(uow: UowDep, plan_id: int, uscc: str) -> LotteryPublic:
+def plan_lottery(uow: UowDep, plan_id: PlanId, uscc: Code) -> LotteryPublic:
     public_plan(uow, plan_id, need_published=True)
     record: dict[str, Any] = latest_record(uow.session, plan_id) or {}
     seed = str(record.get("seed", {}).get("value") or "")
@@ -115,8 +114,8 @@ def plan_lottery(uow: UowDep, plan_id: int, uscc: str) -> LotteryPublic:
 
 @router.get("/lottery", response_model=LotteryPublic, summary="Recompute a lottery number from a seed and a code")
 def lottery(
-    seed: Annotated[str, Query(min_length=32, max_length=256)],
-    uscc: Annotated[str, Query(min_length=1, max_length=40)],
+    seed: Annotated[str, Query(min_length=32, max_length=256, pattern=NO_NUL)],
+    uscc: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)],
 ) -> LotteryPublic:
     return explain_lottery(seed, uscc)
 

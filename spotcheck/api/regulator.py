@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
-from spotcheck.api.deps import CurrentRegulator, UowDep
+from spotcheck.api.deps import CurrentRegulator, Offset, PlanId, UowDep
 from spotcheck.api.schemas import (
     DirectoryCounts,
     PlanPublic,
@@ -43,7 +43,7 @@ def list_plans(uow: UowDep, me: CurrentRegulator) -> PlansPublic:
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, summary="One plan with coverage and joint share")
-def get_plan(uow: UowDep, me: CurrentRegulator, plan_id: int) -> PlanPublic:
+def get_plan(uow: UowDep, me: CurrentRegulator, plan_id: PlanId) -> PlanPublic:
     return plan_view(uow, uow.plans.get(plan_id), full=True)
 
 
@@ -51,9 +51,9 @@ def get_plan(uow: UowDep, me: CurrentRegulator, plan_id: int) -> PlanPublic:
 def plan_visits(
     uow: UowDep,
     me: CurrentRegulator,
-    plan_id: int,
+    plan_id: PlanId,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> VisitsPublic:
     uow.plans.get(plan_id)
     data, count = visits(uow.session, plan_id, with_officers=True, limit=limit, offset=offset)
@@ -62,7 +62,7 @@ def plan_visits(
 
 @router.get("/plans/{plan_id}/workload", response_model=WorkloadsPublic,
             summary="Visits per officer this quarter against capacity")
-def workload(uow: UowDep, me: CurrentRegulator, plan_id: int) -> WorkloadsPublic:
+def workload(uow: UowDep, me: CurrentRegulator, plan_id: PlanId) -> WorkloadsPublic:
     uow.plans.get(plan_id)
     load = (
         select(AssignmentRow.inspector_id, func.count(func.distinct(AssignmentRow.visit_id)).label("visits"))

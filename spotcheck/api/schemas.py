@@ -166,6 +166,7 @@ class AssignmentsPublic(BaseModel):
 class ResultCreate(BaseModel):
     category: str = Field(min_length=1, max_length=100, description="result category code or Chinese label")
     findings: str = Field(default="", max_length=20_000)
+    department: str | None = Field(default=None, max_length=32, description="must be the officer's own")
 
 
 class ResultRecorded(BaseModel):

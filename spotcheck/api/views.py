@@ -23,7 +23,7 @@ from spotcheck.api.schemas import (
     Share,
     VisitPublic,
 )
-from spotcheck.domain.categories import CATEGORIES
+from spotcheck.domain.categories import CATEGORIES, ReviewState
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.uscc import is_valid, normalise
 from spotcheck.store.tables import (
@@ -191,7 +191,7 @@ def results(
         .join(VisitRow, VisitRow.id == ResultRow.visit_id)
         .join(PlanRow, PlanRow.id == VisitRow.plan_id)
         .join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc)
-        .where(PlanRow.state == PUBLISHED, ResultRow.state == PUBLISHED)
+        .where(PlanRow.state == PUBLISHED, ResultRow.state == ReviewState.PUBLISHED.value)
     )
     if plan_id is not None:
         query = query.where(PlanRow.id == plan_id)

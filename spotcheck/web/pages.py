@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from spotcheck.api.deps import COOKIE, UowDep, principal_for
+from spotcheck.api.deps import COOKIE, NO_NUL, UowDep, principal_for
 from spotcheck.api.security import Role
 from spotcheck.api.views import enterprise_page, plan_view, public_plans
 from spotcheck.store.tables import PlanRow
@@ -37,7 +37,7 @@ def mount_static(app: FastAPI) -> None:
 
 @router.get("/", response_class=HTMLResponse)
 def public_page(
-    request: Request, uow: UowDep, q: Annotated[str, Query(max_length=100)] = ""
+    request: Request, uow: UowDep, q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = ""
 ) -> HTMLResponse:
     found: list[Any] = []
     count = 0

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
+from spotcheck.domain.categories import ReviewState
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.solver.ceremony import commitment
 from spotcheck.solver.record import dump_record, record_digest
@@ -129,9 +130,9 @@ def populate(uow_factory: Callable[[], UnitOfWork], city: Path) -> tuple[dict[st
                 uow.session.add(AssignmentRow(visit_id=visit_id, department=department, inspector_id=officer,
                                               leader=leader))
         published = ResultRow(visit_id=v_pub["id"], department="SCJG", version=1, category="no_problem",
-                              findings="经检查未发现问题", state="published", recorded_by="SCJG-002")
+                              findings="经检查未发现问题", state=ReviewState.PUBLISHED.value, recorded_by="SCJG-002")
         pending = ResultRow(visit_id=v_joint["id"], department="XF", version=1, category="follow_up",
-                            findings="SECRET-FINDING 消防通道堵塞", state="pending", recorded_by="XF-002")
+                            findings="SECRET-FINDING 消防通道堵塞", state=ReviewState.PENDING.value, recorded_by="XF-002")
         uow.session.add_all([published, pending])
         uow.session.flush()
         for n in range(3):

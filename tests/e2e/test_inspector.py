@@ -3,6 +3,7 @@ is 404, exactly like a visit that does not exist."""
 
 from __future__ import annotations
 
+from spotcheck.domain.categories import ReviewState
 from tests.e2e.conftest import World
 
 
@@ -21,7 +22,7 @@ def test_joint_visit_shows_teammates_and_own_items(world: World) -> None:
     assert visit["items"] == ["XF-01"] and visit["all_items"] == ["SCJG-B01", "XF-01"]
     assert visit["joint"] is True
     assert [t["officer"] for t in visit["teammates"]] == ["SCJG-002", "SCJG-003", "XF-003"]
-    assert visit["firm"]["name"] and visit["result_state"] == "pending"
+    assert visit["firm"]["name"] and visit["result_state"] == ReviewState.PENDING.value
 
 
 def test_other_officers_visit_is_404_like_a_missing_one(world: World) -> None:
@@ -41,3 +42,41 @@ def test_assignments_of_unstarted_quarters_are_hidden(world: World) -> None:
         uow.commit()
     body = world.client.get("/api/inspector/assignments", headers=world.auth("scjg004")).json()
     assert body["count"] == 0
+
+
+def test_officer_records_own_departments_result(world: World) -> None:
+    response = world.client.post(
+        f"/api/inspector/assignments/{world.visits['joint']}/result",
+        json={"category": "未发现问题", "findings": "现场检查正常"},
+        headers=world.auth("scjg002"),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json() == {"visit_id": world.visits["joint"], "department": "SCJG", "version": 1,
+                               "state": ReviewState.PENDING.value}
+
+
+def test_recording_for_another_department_is_403(world: World) -> None:
+    response = world.client.post(
+        f"/api/inspector/assignments/{world.visits['joint']}/result",
+        json={"category": "no_problem", "department": "XF"},
+        headers=world.auth("scjg002"),
+    )
+    assert response.status_code == 403 and response.json()["detail"] == "forbidden"
+
+
+def test_recording_on_another_officers_visit_is_404(world: World) -> None:
+    response = world.client.post(
+        f"/api/inspector/assignments/{world.visits['joint']}/result",
+        json={"category": "no_problem"},
+        headers=world.auth("scjg004"),
+    )
+    assert response.status_code == 404
+
+
+def test_unknown_category_is_422(world: World) -> None:
+    response = world.client.post(
+        f"/api/inspector/assignments/{world.visits['solo']}/result",
+        json={"category": "looked fine"},
+        headers=world.auth("scjg004"),
+    )
+    assert response.status_code == 422 and "unknown result category" in response.json()["message"]

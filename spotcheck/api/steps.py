@@ -1,0 +1,167 @@
+"""/api/regulator/plans/…: the quarter's steps, each one call to its use case in ``spotcheck.services``
+(which checks the plan's state, runs in one transaction, and appends the audit entry).
+
+A department commits and reveals only its own secret: a regulator token's subject is its department code.
+Secrets for the draw are sent in the request body and never stored by the API (the use case checks them
+against the commitments and keeps only what the ceremony defines).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from spotcheck.api.deps import CurrentRegulator, PlanId, UowFactoryDep, VisitId
+from spotcheck.api.schemas import PlanCreate, StepDone
+from spotcheck.api.security import Principal
+from spotcheck.domain.errors import Forbidden
+from spotcheck.ingest.plan import parse_plan
+from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/regulator", tags=["regulator 监管部门"])
+
+Secret = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$", description="64 lowercase hex digits")
+
+
+class SecretIn(BaseModel):
+    department: str = Field(min_length=1, max_length=32)
+    secret: str = Secret
+
+
+class FreezeIn(BaseModel):
+    frozen_on: date | None = Field(default=None, description="default: today (UTC)")
+
+
+class BeaconIn(BaseModel):
+    value: str = Field(min_length=1, max_length=512)
+    source: str = Field(min_length=1, max_length=200, description="where the value was published")
+
+
+class DrawIn(BaseModel):
+    secrets: dict[str, str] = Field(description="every committed department's secret")
+
+
+class AssignIn(BaseModel):
+    defer_unstaffable: bool = False
+
+
+class WindowIn(BaseModel):
+    begin: date
+    end: date
+
+
+class ReviewIn(BaseModel):
+    approve: bool
+    reason: str = Field(default="", max_length=2000)
+
+
+def _actor(me: Principal) -> str:
+    return f"regulator:{me.subject}"
+
+
+def _state(factory: UowFactoryDep, plan_id: int) -> str:
+    with factory() as uow:
+        return uow.plans.get(plan_id).state
+
+
+def _done(factory: UowFactoryDep, plan_id: int, step: str, message: str = "") -> StepDone:
+    return StepDone(plan_id=plan_id, step=step, state=_state(factory, plan_id), message=message)
+
+
+def _own_department(me: Principal, department: str) -> None:
+    if department != me.subject:
+        raise Forbidden(f"a {me.subject} token may not act for {department}: each department keeps its own secret")
+
+
+@router.post("/plans", response_model=StepDone, status_code=201, summary="Create the quarter's draft plan")
+def create_plan(factory: UowFactoryDep, me: CurrentRegulator, body: PlanCreate) -> StepDone:
+    plan_id = plans.create_plan(factory(), parse_plan(body.plan), actor=_actor(me))
+    return _done(factory, plan_id, "create")
+
+
+@router.post("/plans/{plan_id}/commitments", response_model=StepDone, summary="Commit to this department's secret")
+def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
+    _own_department(me, body.department)
+    hashed = seeding.commit_secret(factory(), plan_id, body.department, body.secret, actor=_actor(me))
+    return _done(factory, plan_id, "commit", f"commitment {hashed}")
+
+
+@router.post("/plans/{plan_id}/freeze", response_model=StepDone, summary="Freeze the inputs; digest published")
+def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: FreezeIn) -> StepDone:
+    on = body.frozen_on or datetime.now(UTC).date()
+    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on)
+    return _done(factory, plan_id, "freeze", f"snapshot {frozen.digest} ({frozen.firms} firms)")
+
+
+@router.post("/plans/{plan_id}/beacon", response_model=StepDone, summary="Enter the public beacon value")
+def beacon(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: BeaconIn) -> StepDone:
+    seeding.enter_beacon(factory(), plan_id, body.value, source=body.source, actor=_actor(me))
+    return _done(factory, plan_id, "beacon")
+
+
+@router.post("/plans/{plan_id}/draw", response_model=StepDone, summary="Draw the targets (once)")
+def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: DrawIn) -> StepDone:
+    drawn = draws.run_draw(factory(), plan_id, body.secrets, actor=_actor(me))
+    return _done(factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}")
+
+
+@router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
+def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: AssignIn) -> StepDone:
+    inspection.run_assign(factory(), plan_id, actor=_actor(me), defer_unstaffable=body.defer_unstaffable)
+    return _done(factory, plan_id, "assign")
+
+
+@router.post("/plans/{plan_id}/start", response_model=StepDone, summary="Hand the assignments to the inspectors")
+def start(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: WindowIn) -> StepDone:
+    inspection.start_inspection(factory(), plan_id, begin=body.begin, end=body.end, actor=_actor(me))
+    return _done(factory, plan_id, "start")
+
+
+@router.post("/plans/{plan_id}/close", response_model=StepDone, summary="End the inspection period")
+def close(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+    inspection.close_inspection(factory(), plan_id, actor=_actor(me))
+    return _done(factory, plan_id, "close")
+
+
+@router.post("/plans/{plan_id}/reveals", response_model=StepDone, summary="Reveal this department's secret")
+def reveal(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
+    _own_department(me, body.department)
+    seeding.reveal(factory(), plan_id, body.department, body.secret, actor=_actor(me))
+    return _done(factory, plan_id, "reveal")
+
+
+@router.post("/plans/{plan_id}/visits/{visit_id}/results/{department}/review", response_model=StepDone,
+             summary="Approve or return a department's result")
+def review(
+    factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, visit_id: VisitId, department: str,
+    body: ReviewIn,
+) -> StepDone:
+    after = results.review(factory(), plan_id, visit_id, department, approve=body.approve, reason=body.reason,
+                           actor=_actor(me))
+    return _done(factory, plan_id, "review", f"{visit_id}/{department}: {after.value}")
+
+
+@router.post("/plans/{plan_id}/publish", response_model=StepDone, summary="Publish visits, results, record, reveals")
+def publish(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+    done = publication.publish(factory(), plan_id, actor=_actor(me))
+    return _done(factory, plan_id, "publish", f"audit head {done.get('audit_head', '')}")
+
+
+@router.get("/plans/{plan_id}/deadlines", summary="Unpublished results with their 20-working-day deadline")
+def due(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, today: date | None = None,
+        only_overdue: bool = False) -> dict[str, Any]:
+    rows = results.deadlines(factory(), plan_id, today=today or datetime.now(UTC).date(), only_overdue=only_overdue)
+    data = [
+        {"visit": r.visit, "uscc": r.uscc, "department": r.department, "state": r.state.value,
+         "end_of_check": r.end_of_check, "due": None if r.due is None else r.due.due.isoformat(),
+         "provisional": bool(r.due and r.due.provisional), "overdue": r.overdue}
+        for r in rows
+    ]
+    return {"data": data, "count": len(data)}
+
+
