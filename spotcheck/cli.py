@@ -380,20 +380,28 @@ def assign_command(
 # ---- the quarter on the database (issue 6): thin commands over spotcheck.services -------------------------
 
 
+_ENGINES: list[Any] = []  # engines opened by _uow, closed when the step ends
+
+
 def _uow() -> Any:
     from spotcheck.store import UnitOfWork, make_engine
 
-    return UnitOfWork(make_engine(_database_url()))
+    engine = make_engine(_database_url())
+    _ENGINES.append(engine)
+    return UnitOfWork(engine)
 
 
 def _quarter_step(action: Callable[[], Any]) -> Any:
-    """Run a use case; a spotcheck error is printed and exits with status 1."""
+    """Run a use case; a spotcheck error is printed and exits with status 1. Connections are closed after."""
     from spotcheck.domain.errors import SpotcheckError
 
     try:
         return action()
     except SpotcheckError as exc:
         raise _fail(exc) from exc
+    finally:
+        while _ENGINES:
+            _ENGINES.pop().dispose()
 
 
 def _actor(actor: str | None) -> str:
