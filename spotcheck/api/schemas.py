@@ -80,6 +80,8 @@ class PlanPublic(BaseModel):
     published: bool
     snapshot_digest: str | None = None
     commitments: dict[str, str] = Field(default_factory=dict)  # department -> commitment hash
+    beacon: str | None = None  # the public value entered at draw time, and where it was published
+    beacon_source: str | None = None
     plan: dict[str, Any] = Field(default_factory=dict)
     stats: QuarterStats | None = None  # only when published (regulators: from the draw on)
     seed: str | None = None  # only when published

@@ -28,6 +28,8 @@ from spotcheck.domain.errors import NotFound
 from spotcheck.domain.uscc import is_valid, normalise
 from spotcheck.store.tables import (
     AssignmentRow,
+    AuditRow,
+    BeaconRow,
     CommitmentRow,
     DrawRow,
     EnterpriseRow,
@@ -67,15 +69,14 @@ def is_published(row: PlanRow) -> bool:
 
 
 def latest_record(session: Session, plan_id: int) -> dict[str, Any] | None:
-    """The newest draw record of the plan (the original draw, or the last redraw appended to it)."""
-    query = (
-        select(DrawRow.record)
-        .where(DrawRow.plan_id == plan_id)
-        .order_by(DrawRow.created.desc(), DrawRow.id.desc())
-        .limit(1)
-    )
-    text = session.execute(query).scalar_one_or_none()
-    return None if text is None else json.loads(text)
+    """The plan's newest stored record that carries the quarter's summary (the draw, an assignment record or a
+    redraw appended later); None before the draw."""
+    query = select(DrawRow.record).where(DrawRow.plan_id == plan_id).order_by(DrawRow.id.desc())
+    for text in session.execute(query).scalars():
+        record = json.loads(text)
+        if isinstance(record, dict) and "summary" in record:
+            return record
+    return None
 
 
 def _stats(session: Session, plan_id: int, record: dict[str, Any] | None) -> QuarterStats | None:
@@ -122,9 +123,24 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         view.stats = _stats(session, row.id, record)
         if is_published(row):
             view.seed = None if record is None else str(record.get("seed", {}).get("value") or "") or None
-            head = uow.audit.head()
-            view.audit_head = None if head is None else head.hash
+            view.audit_head = _publication_head(session, row.id)
+    beacon = session.execute(
+        select(BeaconRow).where(BeaconRow.plan_id == row.id).order_by(BeaconRow.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    if beacon is not None:  # public the moment it is entered: it was public before, by definition
+        view.beacon, view.beacon_source = beacon.value, beacon.source
     return view
+
+
+def _publication_head(session: Session, plan_id: int) -> str | None:
+    """The hash of the audit entry that published the plan: the head that publication made public."""
+    entries = session.execute(
+        select(AuditRow.hash, AuditRow.payload).where(AuditRow.action == "publish").order_by(AuditRow.seq.desc())
+    )
+    for hash_, payload in entries:
+        if json.loads(payload).get("plan") == plan_id:
+            return str(hash_)
+    return None
 
 
 def public_plans(uow: UnitOfWork) -> list[PlanPublic]:
