@@ -18,16 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "SpotcheckError",
-    "ValidationError",
-    "Problem",
-    "NotFound",
-    "Forbidden",
-    "InvalidTransition",
-    "InfeasiblePlan",
-    "StaffingError",
-    "VerificationError",
     "CalendarError",
+    "Forbidden",
+    "InfeasiblePlan",
+    "InvalidTransition",
+    "NotFound",
+    "Problem",
+    "SpotcheckError",
+    "StaffingError",
+    "ValidationError",
+    "VerificationError",
 ]
 
 

@@ -12,7 +12,7 @@ from stdnum.cn import uscc as _uscc
 
 from spotcheck.domain.errors import ValidationError
 
-__all__ = ["ALPHABET", "WEIGHTS", "check_char", "normalise", "is_valid"]
+__all__ = ["ALPHABET", "WEIGHTS", "check_char", "is_valid", "normalise"]
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
