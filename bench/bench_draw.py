@@ -254,7 +254,9 @@ def run(results_dir: Path, quick: bool) -> None:
             "joint_visits": summary["quarter"]["joint_visits"],
             "record_bytes": size,
             "coordination_status": prep.coordination["solver"]["status"],
-            "projected_year": prep.coordination["projected_year"],
+            "projected_year_percent": {
+                k: round(float(Fraction(v)) * 100, 3) for k, v in prep.coordination["projected_year"].items()
+            },
         },
         "peer_consistent_sampler": {
             "seconds": round(peer_s, 3),

@@ -13,6 +13,7 @@ import numpy as np
 
 from spotcheck.solver.expectation import Layout
 from spotcheck.solver.frame import KINDS, TIERS, Frame
+from spotcheck.solver.prn import MODULUS
 from spotcheck.solver.tasks import DrawTask
 
 __all__ = ["select", "visits"]
@@ -49,22 +50,37 @@ def visits(
     for i, rows in enumerate(drawn):
         for row in rows.tolist():
             by_row.setdefault(row, []).append(i)
+    rows = sorted(by_row)
+    index = np.array(rows, dtype=np.int64)
+    codes = [c.decode("ascii") for c in frame.codes[index].tolist()]
+    kinds = [KINDS[k].value for k in range(len(KINDS))]
+    tier_names = [t.value for t in TIERS]
+    offsets = [[str(o) for o in row] for row in layout.offsets]
+    thresholds = [[str(t) for t in row] for row in layout.thresholds]
+    columns = zip(
+        rows,
+        codes,
+        frame.kind[index].tolist(),
+        frame.district[index].tolist(),
+        frame.tier[index].tolist(),
+        lottery[index].tolist(),
+        strict=True,
+    )
+    prefix = f"{year}Q{quarter}-"
     result: list[dict[str, Any]] = []
-    for row in sorted(by_row):
+    for row, uscc, kind, district, tier, u in columns:
         members = by_row[row]  # ascending task index = ascending task id
-        uscc = frame.codes[row].decode("ascii")
-        tier = int(frame.tier[row])
-        u = int(lottery[row])
         departments = sorted({d for i in members for d in tasks[i].departments})
         planned = [i for i in members if tasks[i].planned_joint]
         lead = tasks[planned[0]].lead if planned else tasks[members[0]].lead
+        name, lottery_text = tier_names[tier], str(u)
         result.append(
             {
-                "id": f"{year}Q{quarter}-{uscc}",
+                "id": prefix + uscc,
                 "uscc": uscc,
-                "kind": KINDS[int(frame.kind[row])].value,
-                "district": frame.districts[int(frame.district[row])],
-                "tier": TIERS[tier].value,
+                "kind": kinds[kind],
+                "district": frame.districts[district],
+                "tier": name,
                 "lead": lead,
                 "departments": departments,
                 "items": sorted({item for i in members for item in tasks[i].items}),
@@ -72,11 +88,11 @@ def visits(
                 "draws": [
                     {
                         "task": tasks[i].id,
-                        "tier": TIERS[tier].value,
-                        "lottery": str(u),
-                        "offset": str(layout.offsets[i][tier]),
-                        "position": str((u - layout.offsets[i][tier]) % (1 << 64)),
-                        "threshold": str(layout.thresholds[i][tier]),
+                        "tier": name,
+                        "lottery": lottery_text,
+                        "offset": offsets[i][tier],
+                        "position": str((u - layout.offsets[i][tier]) % MODULUS),
+                        "threshold": thresholds[i][tier],
                     }
                     for i in members
                 ],

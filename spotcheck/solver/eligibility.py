@@ -42,13 +42,18 @@ class Eligibility:
     directory_enterprises: int  # coverage denominator
 
 
-def _scope_mask(frame: Frame, scope: Scope) -> np.ndarray:
+def _profiles(frame: Frame) -> np.ndarray:
+    """One small integer per firm for its (kind, district, industry): scopes are then one table lookup."""
+    ndist, nind = max(len(frame.districts), 1), max(len(frame.industries), 1)
+    return (frame.kind.astype(np.int32) * ndist + frame.district) * nind + frame.industry
+
+
+def _scope_mask(frame: Frame, profile: np.ndarray, scope: Scope) -> np.ndarray:
     kind_ok = np.array([not scope.kinds or k in scope.kinds for k in KINDS])
-    district_ok = np.array([not scope.districts or d in scope.districts for d in frame.districts] or [False])
-    industry_ok = np.array(
-        [not scope.industries or i in scope.industries for i in frame.industries] or [False]
-    )
-    return kind_ok[frame.kind] & district_ok[frame.district] & industry_ok[frame.industry]
+    districts = [not scope.districts or d in scope.districts for d in frame.districts] or [False]
+    industries = [not scope.industries or i in scope.industries for i in frame.industries] or [False]
+    table = kind_ok[:, None, None] & np.array(districts)[None, :, None] & np.array(industries)[None, None, :]
+    return table.ravel()[profile]
 
 
 def _rows(frame: Frame, usccs: list[str]) -> np.ndarray:
@@ -79,16 +84,17 @@ def eligibility(
     capped &= ~status_out
     base = ~status_out & ~capped
     masks, in_scope, eligible, same_item = [], [], [], {}
+    profile = _profiles(frame)
     for task in tasks:
-        scoped = _scope_mask(frame, task.scope) & ~status_out
+        scoped = _scope_mask(frame, profile, task.scope) & ~status_out
         done = sorted(u for u, items in history.items_done.items() if not items.isdisjoint(task.items))
         blocked = np.zeros(len(frame), dtype=bool)
         blocked[_rows(frame, done)] = True
-        mask = scoped & base & ~blocked
-        same_item[task.id] = int(np.count_nonzero(scoped & base & blocked))
+        mask = scoped & base & ~blocked if done else scoped & base
+        same_item[task.id] = int(np.count_nonzero(scoped & base & blocked)) if done else 0
         masks.append(mask)
         in_scope.append(_per_tier(frame, scoped))
-        eligible.append(_per_tier(frame, mask))
+        eligible.append(_per_tier(frame, mask) if done or capped_codes else in_scope[-1])
     excluded: dict[str, object] = {
         "status": {
             s.value: int(n)

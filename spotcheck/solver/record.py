@@ -32,15 +32,14 @@ ALGORITHM = "prn-interval/1"
 # Parts of a record added after the target draw by the inspector draw (issue 5); the target part excludes them.
 ASSIGNMENT_KEYS = ("assignment",)
 VISIT_ASSIGNMENT_KEYS = ("officers",)
-# With every JSON string blanked out, a float is a number token with a fraction or an exponent.
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# Outside JSON strings, a float is a number token with a fraction or an exponent (or NaN / Infinity).
 _FLOAT = re.compile(r"[0-9](?:\.|[eE])|NaN|Infinity")
 
 
 def dump_record(record: dict[str, Any]) -> bytes:
     """The canonical serialisation of a record (draw-spec §7): what is published, hashed and compared."""
     text = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    if _FLOAT.search(_STRING.sub('""', text)):
+    if _has_float_token(text):
         _refuse_floats(record, "record")  # find where, for the message
     return (text + "\n").encode("utf-8")
 
@@ -92,6 +91,12 @@ def target_part(record: dict[str, Any]) -> dict[str, Any]:
             for visit in part["visits"]
         ]
     return part
+
+
+def _has_float_token(text: str) -> bool:
+    """Whether JSON text has a float outside its strings (escapes removed first, so quotes pair up)."""
+    outside = text.replace("\\\\", "").replace('\\"', "").split('"')[::2]
+    return _FLOAT.search("".join(outside)) is not None
 
 
 def _no_float(text: str) -> Any:
