@@ -63,9 +63,18 @@ def _visit(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> Vis
     visit = uow.session.get(VisitRow, visit_id)
     if visit is None or visit.plan_id != plan_id:
         raise NotFound(f"visit {visit_id} is not in plan {plan_id}")
-    if not any(v.id == visit_id and d == department for v, d in inspected(uow, plan_id)):
+    if department not in visit.departments.split(";") or not _staffed(uow, plan_id, visit_id, department):
         raise ValidationError(f"{department} has no inspection on visit {visit_id} (no items, or deferred)")
     return visit
+
+
+def _staffed(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> bool:
+    """True unless officers are assigned in the plan and none to this visit's department (deferred, dropped)."""
+    any_team = select(AssignmentRow.id).join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
+    if uow.session.execute(any_team.where(VisitRow.plan_id == plan_id).limit(1)).first() is None:
+        return True
+    mine = select(AssignmentRow.id).where(AssignmentRow.visit_id == visit_id, AssignmentRow.department == department)
+    return uow.session.execute(mine.limit(1)).first() is not None
 
 
 def _current(uow: UnitOfWork, visit_id: str, department: str) -> ResultRow | None:
