@@ -429,6 +429,15 @@ def plan_create(
     typer.echo(f"plan {plan_id} created (draft); next: each department runs `spotcheck commit --plan {plan_id}`")
 
 
+@plan_app.command("list")
+def plan_list() -> None:
+    """Every plan with its quarter and state."""
+    from spotcheck.services.plans import list_plans
+
+    for status in _quarter_step(lambda: list_plans(_uow())):
+        typer.echo(f"plan {status.id}: {status.year}Q{status.quarter} {status.state.value}")
+
+
 @plan_app.command("show")
 def plan_show(plan: PlanOpt) -> None:
     """A plan's state, ceremony and what is public about it."""

@@ -14,7 +14,7 @@ from spotcheck.services.common import audit
 from spotcheck.store.quarter import CommitmentRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["PlanStatus", "create_plan", "latest_plan_id", "participants", "plan_status"]
+__all__ = ["PlanStatus", "create_plan", "latest_plan_id", "list_plans", "participants", "plan_status"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,15 @@ def plan_status(uow: UnitOfWork, plan_id: int) -> PlanStatus:
         return PlanStatus(
             row.id, row.year, row.quarter, PlanState(row.state), participants(plan), tuple(committed)
         )
+
+
+def list_plans(uow: UnitOfWork) -> list[PlanStatus]:
+    """Every plan, newest quarter first (participants and commitments left empty: see ``plan_status``)."""
+    with uow:
+        rows = uow.session.execute(
+            select(PlanRow).order_by(PlanRow.year.desc(), PlanRow.quarter.desc(), PlanRow.id.desc())
+        ).scalars()
+        return [PlanStatus(r.id, r.year, r.quarter, PlanState(r.state), (), ()) for r in rows]
 
 
 def latest_plan_id(uow: UnitOfWork) -> int | None:
