@@ -17,7 +17,7 @@ import numpy as np
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Visit
 from spotcheck.solver.assign_flow import FlowInput, solve_flow
-from spotcheck.solver.assign_lottery import officer_numbers
+from spotcheck.solver.assign_lottery import officer_number, officer_numbers
 from spotcheck.solver.assign_pool import Pools, Slot
 from spotcheck.solver.assign_types import (
     ACTIONS,
@@ -124,7 +124,20 @@ def _flow_input(slots: list[Slot], pools: Pools, seed: bytes, joint_weight: int)
         slot_of_arc=np.repeat(np.arange(len(slots), dtype=np.int64), sizes),
         officer_of_arc=officer_of_arc.astype(np.int64),
         number_of_arc=np.concatenate(numbers) if numbers else np.zeros(0, np.uint64),
+        rank=_ranks(slots, seed),
     )
+
+
+def _ranks(slots: list[Slot], seed: bytes) -> np.ndarray:
+    """Each team's rank by its visit's number (assign-spec §4): where capacity binds, lower ranks are staffed
+    first. The number is an officer number for the officer id "" (the visit's own lottery)."""
+    numbers = {s.visit.id: officer_number(seed, s.visit.id, "") for s in slots}
+    order = sorted(
+        range(len(slots)), key=lambda i: (numbers[slots[i].visit.id], slots[i].visit.id, slots[i].department)
+    )
+    rank = np.empty(len(slots), dtype=np.int64)
+    rank[order] = np.arange(len(slots), dtype=np.int64)
+    return rank
 
 
 def _picks(slots: list[Slot], pools: Pools, data: FlowInput, chosen: np.ndarray) -> list[Pick]:

@@ -34,6 +34,7 @@ class FlowInput:
     slot_of_arc: np.ndarray  # int64 per candidate arc
     officer_of_arc: np.ndarray  # int64 per candidate arc
     number_of_arc: np.ndarray  # uint64 per candidate arc: the officer's lottery number for the visit
+    rank: np.ndarray  # int64 per slot: 0 for the team staffed first when capacity binds (visit lottery)
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,14 @@ def solve_flow(data: FlowInput) -> FlowOutput:
         chosen[live] = flow > 0
         filled = np.bincount(data.slot_of_arc[chosen], minlength=n_slots)
         partial = ~short & (filled < data.team)
-        if partial.any():
-            short |= partial
-            continue
+        chosen &= ~partial[data.slot_of_arc]  # released teams free their seats in this same round
         seats = np.bincount(data.officer_of_arc[chosen], minlength=n_officers)
         load = np.bincount(
             data.officer_of_arc[chosen], weights=data.weight[data.slot_of_arc[chosen]], minlength=n_officers
         ).astype(np.int64)
         over = load - data.capacity
-        if (over > 0).any():
+        if partial.any() or (over > 0).any():
+            short |= partial
             visits_left = np.where(over > 0, np.maximum(seats - over, 0), visits_left)
             continue
         readmitted = _readmit(data, chosen, short, data.capacity - load)
@@ -116,7 +116,8 @@ def _solve_once(
         [first_officer + officers, first_slot + data.slot_of_arc[live], np.full(len(slots), sink, np.int64)]
     )
     caps = np.concatenate([visits_left, np.ones(int(live.sum()), np.int64), data.team[slots]])
-    costs = np.concatenate([np.zeros(n_officers, np.int64), cost[live], np.zeros(len(slots), np.int64)])
+    bonus = (len(data.team) - data.rank[slots]) * _bonus_step(len(data.team), first_slot + len(data.team))
+    costs = np.concatenate([np.zeros(n_officers, np.int64), cost[live], -bonus])
     if len(slots) == 0 or not live.any():
         return np.zeros(int(live.sum()), np.int64)
     solver = min_cost_flow.SimpleMinCostFlow()
@@ -128,3 +129,9 @@ def _solve_once(
     if status != solver.OPTIMAL:
         raise StaffingError(f"the assignment flow did not solve to optimality (status {status})")
     return solver.flows(arcs[n_officers : n_officers + int(live.sum())])
+
+
+def _bonus_step(n_slots: int, n_nodes: int) -> int:
+    """Seats at a higher-ranked team earn 2^32 more (above any officer cost), so a shortage falls on the
+    lowest-ranked teams instead of a seat here and there; smaller where the solver's int64 range needs it."""
+    return int(min(1 << COST_SHIFT, (1 << 61) // max(1, (n_slots + 1) * (n_nodes + 1))))

@@ -11,6 +11,7 @@ from spotcheck.domain.errors import ValidationError, VerificationError
 from spotcheck.domain.model import CITY_LEVEL, Conflict, Expert
 from spotcheck.solver.assign import assign
 from spotcheck.solver.assign_inputs import last_teams
+from spotcheck.solver.assign_lottery import officer_number
 from spotcheck.solver.assign_record import attach_assignments, verify_assignments
 from spotcheck.solver.assign_types import AssignConfig, Decision
 from spotcheck.solver.record import dump_record, record_digest
@@ -253,3 +254,12 @@ def test_a_pinned_draw_stays_the_same() -> None:
     """Any change here changes who inspects whom: bump ASSIGN_ALGORITHM and the spec with it."""
     out = attach_assignments(record_of(quarter_visits()), city(staff(), ITEMS), [])
     assert record_digest(out) == "160ac75b6c67de7278ffe02fd80898fce0b61f9671f024789f71f253812e7b7a"
+
+
+def test_where_capacity_binds_the_visit_lottery_decides_which_teams_go() -> None:
+    people = [officer(f"XF-{A}-{i}", "XF", A, ["消防"], capacity=2) for i in range(4)]
+    visits = [visit(n, ["XF-01"]) for n in range(6)]  # 12 seats wanted, 8 available
+    result = assign(visits, city(people, ITEMS), seed=SEED)
+    by_number = sorted(visits, key=lambda v: (officer_number(SEED, v.id, ""), v.id))
+    assert sorted({p.visit for p in result.picks}) == sorted(v.id for v in by_number[:4])
+    assert sorted(p.visit for p in result.problems) == sorted(v.id for v in by_number[4:])
