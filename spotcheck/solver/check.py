@@ -66,16 +66,17 @@ def check_capacity(
     team = {i.code: i.team_size for i in city.items}
     owner = {i.code: i.department for i in city.items}
     ndist = len(frame.districts)
+    stratum = frame.district.astype(np.int32) * len(TIERS) + frame.tier  # (district, tier) of every firm
+    per_task: dict[str, np.ndarray] = {}  # eligible firms per (district, tier), computed once per task
     for dept in sorted({d for t in tasks for d in t.departments}):
         need = [Fraction(0)] * ndist
         for task, mask in zip(tasks, elig.masks, strict=True):
             if dept not in task.departments:
                 continue
             size = max([team[i] for i in task.items if i in team and owner.get(i) == dept] or [2])
-            counts = np.bincount(
-                frame.district[mask].astype(np.int64) * len(TIERS) + frame.tier[mask],
-                minlength=ndist * len(TIERS),
-            )
+            counts = per_task.get(task.id)
+            if counts is None:
+                counts = per_task[task.id] = np.bincount(stratum[mask], minlength=ndist * len(TIERS))
             for k in range(ndist):
                 for t, tier in enumerate(TIERS):
                     n = int(counts[k * len(TIERS) + t])
