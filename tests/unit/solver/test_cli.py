@@ -83,3 +83,12 @@ def test_a_second_quarter_cites_and_needs_its_history(tmp_path: Path) -> None:
     assert verified.exit_code == 0, verified.output
     without = runner.invoke(app, ["verify", str(q2), "--input", str(q2_dir)])
     assert without.exit_code != 0
+
+
+def test_shuffled_files_give_the_same_record_bytes(tmp_path: Path) -> None:
+    city = citykit.city(600)
+    shuffled = replace(city, enterprises=city.enterprises[::-1], tiers=city.tiers[1::2] + city.tiers[::2])
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    _draw(write_city(city, tmp_path / "in-order"), a)
+    _draw(write_city(shuffled, tmp_path / "shuffled"), b)
+    assert a.read_bytes() == b.read_bytes()
