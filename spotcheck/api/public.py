@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from spotcheck.api.deps import NO_NUL, Code, Offset, PlanId, UowDep
+from spotcheck.api.listings import enterprise_page, results, visits
 from spotcheck.api.lottery import EXPLANATION, LotteryPublic, explain_lottery
 from spotcheck.api.schemas import (
     EnterprisePublic,
@@ -17,15 +18,7 @@ from spotcheck.api.schemas import (
     ResultsPublic,
     VisitsPublic,
 )
-from spotcheck.api.views import (
-    enterprise_page,
-    latest_record,
-    plan_view,
-    public_plan,
-    public_plans,
-    results,
-    visits,
-)
+from spotcheck.api.views import plan_view, public_plan, public_plans, record_facts
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.uscc import normalise
 from spotcheck.services.draws import published_record
@@ -105,7 +98,7 @@ def plan_record(uow: UowDep, plan_id: PlanId) -> Response:
             summary="A firm's lottery number under a published plan's seed")
 def plan_lottery(uow: UowDep, plan_id: PlanId, uscc: Code) -> LotteryPublic:
     public_plan(uow, plan_id, need_published=True)
-    record: dict[str, Any] = latest_record(uow.session, plan_id) or {}
+    record: dict[str, Any] = record_facts(uow.session, plan_id) or {}
     seed = str(record.get("seed", {}).get("value") or "")
     if not seed:
         raise NotFound(f"plan {plan_id} has no published seed")

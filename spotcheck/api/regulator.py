@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
 from spotcheck.api.deps import CurrentRegulator, Offset, PlanId, UowDep
+from spotcheck.api.listings import visits
 from spotcheck.api.schemas import (
     DirectoryCounts,
     PlanPublic,
@@ -18,7 +19,7 @@ from spotcheck.api.schemas import (
     WorkloadPublic,
     WorkloadsPublic,
 )
-from spotcheck.api.views import plan_view, visits
+from spotcheck.api.views import plan_view
 from spotcheck.store.tables import AssignmentRow, InspectorRow, PlanRow, VisitRow
 
 __all__ = ["router"]

@@ -1,4 +1,4 @@
-"""Read models shared by the routers and the web pages: plans, quarter statistics, firms and results.
+"""Plans as the routers and the web pages show them: the plan, its ceremony, its quarter statistics.
 
 Everything that decides what the public may see is here, in one place: ``is_published`` gates visits, results,
 seeds and records; a plan's own text and its snapshot digest are public from the freeze on (DOMAIN.md
@@ -8,54 +8,21 @@ seeds and records; a plan's own text and its snapshot digest are public from the
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
 
-from spotcheck.api.schemas import (
-    EnterprisePublic,
-    PlanPublic,
-    QuarterStats,
-    ResultPublic,
-    Share,
-    VisitPublic,
-)
-from spotcheck.domain.categories import CATEGORIES, ReviewState
+from spotcheck.api.schemas import PlanPublic, QuarterStats, Share
 from spotcheck.domain.errors import NotFound
-from spotcheck.domain.uscc import is_valid, normalise
-from spotcheck.store.tables import (
-    AssignmentRow,
-    AuditRow,
-    BeaconRow,
-    CommitmentRow,
-    DrawRow,
-    EnterpriseRow,
-    PlanRow,
-    ResultRow,
-    SnapshotRow,
-    VisitRow,
-)
+from spotcheck.store.tables import AuditRow, BeaconRow, CommitmentRow, DrawRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = [
-    "PUBLISHED",
-    "enterprise_page",
-    "is_published",
-    "latest_record",
-    "plan_view",
-    "public_plan",
-    "public_plans",
-    "results",
-    "share",
-    "visits",
-]
+__all__ = ["PUBLISHED", "is_published", "plan_view", "public_plan", "public_plans", "record_facts", "share"]
 
 PUBLISHED = "published"
-_EN = {c.label_zh: c.label_en for c in CATEGORIES} | {c.code: c.label_en for c in CATEGORIES}
-_ZH = {c.code: c.label_zh for c in CATEGORIES}
 
 
 def share(part: int, whole: int) -> Share:
@@ -68,14 +35,29 @@ def is_published(row: PlanRow) -> bool:
     return row.state == PUBLISHED
 
 
-def latest_record(session: Session, plan_id: int) -> dict[str, Any] | None:
-    """The plan's newest stored record that carries the quarter's summary (the draw, an assignment record or a
-    redraw appended later); None before the draw."""
-    query = select(DrawRow.record).where(DrawRow.plan_id == plan_id).order_by(DrawRow.id.desc())
-    for text in session.execute(query).scalars():
-        record = json.loads(text)
-        if isinstance(record, dict) and "summary" in record:
-            return record
+# Records are append-only and named by their SHA-256, so what is read from one can be kept: a city quarter's
+# record is megabytes of JSON, too much to parse on every page view. Bounded; a miss only costs a parse.
+_FACTS: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_FACTS_MAX = 64
+
+
+def record_facts(session: Session, plan_id: int) -> dict[str, Any] | None:
+    """The summary and seed of the plan's newest stored record that carries the quarter's summary (the draw,
+    an assignment record or a redraw appended later): ``{"summary": …, "seed": …}``; None before the draw."""
+    rows = session.execute(
+        select(DrawRow.id, DrawRow.digest).where(DrawRow.plan_id == plan_id).order_by(DrawRow.id.desc())
+    ).all()
+    for draw_id, digest in rows:
+        facts = _FACTS.get(digest)
+        if facts is None:
+            text = session.execute(select(DrawRow.record).where(DrawRow.id == draw_id)).scalar_one()
+            record = json.loads(text)
+            facts = {"summary": record.get("summary"), "seed": record.get("seed", {})}
+            _FACTS[digest] = facts
+            while len(_FACTS) > _FACTS_MAX:
+                _FACTS.popitem(last=False)
+        if facts["summary"] is not None:
+            return facts
     return None
 
 
@@ -119,7 +101,7 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         plan=json.loads(row.plan_json),
     )
     if full:
-        record = latest_record(session, row.id)
+        record = record_facts(session, row.id)
         view.stats = _stats(session, row.id, record)
         if is_published(row):
             view.seed = None if record is None else str(record.get("seed", {}).get("value") or "") or None
@@ -161,112 +143,3 @@ def public_plan(uow: UnitOfWork, plan_id: int, *, need_published: bool) -> PlanR
     if need_published and not is_published(row):
         raise NotFound(f"plan {plan_id} is not published yet: its visits and results are not public")
     return row
-
-
-def enterprise_page(session: Session, q: str, *, limit: int, offset: int) -> tuple[list[EnterprisePublic], int]:
-    """Firms whose credit code is ``q`` or whose name contains it, by name then code."""
-    text = q.strip()
-    if is_valid(text):
-        condition = EnterpriseRow.uscc == normalise(text)[0]
-    else:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        condition = or_(
-            EnterpriseRow.name.like(f"%{escaped}%", escape="\\"),
-            EnterpriseRow.uscc == text.upper(),
-        )
-    count = session.execute(select(func.count()).select_from(EnterpriseRow).where(condition)).scalar_one()
-    rows = session.execute(
-        select(EnterpriseRow).where(condition).order_by(EnterpriseRow.name, EnterpriseRow.uscc).limit(limit).offset(offset)
-    ).scalars()
-    data = [
-        EnterprisePublic(uscc=r.uscc, name=r.name, kind=r.kind, district=r.district, industry=r.industry,
-                         status=r.status)
-        for r in rows
-    ]
-    return data, int(count)
-
-
-def _current_results() -> Subquery:
-    """The newest version of each visit × department result, as a subquery."""
-    return (
-        select(ResultRow.visit_id, ResultRow.department, func.max(ResultRow.version).label("version"))
-        .group_by(ResultRow.visit_id, ResultRow.department)
-        .subquery()
-    )
-
-
-def results(
-    session: Session, *, plan_id: int | None = None, uscc: str | None = None, limit: int = 100, offset: int = 0
-) -> tuple[list[ResultPublic], int]:
-    """Published results (current versions) of published plans, filtered by plan or firm."""
-    latest = _current_results()
-    query = (
-        select(ResultRow, VisitRow, PlanRow, EnterpriseRow.name)
-        .join(latest, and_(ResultRow.visit_id == latest.c.visit_id, ResultRow.department == latest.c.department,
-                           ResultRow.version == latest.c.version))
-        .join(VisitRow, VisitRow.id == ResultRow.visit_id)
-        .join(PlanRow, PlanRow.id == VisitRow.plan_id)
-        .join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc)
-        .where(PlanRow.state == PUBLISHED, ResultRow.state == ReviewState.PUBLISHED.value)
-    )
-    if plan_id is not None:
-        query = query.where(PlanRow.id == plan_id)
-    if uscc is not None:
-        query = query.where(VisitRow.uscc == uscc)
-    count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.execute(
-        query.order_by(PlanRow.year.desc(), PlanRow.quarter.desc(), VisitRow.id, ResultRow.department)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    data = [
-        ResultPublic(
-            visit_id=visit.id,
-            year=plan.year,
-            quarter=plan.quarter,
-            uscc=visit.uscc,
-            name=name,
-            department=result.department,
-            category=_ZH.get(result.category, result.category),
-            category_en=_EN.get(result.category, ""),
-            findings=result.findings,
-        )
-        for result, visit, plan, name in rows
-    ]
-    return data, int(count)
-
-
-def visits(
-    session: Session, plan_id: int, *, with_officers: bool, limit: int = 100, offset: int = 0
-) -> tuple[list[VisitPublic], int]:
-    """A plan's visits by id; the caller decides whether the plan may be shown (``public_plan``)."""
-    base = select(VisitRow, EnterpriseRow.name).join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc)
-    base = base.where(VisitRow.plan_id == plan_id)
-    count = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    rows = session.execute(base.order_by(VisitRow.id).limit(limit).offset(offset)).all()
-    officers: dict[str, list[str]] = {}
-    if with_officers and rows:
-        ids = [visit.id for visit, _ in rows]
-        for a in session.execute(
-            select(AssignmentRow).where(AssignmentRow.visit_id.in_(ids)).order_by(
-                AssignmentRow.visit_id, AssignmentRow.department, AssignmentRow.inspector_id
-            )
-        ).scalars():
-            officers.setdefault(a.visit_id, []).append(f"{a.department}:{a.inspector_id}")
-    data = [
-        VisitPublic(
-            id=visit.id,
-            uscc=visit.uscc,
-            name=name,
-            district=visit.district,
-            lead=visit.lead,
-            departments=[d for d in visit.departments.split(";") if d],
-            items=[i for i in visit.items.split(";") if i],
-            joint=visit.joint,
-            officers=officers.get(visit.id, []),
-        )
-        for visit, name in rows
-    ]
-    return data, int(count)
-
-

@@ -18,8 +18,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from spotcheck.api.deps import COOKIE, NO_NUL, UowDep, principal_for
+from spotcheck.api.listings import enterprise_page
 from spotcheck.api.security import Role
-from spotcheck.api.views import enterprise_page, plan_view, public_plans
+from spotcheck.api.views import plan_view, public_plans
 from spotcheck.store.tables import PlanRow
 
 __all__ = ["mount_static", "router"]
