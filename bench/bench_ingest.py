@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -102,6 +103,8 @@ def run(results_dir: Path, quick: bool) -> None:
             lines,
             lambda: load_city(big),
         )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        lines.append(f"  peak memory of the process so far: {peak:,.0f} MiB")
 
         small = Path(tmp) / "small"
         write_city(small, import_rows)

@@ -37,7 +37,10 @@ class Table:
         try:
             self._iter = self._open_xlsx() if self._xlsx else self._open_csv()
             first = next(self._iter, None)
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise _not_utf8(path) from exc
+        except (OSError, csv.Error) as exc:
             self.close()
             raise ValidationError(
                 f"{path.name}: cannot read the file", [Problem(None, None, str(exc))]
@@ -80,7 +83,9 @@ class Table:
     def rows(self) -> Iterator[Row]:
         try:
             yield from self._iter
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(self.path) from exc
+        except csv.Error as exc:
             raise ValidationError(
                 f"{self.path.name}: cannot read the file", [Problem(None, None, str(exc))]
             ) from exc
@@ -95,6 +100,13 @@ class Table:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _not_utf8(path: Path) -> ValidationError:
+    # Excel on Chinese Windows saves "CSV" as GBK; say how to fix it rather than show a codec error.
+    return ValidationError(
+        f'{path.name}: not UTF-8 text; save it as "CSV UTF-8" (or as .xlsx) and import it again'
+    )
 
 
 def _cell_text(value: object) -> str:

@@ -208,6 +208,13 @@ def test_cells_beyond_the_header_are_refused(tmp_path: Path) -> None:
     assert problems_of("departments", path) == [(2, None, "3 cells but the header has 2 columns")]
 
 
+def test_a_gbk_file_is_refused_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "d.csv"
+    path.write_bytes("部门代码,部门名称\nSCJG,市场监管\n".encode("gbk"))
+    with pytest.raises(ValidationError, match='not UTF-8 text; save it as "CSV UTF-8"'):
+        parse_file("departments", path)
+
+
 def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     path.write_bytes("\ufeff部门代码,部门名称\nSCJG,市场监管\n".encode())
