@@ -10,6 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 from spotcheck.domain.uscc import check_char
 from spotcheck.ingest import load_city, parse_file
 from spotcheck.store import UnitOfWork, import_file, import_folder, make_engine, upgrade
@@ -108,19 +111,41 @@ def run(results_dir: Path, quick: bool) -> None:
 
         small = Path(tmp) / "small"
         write_city(small, import_rows)
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        upgrade(url)
-        engine = make_engine(url)
-        seconds = timed(
-            f"import all into SQLite (firms {import_rows:,} + tiers {import_rows // 2:,})",
-            lines,
-            lambda: import_folder(UnitOfWork(engine), small),
-        )
-        lines.append(f"  = {import_rows * 3 // 2 / seconds:,.0f} rows per CPU second (SQLite work included)")
-        timed(
-            f"re-import enterprises.csv ({import_rows:,} rows, unchanged)",
-            lines,
-            lambda: import_file(UnitOfWork(engine), "enterprises", small / "enterprises.csv"),
-        )
-        engine.dispose()
+        targets = [("SQLite", f"sqlite:///{Path(tmp) / 'bench.sqlite'}")]
+        pg_admin = os.environ.get("SPOTCHECK_TEST_PG_URL", "")  # set by scripts/with-postgres.sh
+        if pg_admin:
+            targets.append(("PostgreSQL", _fresh_pg_database(pg_admin)))
+        else:
+            lines.append("(PostgreSQL skipped: run under scripts/with-postgres.sh to include it)")
+        for name, url in targets:
+            _import_bench(name, url, small, import_rows, lines)
     (results_dir / "ingest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _fresh_pg_database(admin_url: str) -> str:
+    name = "bench_ingest"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _import_bench(name: str, url: str, folder: Path, rows: int, lines: list[str]) -> None:
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        seconds = timed(
+            f"import all into {name} (firms {rows:,} + tiers {rows // 2:,})",
+            lines,
+            lambda: import_folder(UnitOfWork(engine), folder),
+        )
+        lines.append(f"  = {rows * 3 // 2 / seconds:,.0f} rows per client CPU second")
+        timed(
+            f"re-import enterprises.csv into {name} ({rows:,} rows, unchanged)",
+            lines,
+            lambda: import_file(UnitOfWork(engine), "enterprises", folder / "enterprises.csv"),
+        )
+    finally:
+        engine.dispose()
