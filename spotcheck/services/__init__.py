@@ -1,8 +1,13 @@
-"""Use cases of a quarter on the database (issue 6): each takes a ``UnitOfWork``, runs one step in one
-transaction, appends an audit entry and commits. Entry points (CLI, API) parse, call these, and print.
+"""Use cases of a quarter on the database (issue 6): each takes an un-entered ``UnitOfWork``, runs one step in
+one transaction, appends an audit entry and commits. Entry points (CLI, API) parse, call these, and print.
 
-    plans.create_plan / plan_status       seeding.commit_secret / enter_beacon / reveal
-    freeze.freeze                          draws.run_draw / published_record
-    inspection.run_assign / start / close  redraws.redraw
-    results.record_result / review / deadlines     publication.publish / public_view / verify_audit
+    plans        create_plan, plan_status, list_plans
+    seeding      commit_secret, enter_beacon, reveal, new_secret, commitments, reveals
+    freeze       freeze, frozen_inputs
+    draws        run_draw, draw_record, published_record
+    inspection   run_assign, start_inspection, close_inspection
+    redraws      redraw_firm, redraw_officer
+    results      record_result, review, deadlines
+    publication  publish, public_view, verify_audit
+    demo         run_demo (the whole quarter on the synthetic city)
 """
