@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections import Counter
 from fractions import Fraction
@@ -173,19 +174,21 @@ def greedy_lottery(
     return staffed
 
 
-def _best(fn: Any, repeat: int) -> tuple[float, Any]:
-    times, value = [], None
+def _best(fn: Any, repeat: int) -> tuple[float, float, Any]:
+    """Best wall time and best CPU time of ``repeat`` runs (the CPU time shows the cost on a shared machine)."""
+    walls, cpus, value = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         value = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), value
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), min(cpus), value
 
 
 def scale(visits: int, officers: int) -> dict[str, Any]:
     city, quarter, last_team = city_quarter(visits, officers)
-    t_assign, result = _best(lambda: assign(quarter, city, seed=SEED, last_team=last_team), 3)
-    t_greedy, greedy_staffed = _best(lambda: greedy_lottery(quarter, city, SEED, last_team), 3)
+    t_assign, cpu_assign, result = _best(lambda: assign(quarter, city, seed=SEED, last_team=last_team), 5)
+    t_greedy, cpu_greedy, greedy_staffed = _best(lambda: greedy_lottery(quarter, city, SEED, last_team), 5)
     record = {
         "seed": {"value": SEED.hex()},
         "visits": [
@@ -210,7 +213,7 @@ def scale(visits: int, officers: int) -> dict[str, Any]:
             ],
         }
     ]
-    t_record, _ = _best(lambda: attach_assignments(record, city, history), 1)
+    t_record, _, _ = _best(lambda: attach_assignments(record, city, history), 1)
     rules = Counter(p.rule for p in result.problems)
     return {
         "visits": len(quarter),
@@ -220,6 +223,9 @@ def scale(visits: int, officers: int) -> dict[str, Any]:
         "unstaffed_by_rule": dict(sorted(rules.items())),
         "pools_over_cap": len(result.caps_unmet),
         "assign_seconds": round(t_assign, 3),
+        "assign_cpu_seconds": round(cpu_assign, 3),
+        "greedy_cpu_seconds": round(cpu_greedy, 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "assign_with_record_seconds": round(t_record, 3),
         "greedy_seconds": round(t_greedy, 3),
         "ratio_to_greedy": round(t_assign / t_greedy, 2),

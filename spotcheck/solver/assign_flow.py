@@ -52,10 +52,11 @@ def solve_flow(data: FlowInput) -> FlowOutput:
     visits_left = data.capacity.astype(np.int64).copy()
     short = np.zeros(n_slots, dtype=bool)
     rounds = 0
+    ranked = False  # a first solve without team ranks stands if it fills every team within capacity
     while True:
         rounds += 1
         live = ~short[data.slot_of_arc]
-        flow = _solve_once(data, cost, live, visits_left, short, n_officers)
+        flow = _solve_once(data, cost, live, visits_left, short, n_officers, ranked=ranked)
         chosen = np.zeros(len(cost), dtype=bool)
         chosen[live] = flow > 0
         filled = np.bincount(data.slot_of_arc[chosen], minlength=n_slots)
@@ -67,6 +68,9 @@ def solve_flow(data: FlowInput) -> FlowOutput:
         ).astype(np.int64)
         over = load - data.capacity
         if partial.any() or (over > 0).any():
+            if not ranked:  # capacity binds, so the ranks matter: solve this round again with them
+                ranked = True
+                continue
             short |= partial
             visits_left = np.where(over > 0, np.maximum(seats - over, 0), visits_left)
             continue
@@ -103,6 +107,8 @@ def _solve_once(
     visits_left: np.ndarray,
     short: np.ndarray,
     n_officers: int,
+    *,
+    ranked: bool,
 ) -> np.ndarray:
     """One max-flow-min-cost solve over the live arcs; returns the flow on each live candidate arc."""
     source, sink, first_officer = 0, 1, 2
@@ -116,7 +122,8 @@ def _solve_once(
         [first_officer + officers, first_slot + data.slot_of_arc[live], np.full(len(slots), sink, np.int64)]
     )
     caps = np.concatenate([visits_left, np.ones(int(live.sum()), np.int64), data.team[slots]])
-    bonus = (len(data.team) - data.rank[slots]) * _bonus_step(len(data.team), first_slot + len(data.team))
+    step = _bonus_step(len(data.team), first_slot + len(data.team)) if ranked else 0
+    bonus = (len(data.team) - data.rank[slots]) * step
     costs = np.concatenate([np.zeros(n_officers, np.int64), cost[live], -bonus])
     if len(slots) == 0 or not live.any():
         return np.zeros(int(live.sum()), np.int64)
