@@ -13,20 +13,22 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from spotcheck.api.deps import CurrentCredit, Cursor, UowDep
 from spotcheck.api.schemas import FeedEntryPublic, FeedPublic, TierBatchReport
 from spotcheck.domain.errors import Problem, ValidationError
 from spotcheck.ingest.parse import parse_file
+from spotcheck.services.common import audit
 from spotcheck.store.directory_repo import WRITE_BATCH
 from spotcheck.store.importer import import_parsed
 from spotcheck.store.tables import FeedRow
+from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["MAX_PUSH_BYTES", "router"]
 
@@ -103,16 +105,16 @@ async def push_tiers(request: Request, uow: UowDep, client: CurrentCredit) -> Ti
         size = await (_spool_jsonl if media in JSONL_TYPES else _spool_csv)(request, target)
         if size == 0:
             raise ValidationError("empty push: send tiers.csv rows or JSON lines")
-        parsed = parse_file("tiers", target)
-        parsed.raise_if_bad()
-        report = import_parsed(uow, parsed)
+        # Validating and writing millions of rows is blocking work: off the event loop, so other requests go on.
+        return await run_in_threadpool(_append, uow, target, f"credit:{client.subject}")
+
+
+def _append(uow: UnitOfWork, path: Path, actor: str) -> TierBatchReport:
+    parsed = parse_file("tiers", path)
+    parsed.raise_if_bad()
+    report = import_parsed(uow, parsed)
     batches = sorted({record.batch for _, record in parsed.records})
-    uow.audit.append(
-        at=datetime.now(UTC).isoformat(timespec="seconds"),
-        action="tier_batch",
-        actor=f"credit:{client.subject}",
-        payload={"batches": batches, "rows": report.rows, "appended": report.added},
-    )
+    audit(uow, "tier_batch", actor, {"batches": batches, "rows": report.rows, "appended": report.added})
     uow.commit()
     return TierBatchReport(
         batch=";".join(batches),
