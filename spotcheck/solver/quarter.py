@@ -168,13 +168,27 @@ def draw_quarter(
 def _coordinate(
     plan: Plan, tasks: tuple[DrawTask, ...], elig: Eligibility, past: YearHistory
 ) -> Coordination | None:
-    """Solve with at most two aligned tasks per group of firms (the model is then exact); if that cannot reach
-    the joint share, lift the cap: the pairwise model then overestimates joint visits where three or more
-    intervals nest, so scale its target by the overestimate and solve again, a few times at most (draw-spec §5).
+    """Choose the layout (draw-spec §5). The projection is an expectation, so the model aims at the joint-share
+    target plus two standard deviations of the yearly share (``_margin``, with the expected number of draws);
+    the target alone is enough when the margin cannot be reached. First at most two aligned tasks per group of firms (the model is then
+    exact); if that cannot reach the target, without the cap: the pairwise model then overestimates joint
+    visits where three or more intervals nest, so its target is scaled by the overestimate, a few solves at most.
     """
     goal = plan.targets.joint_share
-    target, cap = goal, 2
-    found = None
+    draws = sum(
+        (
+            c.count * tasks[i].ratio(TIERS[c.tier])
+            for c in elig.cells
+            for i in range(len(tasks))
+            if c.tasks >> i & 1
+        ),
+        Fraction(0),
+    )
+    aim = goal + _margin(
+        goal, past.visits + (5 - plan.quarter) * draws
+    )  # draws ≥ visits: a slightly small margin
+    target, cap = aim, 2
+    best = found = None  # best: the last layout whose exact projection reaches the goal
     for _ in range(ROUNDS):
         found = coordinate(
             tasks,
@@ -186,16 +200,26 @@ def _coordinate(
             max_aligned=cap,
         )
         if found is None:
-            if cap is None:
-                return None
-            cap = None
-            continue
+            if best is None and cap is not None:
+                cap = None
+                continue
+            return best
         _, proj = check.project(tasks, found.layout, elig, past, plan.quarter)
-        if proj.joint_share >= goal or proj.joint_share == 0 or target >= 1:
+        if proj.joint_share >= goal:
+            best = found
+        if proj.joint_share >= aim or proj.joint_share == 0 or target >= 1:
             return found
-        wanted = max(target + STEP, goal * found.model_share / proj.joint_share)
+        wanted = max(target + STEP, aim * found.model_share / proj.joint_share)
         target = Fraction(math.ceil(wanted / STEP), 1) * STEP  # rounded up: small integer coefficients
-    return found
+    return best or found
+
+
+def _margin(share: Fraction, visits: Fraction) -> Fraction:
+    """2·√(share·(1 − share) / visits), rounded up to 1/10,000, in integers."""
+    if visits <= 0:
+        return Fraction(0)
+    variance = 4 * share * (1 - share) / visits
+    return Fraction(math.isqrt(math.ceil(variance * 10**8)) + 1, 10**4)
 
 
 def _say(progress: Progress | None, stage: str, done: int, total: int) -> None:
