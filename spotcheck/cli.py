@@ -664,6 +664,18 @@ def audit_verify(
     typer.echo(f"audit log intact: {entries} entries, head {head}")
 
 
+@audit_app.command("plan")
+def audit_plan(plan: PlanOpt) -> None:
+    """Recompute a published plan from its frozen snapshot: draw, ceremony, officers, and the audit chain."""
+    from spotcheck.services.publication import verify_plan
+
+    done = _quarter_step(lambda: verify_plan(_uow(), plan))
+    typer.echo(
+        f"plan {plan} verified: record {done['record']} ({done['visits']} visits) reproduced byte for byte, "
+        f"ceremony checked; audit log intact ({done['entries']} entries, head {done['audit_head']})"
+    )
+
+
 @audit_app.command("head")
 def audit_head() -> None:
     """Print the audit log's head hash."""

@@ -19,11 +19,13 @@ from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationErr
 from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
+from spotcheck.services.freeze import frozen_inputs
 from spotcheck.services.results import inspected, latest_results
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.audit import verify_chain
 from spotcheck.solver.ceremony import check_seed, missing_reveals
 from spotcheck.solver.record import record_digest
+from spotcheck.solver.verify import verify_record
 from spotcheck.store.quarter import BeaconRow, ResultRow, SnapshotRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -174,3 +176,19 @@ def verify_audit(uow: UnitOfWork, *, published: str | None = None) -> tuple[str,
                 f"the published audit head {published} is not in the log: entries up to it were changed or removed"
             )
         return head, len(entries)
+
+
+def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
+    """Recompute a published plan's record from its frozen snapshot: the draw byte for byte, the ceremony (every
+    reveal against its commitment, the seed), the officers; then the audit chain. VerificationError otherwise."""
+    with uow:
+        require_published = PlanState(uow.plans.get(plan_id).state)
+        if require_published not in PUBLIC_STATES:
+            raise InvalidTransition(f"plan {plan_id} is {require_published.value}: only a published plan is verified")
+        record = published_record(uow, plan_id)
+        city, history, digest = frozen_inputs(uow, plan_id)
+    if record["snapshot"]["digest"] != digest:
+        raise VerificationError(f"plan {plan_id}: the record names snapshot {record['snapshot']['digest']}, not {digest}")
+    verify_record(record, city, history)
+    head, entries = verify_audit(uow)
+    return {"record": record_digest(record), "visits": len(record["visits"]), "audit_head": head, "entries": entries}

@@ -64,3 +64,4 @@ def test_a_quarter_step_by_step_from_the_command_line(db_url: str, tmp_path: Pat
     assert head.group(1) in run("plan", "show", "--plan", "1")
     assert "intact" in run("audit", "verify", "--head", head.group(1))
     assert "published" in run("plan", "list")
+    assert "reproduced byte for byte, ceremony checked" in run("audit", "plan", "--plan", "1")

@@ -141,6 +141,7 @@ def test_the_whole_quarter_publishes_with_reveals_feed_and_audit_head(
     assert len(view["visits"]) == len(view["record"]["visits"])
     head, _ = publication.verify_audit(uow_factory(), published=done["audit_head"])
     assert head == done["audit_head"]
+    assert publication.verify_plan(uow_factory(), plan_id)["record"] == done["record"]
 
     first = read_feed(uow_factory(), after=0, limit=owed - 1)
     retry = read_feed(uow_factory(), after=0, limit=owed - 1)
