@@ -3,9 +3,9 @@ results feed with a cursor; it can read nothing else.
 
 A push is CSV (tiers.csv columns, docs/formats.md) or JSON lines (``Content-Type: application/x-ndjson``; one
 object per line with the keys uscc, tier, effective, batch). The body is streamed to a temporary file a chunk
-at a time, never held in memory whole, then validated in full by the same reader as ``spotcheck import tiers``
-(a single bad row appends nothing, every bad row is reported with its line) and appended in batches of
-``WRITE_BATCH`` rows in one transaction. Tier records are history: appended, never updated.
+at a time, never held in memory whole, then checked and appended chunk by chunk in one transaction by
+``tier_push.append_tier_file`` (a single bad row appends nothing, every bad row is reported with its line).
+Tier records are history: appended, never updated.
 """
 
 from __future__ import annotations
@@ -22,13 +22,9 @@ from sqlalchemy import select
 
 from spotcheck.api.deps import CurrentCredit, Cursor, UowDep
 from spotcheck.api.schemas import FeedEntryPublic, FeedPublic, TierBatchReport
+from spotcheck.api.tier_push import append_tier_file
 from spotcheck.domain.errors import Problem, ValidationError
-from spotcheck.ingest.parse import parse_file
-from spotcheck.services.common import audit
-from spotcheck.store.directory_repo import WRITE_BATCH
-from spotcheck.store.importer import import_parsed
 from spotcheck.store.tables import FeedRow
-from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["MAX_PUSH_BYTES", "router"]
 
@@ -106,22 +102,9 @@ async def push_tiers(request: Request, uow: UowDep, client: CurrentCredit) -> Ti
         if size == 0:
             raise ValidationError("empty push: send tiers.csv rows or JSON lines")
         # Validating and writing millions of rows is blocking work: off the event loop, so other requests go on.
-        return await run_in_threadpool(_append, uow, target, f"credit:{client.subject}")
-
-
-def _append(uow: UnitOfWork, path: Path, actor: str) -> TierBatchReport:
-    parsed = parse_file("tiers", path)
-    parsed.raise_if_bad()
-    report = import_parsed(uow, parsed)
-    batches = sorted({record.batch for _, record in parsed.records})
-    audit(uow, "tier_batch", actor, {"batches": batches, "rows": report.rows, "appended": report.added})
-    uow.commit()
-    return TierBatchReport(
-        batch=";".join(batches),
-        received=report.rows,
-        appended=report.added,
-        batches_written=-(-report.added // WRITE_BATCH),
-    )
+        return await run_in_threadpool(
+            lambda: append_tier_file(uow, target, actor=f"credit:{client.subject}")
+        )
 
 
 @router.get("/feed", response_model=FeedPublic, summary="Published results after a cursor, oldest first")

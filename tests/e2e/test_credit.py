@@ -4,9 +4,13 @@ with a cursor, so a retry neither loses nor repeats an entry."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from spotcheck.api.tier_push import append_tier_file
+from spotcheck.domain.errors import ValidationError
 from spotcheck.store.tables import AuditRow, TierRow
 from tests.conftest import REAL_CODES, make_code
 from tests.e2e.conftest import World
@@ -81,3 +85,37 @@ def test_feed_pages_with_a_cursor(world: World) -> None:
     done = world.client.get("/api/credit/feed", params={"after": rest["next_cursor"]},
                             headers=world.auth("credit")).json()
     assert done["count"] == 0 and done["next_cursor"] == rest["next_cursor"]
+
+
+def _file(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "push" / "tiers.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("uscc,tier,effective,batch\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_chunked_push_appends_every_chunk(world: World, tmp_path: Path) -> None:
+    before = _tiers(world)
+    rows = [f"{make_code(n)},C,2026-04-01,K1" for n in range(5, 10)]
+    with world.uow_factory() as uow:
+        report = append_tier_file(uow, _file(tmp_path, rows), actor="credit:test", chunk_rows=2)
+    assert (report.received, report.appended) == (5, 5)
+    assert _tiers(world) == before + 5
+
+
+def test_chunked_push_names_lines_across_chunks_and_appends_nothing(world: World, tmp_path: Path) -> None:
+    before = _tiers(world)
+    rows = [f"{make_code(n)},C,2026-04-01,K2" for n in range(5, 10)]
+    rows[3] = f"{make_code(8)},Z,2026-04-01,K2"  # line 5, in the second chunk
+    rows.append(f"{make_code(999)},D,2026-04-01,K2")  # line 7, third chunk: a firm not in the directory
+    with world.uow_factory() as uow, pytest.raises(ValidationError) as caught:
+        append_tier_file(uow, _file(tmp_path, rows), actor="credit:test", chunk_rows=2)
+    assert [p.line for p in caught.value.problems] == [5, 7]
+    assert _tiers(world) == before
+
+
+def test_chunked_push_finds_a_row_repeated_in_a_later_chunk(world: World, tmp_path: Path) -> None:
+    rows = [f"{make_code(n)},C,2026-04-01,K3" for n in range(5, 8)] + [f"{make_code(5)},D,2026-04-01,K3"]
+    with world.uow_factory() as uow, pytest.raises(ValidationError) as caught:
+        append_tier_file(uow, _file(tmp_path, rows), actor="credit:test", chunk_rows=2)
+    assert [p.line for p in caught.value.problems] == [5]
