@@ -13,7 +13,7 @@ import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from spotcheck.domain.errors import SpotcheckError, VerificationError
+from spotcheck.domain.errors import SpotcheckError, ValidationError, VerificationError
 from spotcheck.domain.model import City
 from spotcheck.solver.assign import assign
 from spotcheck.solver.assign_inputs import (
@@ -48,6 +48,7 @@ def attach_assignments(
     if config is None:
         config = config_from_dict(earlier["config"]) if "config" in earlier else AssignConfig()
     base = target_part(record)
+    _check_history(base, history)
     seed = parse_seed(str(base.get("seed", {}).get("value", "")))
     result = assign(
         visits_of(base),
@@ -68,6 +69,17 @@ def attach_assignments(
         visit["officers"] = by_visit.get(visit["id"], [])
     out["assignment"] = _section(result, history, decisions, config)
     return out
+
+
+def _check_history(record: dict[str, Any], history: Sequence[dict[str, Any]]) -> None:
+    """Rotation reads only earlier quarters: a history record of this quarter or later is a mistake."""
+    now = (record.get("year"), record.get("quarter"))
+    for h in history:
+        when = (h.get("year"), h.get("quarter")) if isinstance(h, dict) else (None, None)
+        if not all(isinstance(x, int) for x in (*when, *now)) or when >= now:
+            raise ValidationError(
+                f"history record {when[0]}Q{when[1]} is not a quarter before {now[0]}Q{now[1]}"
+            )
 
 
 def _section(

@@ -263,3 +263,10 @@ def test_where_capacity_binds_the_visit_lottery_decides_which_teams_go() -> None
     by_number = sorted(visits, key=lambda v: (officer_number(SEED, v.id, ""), v.id))
     assert sorted({p.visit for p in result.picks}) == sorted(v.id for v in by_number[:4])
     assert sorted(p.visit for p in result.problems) == sorted(v.id for v in by_number[4:])
+
+
+def test_history_must_be_earlier_quarters() -> None:
+    the_city = city(staff(), ITEMS)
+    q1 = attach_assignments(record_of(quarter_visits()), the_city, [])
+    with pytest.raises(ValidationError, match="not a quarter before 2026Q1"):
+        attach_assignments(record_of(quarter_visits()), the_city, [q1])
