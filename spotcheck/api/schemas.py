@@ -67,7 +67,9 @@ class QuarterStats(BaseModel):
     joint_share: Share
     enterprises_visited: int
     directory_enterprises: int
-    coverage: Share
+    coverage: Share  # this quarter's unique enterprises / the directory
+    year_coverage: Share | None = None  # the year so far, this quarter included (target: 5 %)
+    year_joint_share: Share | None = None  # the year so far (target: 10 %)
 
 
 class PlanPublic(BaseModel):

@@ -27,7 +27,8 @@ PUBLISHED = "published"
 
 def share(part: int, whole: int) -> Share:
     exact = Fraction(part, whole) if whole else Fraction(0)
-    hundredths = exact.numerator * 10_000 // exact.denominator  # display only: floor to 0.01 %
+    # display only, rounded half up to 0.01 %; decisions use ``exact``
+    hundredths = (exact.numerator * 20_000 + exact.denominator) // (2 * exact.denominator)
     return Share(exact=str(exact), percent=f"{hundredths // 100}.{hundredths % 100:02d}")
 
 
@@ -61,21 +62,24 @@ def record_facts(session: Session, plan_id: int) -> dict[str, Any] | None:
     return None
 
 
-def _stats(session: Session, plan_id: int, record: dict[str, Any] | None) -> QuarterStats | None:
-    summary = (record or {}).get("summary", {}).get("quarter")
-    if record is None or summary is None:
+def _stats(record: dict[str, Any] | None) -> QuarterStats | None:
+    summary = (record or {}).get("summary") or {}
+    quarter, year = summary.get("quarter"), summary.get("year_to_date")
+    if quarter is None:
         return None
-    directory = int(record["summary"].get("directory_enterprises", 0))
-    visited = int(summary["enterprises_visited"])
-    total, joint = int(summary["visits"]), int(summary["joint_visits"])
-    return QuarterStats(
-        visits=total,
-        joint_visits=joint,
-        joint_share=share(joint, total),
-        enterprises_visited=visited,
+    directory = int(summary.get("directory_enterprises", 0))
+    stats = QuarterStats(
+        visits=int(quarter["visits"]),
+        joint_visits=int(quarter["joint_visits"]),
+        joint_share=share(int(quarter["joint_visits"]), int(quarter["visits"])),
+        enterprises_visited=int(quarter["enterprises_visited"]),
         directory_enterprises=directory,
-        coverage=share(visited, directory),
+        coverage=share(int(quarter["enterprises_visited"]), directory),
     )
+    if year is not None:
+        stats.year_coverage = share(int(year["enterprises_visited"]), directory)
+        stats.year_joint_share = share(int(year["joint_visits"]), int(year["visits"]))
+    return stats
 
 
 def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
@@ -102,7 +106,7 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
     )
     if full:
         record = record_facts(session, row.id)
-        view.stats = _stats(session, row.id, record)
+        view.stats = _stats(record)
         if is_published(row):
             view.seed = None if record is None else str(record.get("seed", {}).get("value") or "") or None
             view.audit_head = _publication_head(session, row.id)

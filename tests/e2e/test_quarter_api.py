@@ -90,6 +90,7 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     public = client.get(f"/api/public/plans/{plan_id}").json()
     assert public["published"] and public["seed"] and public["stats"]["visits"] == len(visits)
     assert public["audit_head"] and public["beacon_source"] == "China Sports Lottery"
+    assert public["stats"]["year_coverage"]["exact"] and public["stats"]["year_joint_share"]["exact"]
     record = client.get(f"/api/public/plans/{plan_id}/record").json()
     assert record["seed"]["reveals"] == SECRETS
     firm = record["visits"][0]["uscc"]
