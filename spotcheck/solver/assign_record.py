@@ -149,8 +149,14 @@ def verify_assignments(record: dict[str, Any], city: City, history: Sequence[dic
             f"{_cited(section.get('rotation_history'))}, the given history has "
             f"{_cited(fresh['assignment']['rotation_history'])}"
         )
-    published = {"assignment": section, "visits": [v.get("officers") for v in record.get("visits", [])]}
-    recomputed = {"assignment": fresh["assignment"], "visits": [v["officers"] for v in fresh["visits"]]}
+    published = {
+        "assignment": section,
+        "visits": [{"officers": v.get("officers")} for v in record.get("visits", [])],
+    }
+    recomputed = {
+        "assignment": fresh["assignment"],
+        "visits": [{"officers": v["officers"]} for v in fresh["visits"]],
+    }
     if dump_record(published) != dump_record(recomputed):
         where = first_difference(published, recomputed) or "$ (canonical bytes)"
         raise VerificationError(f"the recomputed inspector draw differs from the record at {where}")

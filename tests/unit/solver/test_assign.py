@@ -227,7 +227,7 @@ def test_verify_names_the_first_difference() -> None:
     out = attach_assignments(record_of(quarter_visits()), the_city, [])
     verify_assignments(out, the_city, [])
     out["visits"][3]["officers"][1]["officer"] = "SCJG-somebody"
-    with pytest.raises(VerificationError, match=r"\$\.visits\[3\]\[1\]\.officer"):
+    with pytest.raises(VerificationError, match=r"\$\.visits\[3\]\.officers\[1\]\.officer"):
         verify_assignments(out, the_city, [])
 
 
