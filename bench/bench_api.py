@@ -46,20 +46,31 @@ def _timed(client: TestClient, path: str, headers: dict[str, str]) -> dict[str, 
     }
 
 
-def _push(client: TestClient, headers: dict[str, str], codes: list[str], media: str, batch: str) -> dict[str, Any]:
+def _push(
+    client: TestClient, headers: dict[str, str], codes: list[str], media: str, batch: str
+) -> dict[str, Any]:
     if media == "text/csv":
-        body = "uscc,tier,effective,batch\n" + "".join(f"{c},{'ABCD'[i % 4]},2026-05-01,{batch}\n"
-                                                       for i, c in enumerate(codes))
+        body = "uscc,tier,effective,batch\n" + "".join(
+            f"{c},{'ABCD'[i % 4]},2026-05-01,{batch}\n" for i, c in enumerate(codes)
+        )
     else:
-        body = "".join(json.dumps({"uscc": c, "tier": "ABCD"[i % 4], "effective": "2026-05-01", "batch": batch})
-                       + "\n" for i, c in enumerate(codes))
+        body = "".join(
+            json.dumps({"uscc": c, "tier": "ABCD"[i % 4], "effective": "2026-05-01", "batch": batch}) + "\n"
+            for i, c in enumerate(codes)
+        )
     start = time.perf_counter()
-    response = client.post("/api/credit/tiers", content=body.encode(), headers={**headers, "Content-Type": media})
+    response = client.post(
+        "/api/credit/tiers", content=body.encode(), headers={**headers, "Content-Type": media}
+    )
     seconds = time.perf_counter() - start
     if response.status_code != 200:
         raise RuntimeError(f"tier push: {response.status_code} {response.text[:300]}")
-    return {"rows": len(codes), "bytes": len(body.encode()), "seconds": round(seconds, 3),
-            "rows_per_second": int(len(codes) / seconds)}
+    return {
+        "rows": len(codes),
+        "bytes": len(body.encode()),
+        "seconds": round(seconds, 3),
+        "rows_per_second": int(len(codes) / seconds),
+    }
 
 
 def _one(firms: int, folder: Path) -> dict[str, Any]:
@@ -71,8 +82,10 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
         officer = uow.session.execute(select(AssignmentRow.inspector_id).limit(1)).scalar_one()
         codes = list(uow.session.execute(select(EnterpriseRow.uscc).order_by(EnterpriseRow.uscc)).scalars())
         name = uow.session.execute(select(EnterpriseRow.name).limit(1)).scalar_one()
-        tokens = {role: uow.tokens.issue(role, subject)[0] for role, subject in
-                  (("regulator", "SCJG"), ("inspector", officer), ("credit", "bench"))}
+        tokens = {
+            role: uow.tokens.issue(role, subject)[0]
+            for role, subject in (("regulator", "SCJG"), ("inspector", officer), ("credit", "bench"))
+        }
         uow.commit()
     auth = {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
     client = TestClient(create_app(Settings(), uow_factory=lambda: UnitOfWork(engine)))
@@ -104,8 +117,18 @@ def run(results_dir: Path, quick: bool) -> None:
     for label, numbers in row["latency"].items():
         print(f"  {label}: p50 {numbers['p50_ms']} ms, p95 {numbers['p95_ms']} ms", flush=True)
     for media, numbers in row["tier_push"].items():
-        print(f"  tier push {media}: {numbers['rows']:,} rows in {numbers['seconds']} s "
-              f"({numbers['rows_per_second']:,} rows/s)", flush=True)
-    out = {"benchmark": "api", "machine": platform.machine(), "python": platform.python_version(),
-           "repeat": REPEAT, **row}
-    (results_dir / "api.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(
+            f"  tier push {media}: {numbers['rows']:,} rows in {numbers['seconds']} s "
+            f"({numbers['rows_per_second']:,} rows/s)",
+            flush=True,
+        )
+    out = {
+        "benchmark": "api",
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "repeat": REPEAT,
+        **row,
+    }
+    (results_dir / "api.json").write_text(
+        json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

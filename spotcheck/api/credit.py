@@ -89,8 +89,10 @@ def _jsonl_row(writer: Any, raw: bytes, line: int) -> None:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"text/csv": {"schema": {"type": "string"}},
-                        "application/x-ndjson": {"schema": {"type": "string"}}},
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
         }
     },
 )
@@ -114,9 +116,11 @@ def feed(
     after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> FeedPublic:
-    rows = uow.session.execute(
-        select(FeedRow).where(FeedRow.id > after).order_by(FeedRow.id).limit(limit)
-    ).scalars().all()
+    rows = (
+        uow.session.execute(select(FeedRow).where(FeedRow.id > after).order_by(FeedRow.id).limit(limit))
+        .scalars()
+        .all()
+    )
     data = [FeedEntryPublic(cursor=r.id, uscc=r.uscc, result=json.loads(r.payload)) for r in rows]
     # Re-reading from the same cursor gives the same entries: a client that crashed simply asks again.
     return FeedPublic(data=data, count=len(data), next_cursor=data[-1].cursor if data else after)

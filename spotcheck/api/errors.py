@@ -62,9 +62,7 @@ def _body(exc: SpotcheckError) -> dict[str, object]:
         return body  # the database's own words name tables and constraints: not for clients
     if isinstance(exc, ValidationError):
         body["message"] = exc.message
-        body["problems"] = [
-            {"line": p.line, "field": p.field, "reason": p.reason} for p in exc.problems
-        ]
+        body["problems"] = [{"line": p.line, "field": p.field, "reason": p.reason} for p in exc.problems]
     else:
         body["message"] = str(exc)
     if isinstance(exc, InfeasiblePlan):
@@ -87,7 +85,11 @@ async def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     problems = [
-        {"line": None, "field": ".".join(str(p) for p in err.get("loc", ())), "reason": str(err.get("msg", ""))}
+        {
+            "line": None,
+            "field": ".".join(str(p) for p in err.get("loc", ())),
+            "reason": str(err.get("msg", "")),
+        }
         for err in exc.errors()
     ]
     return JSONResponse({"detail": "invalid input", "problems": problems}, status_code=422)

@@ -51,8 +51,11 @@ def own_visit(uow: UnitOfWork, officer_id: str, visit_id: str) -> tuple[VisitRow
         select(VisitRow, AssignmentRow)
         .join(AssignmentRow, AssignmentRow.visit_id == VisitRow.id)
         .join(PlanRow, PlanRow.id == VisitRow.plan_id)
-        .where(VisitRow.id == visit_id, AssignmentRow.inspector_id == officer_id,
-               PlanRow.state.in_(VISIBLE_STATES))
+        .where(
+            VisitRow.id == visit_id,
+            AssignmentRow.inspector_id == officer_id,
+            PlanRow.state.in_(VISIBLE_STATES),
+        )
     ).first()
     if found is None:
         raise NotFound(NOT_YOURS.format(visit=visit_id))
@@ -130,10 +133,12 @@ def my_assignment(uow: UowDep, me: CurrentInspector, visit_id: VisitId) -> Assig
     return _view(uow, visit, mine)
 
 
-
-
-@router.post("/assignments/{visit_id}/result", response_model=ResultRecorded, status_code=201,
-             summary="Record my department's result on one of my visits (谁检查、谁录入)")
+@router.post(
+    "/assignments/{visit_id}/result",
+    response_model=ResultRecorded,
+    status_code=201,
+    summary="Record my department's result on one of my visits (谁检查、谁录入)",
+)
 def record_my_result(
     uow: UowDep, factory: UowFactoryDep, me: CurrentInspector, visit_id: VisitId, body: ResultCreate
 ) -> ResultRecorded:
@@ -144,8 +149,18 @@ def record_my_result(
     plan_id, department, officer_department = visit.plan_id, mine.department, officer.department
     uow.rollback()  # the use case opens its own unit of work; release this read transaction first
     version = record_result(
-        factory(), plan_id, visit_id, department, body.category, body.findings,
-        actor_department=officer_department, actor=f"inspector:{me.subject}",
+        factory(),
+        plan_id,
+        visit_id,
+        department,
+        body.category,
+        body.findings,
+        actor_department=officer_department,
+        actor=f"inspector:{me.subject}",
     )
-    return ResultRecorded(visit_id=visit_id, department=department, version=version,
-                          state=_result_state(uow, visit_id, department))
+    return ResultRecorded(
+        visit_id=visit_id,
+        department=department,
+        version=version,
+        state=_result_state(uow, visit_id, department),
+    )

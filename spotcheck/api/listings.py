@@ -22,7 +22,9 @@ _EN = {c.label_zh: c.label_en for c in CATEGORIES} | {c.code: c.label_en for c i
 _ZH = {c.code: c.label_zh for c in CATEGORIES}
 
 
-def enterprise_page(session: Session, q: str, *, limit: int, offset: int) -> tuple[list[EnterprisePublic], int]:
+def enterprise_page(
+    session: Session, q: str, *, limit: int, offset: int
+) -> tuple[list[EnterprisePublic], int]:
     """Firms whose credit code is ``q`` or whose name contains it, by name then code."""
     text = q.strip()
     if is_valid(text):
@@ -35,11 +37,16 @@ def enterprise_page(session: Session, q: str, *, limit: int, offset: int) -> tup
         )
     count = session.execute(select(func.count()).select_from(EnterpriseRow).where(condition)).scalar_one()
     rows = session.execute(
-        select(EnterpriseRow).where(condition).order_by(EnterpriseRow.name, EnterpriseRow.uscc).limit(limit).offset(offset)
+        select(EnterpriseRow)
+        .where(condition)
+        .order_by(EnterpriseRow.name, EnterpriseRow.uscc)
+        .limit(limit)
+        .offset(offset)
     ).scalars()
     data = [
-        EnterprisePublic(uscc=r.uscc, name=r.name, kind=r.kind, district=r.district, industry=r.industry,
-                         status=r.status)
+        EnterprisePublic(
+            uscc=r.uscc, name=r.name, kind=r.kind, district=r.district, industry=r.industry, status=r.status
+        )
         for r in rows
     ]
     return data, int(count)
@@ -55,14 +62,25 @@ def _current_results() -> Subquery:
 
 
 def results(
-    session: Session, *, plan_id: int | None = None, uscc: str | None = None, limit: int = 100, offset: int = 0
+    session: Session,
+    *,
+    plan_id: int | None = None,
+    uscc: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> tuple[list[ResultPublic], int]:
     """Published results (current versions) of published plans, filtered by plan or firm."""
     latest = _current_results()
     query = (
         select(ResultRow, VisitRow, PlanRow, EnterpriseRow.name)
-        .join(latest, and_(ResultRow.visit_id == latest.c.visit_id, ResultRow.department == latest.c.department,
-                           ResultRow.version == latest.c.version))
+        .join(
+            latest,
+            and_(
+                ResultRow.visit_id == latest.c.visit_id,
+                ResultRow.department == latest.c.department,
+                ResultRow.version == latest.c.version,
+            ),
+        )
         .join(VisitRow, VisitRow.id == ResultRow.visit_id)
         .join(PlanRow, PlanRow.id == VisitRow.plan_id)
         .join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc)
@@ -107,9 +125,9 @@ def visits(
     if with_officers and rows:
         ids = [visit.id for visit, _ in rows]
         for a in session.execute(
-            select(AssignmentRow).where(AssignmentRow.visit_id.in_(ids)).order_by(
-                AssignmentRow.visit_id, AssignmentRow.department, AssignmentRow.inspector_id
-            )
+            select(AssignmentRow)
+            .where(AssignmentRow.visit_id.in_(ids))
+            .order_by(AssignmentRow.visit_id, AssignmentRow.department, AssignmentRow.inspector_id)
         ).scalars():
             officers.setdefault(a.visit_id, []).append(f"{a.department}:{a.inspector_id}")
     data = [
@@ -127,5 +145,3 @@ def visits(
         for visit, name in rows
     ]
     return data, int(count)
-
-

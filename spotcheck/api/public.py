@@ -34,7 +34,10 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 
 @router.get("/enterprises", response_model=EnterprisesPublic, summary="Search firms by name or credit code")
 def search_enterprises(
-    uow: UowDep, q: Annotated[str, Query(min_length=2, max_length=100, pattern=NO_NUL)], limit: Limit = 20, offset: Offset = 0
+    uow: UowDep,
+    q: Annotated[str, Query(min_length=2, max_length=100, pattern=NO_NUL)],
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> EnterprisesPublic:
     data, count = enterprise_page(uow.session, q, limit=limit, offset=offset)
     return EnterprisesPublic(data=data, count=count)
@@ -46,8 +49,14 @@ def get_enterprise(uow: UowDep, uscc: Code) -> EnterprisePublic:
     row = uow.session.get(EnterpriseRow, code)
     if row is None:
         raise NotFound(f"no firm with credit code {code}")
-    return EnterprisePublic(uscc=row.uscc, name=row.name, kind=row.kind, district=row.district,
-                            industry=row.industry, status=row.status)
+    return EnterprisePublic(
+        uscc=row.uscc,
+        name=row.name,
+        kind=row.kind,
+        district=row.district,
+        industry=row.industry,
+        status=row.status,
+    )
 
 
 @router.get("/enterprises/{uscc}/results", response_model=ResultsPublic, summary="A firm's published results")
@@ -94,8 +103,11 @@ def plan_record(uow: UowDep, plan_id: PlanId) -> Response:
     return Response(dump_record(published_record(uow, plan_id)), media_type="application/json")
 
 
-@router.get("/plans/{plan_id}/lottery/{uscc}", response_model=LotteryPublic,
-            summary="A firm's lottery number under a published plan's seed")
+@router.get(
+    "/plans/{plan_id}/lottery/{uscc}",
+    response_model=LotteryPublic,
+    summary="A firm's lottery number under a published plan's seed",
+)
 def plan_lottery(uow: UowDep, plan_id: PlanId, uscc: Code) -> LotteryPublic:
     public_plan(uow, plan_id, need_published=True)
     record: dict[str, Any] = record_facts(uow.session, plan_id) or {}
@@ -105,7 +117,9 @@ def plan_lottery(uow: UowDep, plan_id: PlanId, uscc: Code) -> LotteryPublic:
     return explain_lottery(seed, uscc)
 
 
-@router.get("/lottery", response_model=LotteryPublic, summary="Recompute a lottery number from a seed and a code")
+@router.get(
+    "/lottery", response_model=LotteryPublic, summary="Recompute a lottery number from a seed and a code"
+)
 def lottery(
     seed: Annotated[str, Query(min_length=32, max_length=256, pattern=NO_NUL)],
     uscc: Annotated[str, Query(min_length=1, max_length=40, pattern=NO_NUL)],

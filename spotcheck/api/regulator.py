@@ -29,7 +29,9 @@ router = APIRouter(prefix="/api/regulator", tags=["regulator 监管部门"])
 KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
 
 
-@router.get("/directories", response_model=DirectoryCounts, summary="How many rows each list and directory holds")
+@router.get(
+    "/directories", response_model=DirectoryCounts, summary="How many rows each list and directory holds"
+)
 def directories(uow: UowDep, me: CurrentRegulator) -> DirectoryCounts:
     return DirectoryCounts(**{kind: uow.directory.count(kind) for kind in KINDS})
 
@@ -61,8 +63,11 @@ def plan_visits(
     return VisitsPublic(data=data, count=count)
 
 
-@router.get("/plans/{plan_id}/workload", response_model=WorkloadsPublic,
-            summary="Visits per officer this quarter against capacity")
+@router.get(
+    "/plans/{plan_id}/workload",
+    response_model=WorkloadsPublic,
+    summary="Visits per officer this quarter against capacity",
+)
 def workload(uow: UowDep, me: CurrentRegulator, plan_id: PlanId) -> WorkloadsPublic:
     uow.plans.get(plan_id)
     load = (
@@ -79,8 +84,14 @@ def workload(uow: UowDep, me: CurrentRegulator, plan_id: PlanId) -> WorkloadsPub
         .order_by(InspectorRow.department, InspectorRow.id)
     ).all()
     data = [
-        WorkloadPublic(officer=o.id, name=o.name, department=o.department, district=o.district,
-                       visits=int(n), capacity=o.capacity)
+        WorkloadPublic(
+            officer=o.id,
+            name=o.name,
+            department=o.department,
+            district=o.district,
+            visits=int(n),
+            capacity=o.capacity,
+        )
         for o, n in rows
     ]
     return WorkloadsPublic(data=data, count=len(data))

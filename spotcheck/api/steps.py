@@ -75,7 +75,9 @@ def _done(factory: UowFactoryDep, plan_id: int, step: str, message: str = "") ->
 
 def _own_department(me: Principal, department: str) -> None:
     if department != me.subject:
-        raise Forbidden(f"a {me.subject} token may not act for {department}: each department keeps its own secret")
+        raise Forbidden(
+            f"a {me.subject} token may not act for {department}: each department keeps its own secret"
+        )
 
 
 @router.post("/plans", response_model=StepDone, status_code=201, summary="Create the quarter's draft plan")
@@ -84,14 +86,18 @@ def create_plan(factory: UowFactoryDep, me: CurrentRegulator, body: PlanCreate) 
     return _done(factory, plan_id, "create")
 
 
-@router.post("/plans/{plan_id}/commitments", response_model=StepDone, summary="Commit to this department's secret")
+@router.post(
+    "/plans/{plan_id}/commitments", response_model=StepDone, summary="Commit to this department's secret"
+)
 def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
     _own_department(me, body.department)
     hashed = seeding.commit_secret(factory(), plan_id, body.department, body.secret, actor=_actor(me))
     return _done(factory, plan_id, "commit", f"commitment {hashed}")
 
 
-@router.post("/plans/{plan_id}/freeze", response_model=StepDone, summary="Freeze the inputs; digest published")
+@router.post(
+    "/plans/{plan_id}/freeze", response_model=StepDone, summary="Freeze the inputs; digest published"
+)
 def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
     frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on)
@@ -107,7 +113,9 @@ def beacon(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 @router.post("/plans/{plan_id}/draw", response_model=StepDone, summary="Draw the targets (once)")
 def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: DrawIn) -> StepDone:
     drawn = draws.run_draw(factory(), plan_id, body.secrets, actor=_actor(me))
-    return _done(factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}")
+    return _done(
+        factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}"
+    )
 
 
 @router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
@@ -116,7 +124,9 @@ def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
     return _done(factory, plan_id, "assign")
 
 
-@router.post("/plans/{plan_id}/start", response_model=StepDone, summary="Hand the assignments to the inspectors")
+@router.post(
+    "/plans/{plan_id}/start", response_model=StepDone, summary="Hand the assignments to the inspectors"
+)
 def start(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: WindowIn) -> StepDone:
     inspection.start_inspection(factory(), plan_id, begin=body.begin, end=body.end, actor=_actor(me))
     return _done(factory, plan_id, "start")
@@ -135,33 +145,55 @@ def reveal(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
     return _done(factory, plan_id, "reveal")
 
 
-@router.post("/plans/{plan_id}/visits/{visit_id}/results/{department}/review", response_model=StepDone,
-             summary="Approve or return a department's result")
+@router.post(
+    "/plans/{plan_id}/visits/{visit_id}/results/{department}/review",
+    response_model=StepDone,
+    summary="Approve or return a department's result",
+)
 def review(
-    factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, visit_id: VisitId, department: str,
+    factory: UowFactoryDep,
+    me: CurrentRegulator,
+    plan_id: PlanId,
+    visit_id: VisitId,
+    department: str,
     body: ReviewIn,
 ) -> StepDone:
-    after = results.review(factory(), plan_id, visit_id, department, approve=body.approve, reason=body.reason,
-                           actor=_actor(me))
+    after = results.review(
+        factory(), plan_id, visit_id, department, approve=body.approve, reason=body.reason, actor=_actor(me)
+    )
     return _done(factory, plan_id, "review", f"{visit_id}/{department}: {after.value}")
 
 
-@router.post("/plans/{plan_id}/publish", response_model=StepDone, summary="Publish visits, results, record, reveals")
+@router.post(
+    "/plans/{plan_id}/publish", response_model=StepDone, summary="Publish visits, results, record, reveals"
+)
 def publish(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
     done = publication.publish(factory(), plan_id, actor=_actor(me))
     return _done(factory, plan_id, "publish", f"audit head {done.get('audit_head', '')}")
 
 
 @router.get("/plans/{plan_id}/deadlines", summary="Unpublished results with their 20-working-day deadline")
-def due(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, today: date | None = None,
-        only_overdue: bool = False) -> dict[str, Any]:
-    rows = results.deadlines(factory(), plan_id, today=today or datetime.now(UTC).date(), only_overdue=only_overdue)
+def due(
+    factory: UowFactoryDep,
+    me: CurrentRegulator,
+    plan_id: PlanId,
+    today: date | None = None,
+    only_overdue: bool = False,
+) -> dict[str, Any]:
+    rows = results.deadlines(
+        factory(), plan_id, today=today or datetime.now(UTC).date(), only_overdue=only_overdue
+    )
     data = [
-        {"visit": r.visit, "uscc": r.uscc, "department": r.department, "state": r.state.value,
-         "end_of_check": r.end_of_check, "due": None if r.due is None else r.due.due.isoformat(),
-         "provisional": bool(r.due and r.due.provisional), "overdue": r.overdue}
+        {
+            "visit": r.visit,
+            "uscc": r.uscc,
+            "department": r.department,
+            "state": r.state.value,
+            "end_of_check": r.end_of_check,
+            "due": None if r.due is None else r.due.due.isoformat(),
+            "provisional": bool(r.due and r.due.provisional),
+            "overdue": r.overdue,
+        }
         for r in rows
     ]
     return {"data": data, "count": len(data)}
-
-

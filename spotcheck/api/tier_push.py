@@ -63,7 +63,9 @@ def _shifted(problems: list[Problem], offset: int) -> list[Problem]:
     return [Problem(p.line + offset if p.line else p.line, p.field, p.reason) for p in problems]
 
 
-def append_tier_file(uow: UnitOfWork, path: Path, *, actor: str, chunk_rows: int = CHUNK_ROWS) -> TierBatchReport:
+def append_tier_file(
+    uow: UnitOfWork, path: Path, *, actor: str, chunk_rows: int = CHUNK_ROWS
+) -> TierBatchReport:
     """Check and append every row of ``path`` inside ``uow`` (committed here, only if no row is bad)."""
     problems: list[Problem] = []
     received = appended = 0
@@ -92,5 +94,8 @@ def append_tier_file(uow: UnitOfWork, path: Path, *, actor: str, chunk_rows: int
     audit(uow, "tier_batch", actor, {"batches": names, "rows": received, "appended": appended})
     uow.commit()
     return TierBatchReport(
-        batch=";".join(names), received=received, appended=appended, batches_written=-(-appended // WRITE_BATCH)
+        batch=";".join(names),
+        received=received,
+        appended=appended,
+        batches_written=-(-appended // WRITE_BATCH),
     )

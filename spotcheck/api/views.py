@@ -86,7 +86,10 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
     """A plan; with ``full`` (regulators, or anyone once published) also its statistics, seed and audit head."""
     session = uow.session
     digest = session.execute(
-        select(SnapshotRow.digest).where(SnapshotRow.plan_id == row.id).order_by(SnapshotRow.id.desc()).limit(1)
+        select(SnapshotRow.digest)
+        .where(SnapshotRow.plan_id == row.id)
+        .order_by(SnapshotRow.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
     commitments = {
         c.department: c.commitment
@@ -121,7 +124,9 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
 def _publication_head(session: Session, plan_id: int) -> str | None:
     """The hash of the audit entry that published the plan: the head that publication made public."""
     entries = session.execute(
-        select(AuditRow.hash, AuditRow.payload).where(AuditRow.action == "publish").order_by(AuditRow.seq.desc())
+        select(AuditRow.hash, AuditRow.payload)
+        .where(AuditRow.action == "publish")
+        .order_by(AuditRow.seq.desc())
     )
     for hash_, payload in entries:
         if json.loads(payload).get("plan") == plan_id:

@@ -73,11 +73,19 @@ def login(request: Request, uow: UowDep, token: Annotated[str, Form(max_length=2
     principal = principal_for(uow, token.strip())
     if principal is None or principal.role is not Role.REGULATOR:
         return templates.TemplateResponse(
-            request, "login.html", {"error": "令牌无效或不是监管部门令牌 / not a regulator token"}, status_code=401
+            request,
+            "login.html",
+            {"error": "令牌无效或不是监管部门令牌 / not a regulator token"},
+            status_code=401,
         )
     response = RedirectResponse("/dashboard", status_code=303)
     response.set_cookie(
-        COOKIE, token.strip(), httponly=True, samesite="strict", secure=request.url.scheme == "https", max_age=8 * 3600
+        COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        max_age=8 * 3600,
     )
     return response
 

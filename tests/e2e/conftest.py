@@ -54,27 +54,45 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
 
-def _record(year: int, quarter: int, seed: str, visits: list[dict[str, object]], secrets: dict[str, str]) -> dict:
+def _record(
+    year: int, quarter: int, seed: str, visits: list[dict[str, object]], secrets: dict[str, str]
+) -> dict:
     joint = sum(1 for v in visits if v["joint"])
     return {
         "format": "spotcheck-draw/1",
         "algorithm": "prn-interval/1",
         "year": year,
         "quarter": quarter,
-        "seed": {"kind": "ceremony", "value": seed, "beacon": "beacon-1",
-                 "commitments": {d: commitment(d, s) for d, s in sorted(secrets.items())}},
+        "seed": {
+            "kind": "ceremony",
+            "value": seed,
+            "beacon": "beacon-1",
+            "commitments": {d: commitment(d, s) for d, s in sorted(secrets.items())},
+        },
         "visits": visits,
         "summary": {
             "directory_enterprises": 12,
-            "quarter": {"visits": len(visits), "joint_visits": joint, "joint_share": f"{joint}/{len(visits)}",
-                        "enterprises_visited": len(visits), "coverage": f"{len(visits)}/12"},
+            "quarter": {
+                "visits": len(visits),
+                "joint_visits": joint,
+                "joint_share": f"{joint}/{len(visits)}",
+                "enterprises_visited": len(visits),
+                "coverage": f"{len(visits)}/12",
+            },
         },
     }
 
 
 def _visit(year: int, quarter: int, uscc: str, departments: list[str], items: list[str]) -> dict[str, object]:
-    return {"id": f"{year}Q{quarter}-{uscc}", "uscc": uscc, "district": "371302", "lead": "SCJG",
-            "departments": departments, "items": items, "joint": len(departments) >= 2}
+    return {
+        "id": f"{year}Q{quarter}-{uscc}",
+        "uscc": uscc,
+        "district": "371302",
+        "lead": "SCJG",
+        "departments": departments,
+        "items": items,
+        "joint": len(departments) >= 2,
+    }
 
 
 def _plan_json(city: Path, year: int, quarter: int) -> dict:
@@ -82,7 +100,9 @@ def _plan_json(city: Path, year: int, quarter: int) -> dict:
     return {**data, "year": year, "quarter": quarter}
 
 
-def populate(uow_factory: Callable[[], UnitOfWork], city: Path) -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
+def populate(
+    uow_factory: Callable[[], UnitOfWork], city: Path
+) -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
     import_folder(uow_factory(), city)
     secrets = {"SCJG": "1a" * 32, "STHJ": "2b" * 32, "XF": "3c" * 32}
     with uow_factory() as uow:
@@ -106,38 +126,78 @@ def populate(uow_factory: Callable[[], UnitOfWork], city: Path) -> tuple[dict[st
             digest = "a0" * 32 if name == "published" else SECRET_DIGEST
             uow.session.add(SnapshotRow(plan_id=plan_id, digest=digest, payload="{}"))
             for department, secret in sorted(secrets.items()):
-                uow.session.add(CommitmentRow(
-                    plan_id=plan_id, department=department, commitment=commitment(department, secret),
-                    secret=secret if name == "published" else None,
-                ))
-            draw = uow.draws.add(plan_id, "draw", 1, dump_record(record).decode("utf-8"), record_digest(record))
+                uow.session.add(
+                    CommitmentRow(
+                        plan_id=plan_id,
+                        department=department,
+                        commitment=commitment(department, secret),
+                        secret=secret if name == "published" else None,
+                    )
+                )
+            draw = uow.draws.add(
+                plan_id, "draw", 1, dump_record(record).decode("utf-8"), record_digest(record)
+            )
             uow.session.flush()
             for v in visits:
-                uow.session.add(VisitRow(
-                    id=v["id"], plan_id=plan_id, draw_id=draw.id, uscc=v["uscc"], district=v["district"],
-                    lead=v["lead"], departments=";".join(v["departments"]), items=";".join(v["items"]),
-                    joint=v["joint"],
-                ))
+                uow.session.add(
+                    VisitRow(
+                        id=v["id"],
+                        plan_id=plan_id,
+                        draw_id=draw.id,
+                        uscc=v["uscc"],
+                        district=v["district"],
+                        lead=v["lead"],
+                        departments=";".join(v["departments"]),
+                        items=";".join(v["items"]),
+                        joint=v["joint"],
+                    )
+                )
         uow.session.flush()
         staff = {
             v_pub["id"]: [("SCJG", "SCJG-002", True), ("SCJG", "SCJG-003", False)],
-            v_joint["id"]: [("SCJG", "SCJG-002", True), ("SCJG", "SCJG-003", False),
-                            ("XF", "XF-002", False), ("XF", "XF-003", False)],
+            v_joint["id"]: [
+                ("SCJG", "SCJG-002", True),
+                ("SCJG", "SCJG-003", False),
+                ("XF", "XF-002", False),
+                ("XF", "XF-003", False),
+            ],
             v_solo["id"]: [("SCJG", "SCJG-004", True), ("SCJG", "SCJG-002", False)],
         }
         for visit_id, team in staff.items():
             for department, officer, leader in team:
-                uow.session.add(AssignmentRow(visit_id=visit_id, department=department, inspector_id=officer,
-                                              leader=leader))
-        published = ResultRow(visit_id=v_pub["id"], department="SCJG", version=1, category="no_problem",
-                              findings="经检查未发现问题", state=ReviewState.PUBLISHED.value, recorded_by="SCJG-002")
-        pending = ResultRow(visit_id=v_joint["id"], department="XF", version=1, category="follow_up",
-                            findings="SECRET-FINDING 消防通道堵塞", state=ReviewState.PENDING.value, recorded_by="XF-002")
+                uow.session.add(
+                    AssignmentRow(
+                        visit_id=visit_id, department=department, inspector_id=officer, leader=leader
+                    )
+                )
+        published = ResultRow(
+            visit_id=v_pub["id"],
+            department="SCJG",
+            version=1,
+            category="no_problem",
+            findings="经检查未发现问题",
+            state=ReviewState.PUBLISHED.value,
+            recorded_by="SCJG-002",
+        )
+        pending = ResultRow(
+            visit_id=v_joint["id"],
+            department="XF",
+            version=1,
+            category="follow_up",
+            findings="SECRET-FINDING 消防通道堵塞",
+            state=ReviewState.PENDING.value,
+            recorded_by="XF-002",
+        )
         uow.session.add_all([published, pending])
         uow.session.flush()
         for n in range(3):
-            uow.session.add(FeedRow(result_id=published.id, uscc=FIRM_A,
-                                    payload=json.dumps({"visit": v_pub["id"], "n": n, "category": "no_problem"})))
+            uow.session.add(
+                FeedRow(
+                    result_id=published.id,
+                    uscc=FIRM_A,
+                    payload=json.dumps({"visit": v_pub["id"], "n": n, "category": "no_problem"}),
+                )
+            )
         tokens = {}
         for who, (role, subject) in {
             "regulator": ("regulator", "SCJG"),

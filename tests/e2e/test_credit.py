@@ -26,8 +26,11 @@ def test_csv_push_appends_a_batch(world: World) -> None:
     body = "uscc,tier,effective,batch\n" + "".join(
         f"{code},D,2026-03-01,B2026-03\n" for code in (REAL_CODES[0], make_code(5), make_code(6))
     )
-    response = world.client.post("/api/credit/tiers", content=body.encode(), headers={
-        **world.auth("credit"), "Content-Type": "text/csv"})
+    response = world.client.post(
+        "/api/credit/tiers",
+        content=body.encode(),
+        headers={**world.auth("credit"), "Content-Type": "text/csv"},
+    )
     assert response.status_code == 200, response.text
     assert response.json() == {"batch": "B2026-03", "received": 3, "appended": 3, "batches_written": 1}
     assert _tiers(world) == before + 3
@@ -37,10 +40,15 @@ def test_csv_push_appends_a_batch(world: World) -> None:
 
 
 def test_jsonl_push_streams_lines(world: World) -> None:
-    lines = [json.dumps({"uscc": make_code(n), "tier": "A", "effective": "2026-03-01", "batch": "J1"})
-             for n in range(7, 12)]
-    response = world.client.post("/api/credit/tiers", content=("\n".join(lines) + "\n").encode(), headers={
-        **world.auth("credit"), "Content-Type": "application/x-ndjson"})
+    lines = [
+        json.dumps({"uscc": make_code(n), "tier": "A", "effective": "2026-03-01", "batch": "J1"})
+        for n in range(7, 12)
+    ]
+    response = world.client.post(
+        "/api/credit/tiers",
+        content=("\n".join(lines) + "\n").encode(),
+        headers={**world.auth("credit"), "Content-Type": "application/x-ndjson"},
+    )
     assert response.status_code == 200, response.text
     assert response.json()["appended"] == 5
 
@@ -53,8 +61,11 @@ def test_bad_rows_append_nothing_and_are_all_named(world: World) -> None:
         f"{make_code(6)},E,2026-03-01,B9\n"
         "91350200776049653B,A,2026-03-01,B9\n"
     )
-    response = world.client.post("/api/credit/tiers", content=body.encode(), headers={
-        **world.auth("credit"), "Content-Type": "text/csv"})
+    response = world.client.post(
+        "/api/credit/tiers",
+        content=body.encode(),
+        headers={**world.auth("credit"), "Content-Type": "text/csv"},
+    )
     assert response.status_code == 422
     lines = sorted(p["line"] for p in response.json()["problems"])
     assert lines == [3, 4]
@@ -62,8 +73,11 @@ def test_bad_rows_append_nothing_and_are_all_named(world: World) -> None:
 
 
 def test_bad_json_line_is_named(world: World) -> None:
-    response = world.client.post("/api/credit/tiers", content=b'{"uscc": 1}\nnot json\n', headers={
-        **world.auth("credit"), "Content-Type": "application/x-ndjson"})
+    response = world.client.post(
+        "/api/credit/tiers",
+        content=b'{"uscc": 1}\nnot json\n',
+        headers={**world.auth("credit"), "Content-Type": "application/x-ndjson"},
+    )
     assert response.status_code == 422
     assert response.json()["problems"][0]["line"] in (1, 2)
 
@@ -78,12 +92,14 @@ def test_feed_pages_with_a_cursor(world: World) -> None:
     assert first["count"] == 2
     again = world.client.get("/api/credit/feed", params={"limit": 2}, headers=world.auth("credit")).json()
     assert again == first  # a retry from the same cursor sees the same entries
-    rest = world.client.get("/api/credit/feed", params={"after": first["next_cursor"]},
-                            headers=world.auth("credit")).json()
+    rest = world.client.get(
+        "/api/credit/feed", params={"after": first["next_cursor"]}, headers=world.auth("credit")
+    ).json()
     cursors = [e["cursor"] for e in first["data"] + rest["data"]]
     assert len(cursors) == 3 and cursors == sorted(set(cursors))
-    done = world.client.get("/api/credit/feed", params={"after": rest["next_cursor"]},
-                            headers=world.auth("credit")).json()
+    done = world.client.get(
+        "/api/credit/feed", params={"after": rest["next_cursor"]}, headers=world.auth("credit")
+    ).json()
     assert done["count"] == 0 and done["next_cursor"] == rest["next_cursor"]
 
 

@@ -50,8 +50,11 @@ def test_validation_error_lists_problems(uow_factory: Callable[[], UnitOfWork]) 
 
     exc = ValidationError("bad file", [Problem(3, "tier", "unknown tier E")])
     body = _client(uow_factory, exc).get("/boom").json()
-    assert body == {"detail": "invalid input", "message": "bad file",
-                    "problems": [{"line": 3, "field": "tier", "reason": "unknown tier E"}]}
+    assert body == {
+        "detail": "invalid input",
+        "message": "bad file",
+        "problems": [{"line": 3, "field": "tier", "reason": "unknown tier E"}],
+    }
 
 
 def test_infeasible_plan_names_the_binding_input(uow_factory: Callable[[], UnitOfWork]) -> None:

@@ -16,7 +16,9 @@ def test_officer_sees_only_own_assignments(world: World) -> None:
 
 
 def test_joint_visit_shows_teammates_and_own_items(world: World) -> None:
-    body = world.client.get(f"/api/inspector/assignments/{world.visits['joint']}", headers=world.auth("xf002"))
+    body = world.client.get(
+        f"/api/inspector/assignments/{world.visits['joint']}", headers=world.auth("xf002")
+    )
     assert body.status_code == 200
     visit = body.json()
     assert visit["items"] == ["XF-01"] and visit["all_items"] == ["SCJG-B01", "XF-01"]
@@ -26,7 +28,9 @@ def test_joint_visit_shows_teammates_and_own_items(world: World) -> None:
 
 
 def test_other_officers_visit_is_404_like_a_missing_one(world: World) -> None:
-    other = world.client.get(f"/api/inspector/assignments/{world.visits['joint']}", headers=world.auth("scjg004"))
+    other = world.client.get(
+        f"/api/inspector/assignments/{world.visits['joint']}", headers=world.auth("scjg004")
+    )
     missing = world.client.get("/api/inspector/assignments/2026Q1-nothing", headers=world.auth("scjg004"))
     assert other.status_code == missing.status_code == 404
     assert other.json()["detail"] == missing.json()["detail"] == "not found"
@@ -38,7 +42,9 @@ def test_assignments_of_unstarted_quarters_are_hidden(world: World) -> None:
     from spotcheck.store.tables import PlanRow
 
     with world.uow_factory() as uow:
-        uow.session.execute(update(PlanRow).where(PlanRow.id == world.plans["inspecting"]).values(state="assigned"))
+        uow.session.execute(
+            update(PlanRow).where(PlanRow.id == world.plans["inspecting"]).values(state="assigned")
+        )
         uow.commit()
     body = world.client.get("/api/inspector/assignments", headers=world.auth("scjg004")).json()
     assert body["count"] == 0
@@ -51,8 +57,12 @@ def test_officer_records_own_departments_result(world: World) -> None:
         headers=world.auth("scjg002"),
     )
     assert response.status_code == 201, response.text
-    assert response.json() == {"visit_id": world.visits["joint"], "department": "SCJG", "version": 1,
-                               "state": ReviewState.PENDING.value}
+    assert response.json() == {
+        "visit_id": world.visits["joint"],
+        "department": "SCJG",
+        "version": 1,
+        "state": ReviewState.PENDING.value,
+    }
 
 
 def test_recording_for_another_department_is_403(world: World) -> None:

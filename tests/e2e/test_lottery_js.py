@@ -38,8 +38,13 @@ setTimeout(() => console.log(JSON.stringify(elements["lottery-out"].textContent)
 def test_page_script_matches_hashlib(tmp_path: Path) -> None:
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS, encoding="utf-8")
-    run = subprocess.run(["node", str(harness), str(SCRIPT), SEED.upper(), CODE.lower()],
-                         capture_output=True, text=True, check=True, timeout=60)
+    run = subprocess.run(
+        ["node", str(harness), str(SCRIPT), SEED.upper(), CODE.lower()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     shown = json.loads(run.stdout.strip().splitlines()[-1])
     expected = int.from_bytes(hashlib.sha256(bytes.fromhex(SEED) + CODE.encode()).digest()[:8], "big")
     assert f"整数 number {expected}" in shown
@@ -50,6 +55,11 @@ def test_page_script_matches_hashlib(tmp_path: Path) -> None:
 def test_page_script_refuses_a_bad_code(tmp_path: Path) -> None:
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS, encoding="utf-8")
-    run = subprocess.run(["node", str(harness), str(SCRIPT), SEED, "91350200776049653O"],
-                         capture_output=True, text=True, check=True, timeout=60)
+    run = subprocess.run(
+        ["node", str(harness), str(SCRIPT), SEED, "91350200776049653O"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert "18" in json.loads(run.stdout.strip().splitlines()[-1])

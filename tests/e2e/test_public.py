@@ -88,14 +88,18 @@ def test_published_results_and_record(world: World) -> None:
 
 
 def test_lottery_matches_standard_library(world: World) -> None:
-    expected = int.from_bytes(hashlib.sha256(bytes.fromhex(PUBLIC_SEED) + FIRM_A.encode()).digest()[:8], "big")
+    expected = int.from_bytes(
+        hashlib.sha256(bytes.fromhex(PUBLIC_SEED) + FIRM_A.encode()).digest()[:8], "big"
+    )
     body = world.client.get(f"/api/public/plans/{world.plans['published']}/lottery/{FIRM_A}").json()
     assert body["number"] == str(expected)
     assert body["u"] == f"{expected}/{2**64}"
     free = world.client.get("/api/public/lottery", params={"seed": PUBLIC_SEED, "uscc": FIRM_A}).json()
     assert free["number"] == str(expected)
     # the snippet we hand out runs on a bare interpreter and prints the same number
-    run = subprocess.run([sys.executable, "-I", "-c", body["python"]], capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "-I", "-c", body["python"]], capture_output=True, text=True, check=True
+    )
     assert run.stdout.split()[0] == str(expected)
 
 

@@ -43,15 +43,20 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     plan = json.loads((city / "plan.json").read_text(encoding="utf-8"))
     plan_id = ok("POST", "/api/regulator/plans", lead["SCJG"], {"plan": plan}, status=201)["plan_id"]
     base = f"/api/regulator/plans/{plan_id}"
-    refused = client.post(f"{base}/commitments", headers=lead["SCJG"], json={"department": "XF",
-                                                                              "secret": SECRETS["XF"]})
+    refused = client.post(
+        f"{base}/commitments", headers=lead["SCJG"], json={"department": "XF", "secret": SECRETS["XF"]}
+    )
     assert refused.status_code == 403  # a department commits only its own secret
     for d in DEPARTMENTS:
         ok("POST", f"{base}/commitments", lead[d], {"department": d, "secret": SECRETS[d]})
     assert ok("POST", f"{base}/freeze", lead["SCJG"], {"frozen_on": "2025-12-20"})["state"] == "frozen"
     assert client.get(f"/api/public/plans/{plan_id}").json()["snapshot_digest"]  # published at once
-    ok("POST", f"{base}/beacon", lead["SCJG"], {"value": "体彩 2025150: 03 11 19 27 33 + 05 09",
-                                                 "source": "China Sports Lottery"})
+    ok(
+        "POST",
+        f"{base}/beacon",
+        lead["SCJG"],
+        {"value": "体彩 2025150: 03 11 19 27 33 + 05 09", "source": "China Sports Lottery"},
+    )
     drawn = ok("POST", f"{base}/draw", lead["SCJG"], {"secrets": SECRETS})
     assert drawn["state"] == "drawn"
     again = client.post(f"{base}/draw", headers=lead["SCJG"], json={"secrets": SECRETS})
@@ -71,15 +76,24 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
         token = _issue(uow_factory, "inspector", officer)
         for a in ok("GET", "/api/inspector/assignments", token)["data"]:
             if (a["visit_id"], a["department"]) not in recorded:  # one officer of the team records
-                ok("POST", f"/api/inspector/assignments/{a['visit_id']}/result", token,
-                   {"category": "no_problem", "findings": "未发现问题"}, status=201)
+                ok(
+                    "POST",
+                    f"/api/inspector/assignments/{a['visit_id']}/result",
+                    token,
+                    {"category": "no_problem", "findings": "未发现问题"},
+                    status=201,
+                )
                 recorded.add((a["visit_id"], a["department"]))
     assert recorded
     due = ok("GET", f"{base}/deadlines?today=2026-03-21", lead["SCJG"])["data"]
     for row in due:
         if (row["visit"], row["department"]) in recorded:  # entered, awaiting review
-            ok("POST", f"{base}/visits/{row['visit']}/results/{row['department']}/review", lead["SCJG"],
-               {"approve": True})
+            ok(
+                "POST",
+                f"{base}/visits/{row['visit']}/results/{row['department']}/review",
+                lead["SCJG"],
+                {"approve": True},
+            )
     ok("POST", f"{base}/close", lead["SCJG"])
     blocked = client.post(f"{base}/publish", headers=lead["SCJG"])
     assert blocked.status_code == 409  # no reveals yet: publication is blocked, visibly

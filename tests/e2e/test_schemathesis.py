@@ -20,8 +20,13 @@ EXAMPLES = 4
 
 def _exercise(operation: schemathesis.APIOperation, headers: dict[str, str]) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None,
-              derandomize=True)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
+    )
     def call(case: schemathesis.Case) -> None:
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:300])
