@@ -30,7 +30,6 @@ __all__ = [
     "ResultRecorded",
     "ResultsPublic",
     "StepDone",
-    "StepRun",
     "TeammatePublic",
     "TierBatchReport",
     "VisitPublic",
@@ -195,16 +194,6 @@ class PlanCreate(BaseModel):
     """The quarter's plan, exactly as plan.json (docs/formats.md); ratios are decimal strings."""
 
     plan: dict[str, Any]
-
-
-class StepRun(BaseModel):
-    """Arguments of a plan step; each step reads the ones it needs."""
-
-    beacon: str | None = Field(default=None, max_length=512)
-    beacon_source: str | None = Field(default=None, max_length=200)
-    department: str | None = Field(default=None, max_length=32)
-    secret: str | None = Field(default=None, max_length=256)
-    reason: str | None = Field(default=None, max_length=2000)
 
 
 class StepDone(BaseModel):
