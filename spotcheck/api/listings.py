@@ -6,7 +6,7 @@ plans.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
@@ -16,8 +16,9 @@ from spotcheck.domain.categories import CATEGORIES, ReviewState
 from spotcheck.domain.uscc import is_valid, normalise
 from spotcheck.store.tables import AssignmentRow, EnterpriseRow, PlanRow, ResultRow, VisitRow
 
-__all__ = ["enterprise_page", "results", "visits"]
+__all__ = ["COUNT_CAP", "enterprise_page", "results", "visits"]
 
+COUNT_CAP = 1000  # a search answers "1000" for "1000 or more"
 _EN = {c.label_zh: c.label_en for c in CATEGORIES} | {c.code: c.label_en for c in CATEGORIES}
 _ZH = {c.code: c.label_zh for c in CATEGORIES}
 
@@ -25,17 +26,16 @@ _ZH = {c.code: c.label_zh for c in CATEGORIES}
 def enterprise_page(
     session: Session, q: str, *, limit: int, offset: int
 ) -> tuple[list[EnterprisePublic], int]:
-    """Firms whose credit code is ``q`` or whose name contains it, by name then code."""
+    """Firms whose credit code is ``q`` or whose name contains it, by name then code; the count stops at
+    ``COUNT_CAP`` (a common word would otherwise count half the directory on every keystroke)."""
     text = q.strip()
     if is_valid(text):
         condition = EnterpriseRow.uscc == normalise(text)[0]
     else:
         escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        condition = or_(
-            EnterpriseRow.name.like(f"%{escaped}%", escape="\\"),
-            EnterpriseRow.uscc == text.upper(),
-        )
-    count = session.execute(select(func.count()).select_from(EnterpriseRow).where(condition)).scalar_one()
+        condition = EnterpriseRow.name.like(f"%{escaped}%", escape="\\")
+    capped = select(EnterpriseRow.uscc).where(condition).limit(COUNT_CAP).subquery()
+    count = session.execute(select(func.count()).select_from(capped)).scalar_one()
     rows = session.execute(
         select(EnterpriseRow)
         .where(condition)

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from spotcheck.api.deps import COOKIE, NO_NUL, UowDep, principal_for
-from spotcheck.api.listings import enterprise_page
+from spotcheck.api.listings import COUNT_CAP, enterprise_page
 from spotcheck.api.security import Role
 from spotcheck.api.views import plan_view, public_plans
 from spotcheck.store.tables import PlanRow
@@ -47,7 +47,9 @@ def public_page(
     plans = public_plans(uow)
     seeds = [{"label": f"{p.year}Q{p.quarter} (#{p.id})", "seed": p.seed} for p in plans if p.seed]
     return templates.TemplateResponse(
-        request, "index.html", {"q": q, "found": found, "count": count, "plans": plans, "seeds": seeds}
+        request,
+        "index.html",
+        {"q": q, "found": found, "count": count, "cap": COUNT_CAP, "plans": plans, "seeds": seeds},
     )
 
 
