@@ -111,6 +111,7 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     mine = client.get(f"/api/public/plans/{plan_id}/lottery/{firm}").json()
     expected = hashlib.sha256(bytes.fromhex(public["seed"]) + firm.encode()).digest()[:8]
     assert mine["number"] == str(int.from_bytes(expected, "big"))
+    assert mine["number"] == record["visits"][0]["draws"][0]["lottery"]  # the number the draw itself used
     results = client.get(f"/api/public/plans/{plan_id}/results").json()
     feed = ok("GET", "/api/credit/feed", credit)
     assert results["count"] > 0 and feed["count"] == results["count"]
