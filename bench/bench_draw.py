@@ -202,11 +202,13 @@ def _peer(frame: Frame, prep: Any, strata_limit: int | None) -> tuple[float, int
 def _province(n: int) -> dict[str, Any]:
     """Run in a child process: wall time of the draw and the child's peak resident memory."""
     code = (
-        "import json, resource, time; from bench.bench_draw import *;"
+        "import json, resource, time; from bench.bench_draw import *; from bench.bench_draw import _floor;"
         f"frame = synthetic_frame({n}, 160, 'province'); city = bench_city(bench_plan(), frame);"
         "t = time.perf_counter(); rec = draw(prepare(city, frame=frame), SEED); size = len(dump_record(rec));"
-        "wall = time.perf_counter() - t;"
+        "wall = time.perf_counter() - t; prep = prepare(city, frame=frame);"
+        "floor = _floor(frame, prep.eligibility.masks, prep.layout);"
         "print(json.dumps({'firms': len(frame), 'wall_s': round(wall, 2), 'visits': len(rec['visits']),"
+        " 'floor_s': round(floor, 2), 'ratio_to_floor': round(wall / floor, 2),"
         " 'record_bytes': size, 'peak_rss_mib': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))"
     )
     out = subprocess.run(
@@ -234,7 +236,8 @@ def run(results_dir: Path, quick: bool) -> None:
     print(f"  peer consistent_sampler: {peer_s:.2f} s ({peer_s / floor_s:.2f}x floor)", flush=True)
     province = _province(province_n)
     print(
-        f"  province {province['firms']:,}: {province['wall_s']} s, peak {province['peak_rss_mib']} MiB",
+        f"  province {province['firms']:,}: {province['wall_s']} s (floor {province['floor_s']} s),"
+        f" peak {province['peak_rss_mib']} MiB",
         flush=True,
     )
     small = synthetic_frame(6000, 3, "fairness")
