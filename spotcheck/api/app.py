@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from spotcheck.api import credit, inspector, public, regulator, steps
 from spotcheck.api.errors import install_error_handlers
+from spotcheck.api.headers import install_headers
 from spotcheck.config import Settings
 from spotcheck.store.engine import make_engine
 from spotcheck.store.uow import UnitOfWork
@@ -35,6 +36,7 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     app.state.uow_factory = uow_factory
     app.state.settings = settings
     install_error_handlers(app)
+    install_headers(app)
     for module in (public, regulator, steps, inspector, credit):
         app.include_router(module.router)
     app.include_router(pages)

@@ -29,3 +29,12 @@ def test_dashboard_needs_a_regulator_token(world: World) -> None:
     assert "httponly" in cookie and "samesite=strict" in cookie
     world.client.post("/dashboard/logout")
     assert world.client.get("/dashboard").status_code == 401
+
+
+def test_pages_carry_protective_headers(world: World) -> None:
+    page = world.client.get("/")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    mine = world.client.get("/api/inspector/assignments", headers=world.auth("scjg002"))
+    assert mine.headers["cache-control"] == "no-store"
+    assert "content-security-policy" not in world.client.get("/docs").headers
