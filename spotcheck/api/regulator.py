@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import func, select
 
-from spotcheck.api.deps import CurrentRegulator, Offset, PlanId, UowDep
+from spotcheck.api.deps import CurrentRegulator, Offset, PlanId, UowDep, UowFactoryDep
 from spotcheck.api.listings import visits
 from spotcheck.api.schemas import (
     DirectoryCounts,
@@ -20,6 +20,7 @@ from spotcheck.api.schemas import (
     WorkloadsPublic,
 )
 from spotcheck.api.views import plan_view
+from spotcheck.services.publication import verify_audit
 from spotcheck.store.tables import AssignmentRow, InspectorRow, PlanRow, VisitRow
 
 __all__ = ["router"]
@@ -95,3 +96,9 @@ def workload(uow: UowDep, me: CurrentRegulator, plan_id: PlanId) -> WorkloadsPub
         for o, n in rows
     ]
     return WorkloadsPublic(data=data, count=len(data))
+
+
+@router.get("/audit", summary="Recompute the whole audit chain: its head and length, or 409 naming the break")
+def audit_chain(factory: UowFactoryDep, me: CurrentRegulator) -> dict[str, object]:
+    head, entries = verify_audit(factory())
+    return {"head": head, "entries": entries}

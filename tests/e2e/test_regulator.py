@@ -40,3 +40,23 @@ def test_unknown_plan_is_404(world: World) -> None:
     response = world.client.get("/api/regulator/plans/9999", headers=world.auth("regulator"))
     assert response.status_code == 404
     assert response.json() == {"detail": "not found", "message": "plan 9999 does not exist"}
+
+
+def test_audit_chain_is_verified_and_tampering_named(world: World) -> None:
+    from sqlalchemy import update
+
+    from spotcheck.services.common import audit
+    from spotcheck.store.tables import AuditRow
+
+    with world.uow_factory() as uow:
+        for n in range(3):
+            audit(uow, "note", "tester", {"n": n})
+        uow.commit()
+    body = world.client.get("/api/regulator/audit", headers=world.auth("regulator")).json()
+    assert body["entries"] == 3 and len(body["head"]) == 64
+    with world.uow_factory() as uow:
+        uow.session.execute(update(AuditRow).where(AuditRow.seq == 2).values(actor="someone else"))
+        uow.commit()
+    broken = world.client.get("/api/regulator/audit", headers=world.auth("regulator"))
+    assert broken.status_code == 409 and broken.json()["detail"] == "verification failed"
+    assert "2" in broken.json()["message"]
