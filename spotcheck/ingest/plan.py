@@ -1,20 +1,21 @@
 """plan.json <-> Plan (docs/formats.md). Ratios travel as decimal strings and are read exactly as fractions.
 
-``parse_plan`` checks the plan on its own (shape, quarter, tiers, joint tasks' lead and participants);
-``plan_problems`` checks it against the city (departments, items and their departments, districts).
-``plan_to_dict`` is canonical: sorted lists, every ratio a shortest decimal string, so equal plans give
-equal JSON.
+``parse_plan`` (here) checks the plan on its own (shape, quarter, tiers, joint tasks' lead and participants);
+``plan_problems`` (plan_refs.py) checks it against the city (departments, items and their departments,
+districts); ``plan_to_dict`` (plan_dump.py) is canonical: sorted lists, every ratio a shortest decimal string,
+so equal plans give equal JSON.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
 from fractions import Fraction
 from typing import Any
 
 from spotcheck.domain.errors import Problem, ValidationError
 from spotcheck.domain.model import EntityKind, JointTask, Participant, Plan, Scope, Targets, Task, Tier
+from spotcheck.ingest.plan_dump import decimal_string, plan_to_dict  # re-exported: one import path for plans
+from spotcheck.ingest.plan_refs import check_plan, plan_problems
 
 __all__ = ["check_plan", "decimal_string", "parse_plan", "plan_problems", "plan_to_dict"]
 
@@ -192,111 +193,3 @@ def _joint(r: _Reader, value: Any, path: str) -> JointTask:
         scope=r.scope(d.get("scope", {}), f"{path}.scope"),
         ratios=r.ratios(d.get("ratios", {}), f"{path}.ratios"),
     )
-
-
-def plan_problems(
-    plan: Plan,
-    *,
-    departments: Collection[str],
-    items: Mapping[str, str],
-    districts: Collection[str] | None = None,
-) -> list[Problem]:
-    """What in ``plan`` refers to unknown departments/items/districts; ``items`` maps item code -> department."""
-    problems: list[Problem] = []
-
-    def check(path: str, dept: str, codes: tuple[str, ...], scope: Scope) -> None:
-        if dept not in departments:
-            problems.append(Problem(None, f"{path}.department", f"unknown department {dept!r}"))
-        for code in codes:
-            owner = items.get(code)
-            if owner is None:
-                problems.append(Problem(None, f"{path}.items", f"unknown item {code!r}"))
-            elif owner != dept:
-                problems.append(
-                    Problem(None, f"{path}.items", f"item {code!r} belongs to {owner}, not {dept}")
-                )
-        for code in scope.districts if districts is not None else ():
-            if code not in districts:
-                problems.append(Problem(None, f"{path}.scope.districts", f"unknown district {code!r}"))
-
-    for task in plan.tasks:
-        check(f"task {task.id}", task.department, task.items, task.scope)
-    for joint in plan.joint_tasks:
-        for p in joint.participants:
-            check(f"joint task {joint.id} ({p.department})", p.department, p.items, joint.scope)
-    return problems
-
-
-def check_plan(
-    plan: Plan,
-    *,
-    departments: Collection[str],
-    items: Mapping[str, str],
-    districts: Collection[str] | None = None,
-) -> None:
-    problems = plan_problems(plan, departments=departments, items=items, districts=districts)
-    if problems:
-        raise ValidationError(f"plan {plan.year}Q{plan.quarter}: {len(problems)} problem(s)", problems)
-
-
-def decimal_string(value: Fraction) -> str:
-    """The shortest exact decimal for a fraction whose denominator divides a power of ten ("0.05", "1", "0")."""
-    value = Fraction(value)
-    scale = 0
-    while (value * 10**scale).denominator != 1:
-        scale += 1
-        if scale > 40:
-            raise ValueError(f"{value} has no finite decimal form")
-    digits = str(abs(value.numerator * 10**scale // value.denominator)).rjust(scale + 1, "0")
-    text = digits if scale == 0 else f"{digits[:-scale]}.{digits[-scale:]}"
-    return ("-" if value < 0 else "") + text
-
-
-def _scope(scope: Scope) -> dict[str, list[str]]:
-    return {
-        "kinds": sorted(k.value for k in scope.kinds),
-        "districts": sorted(scope.districts),
-        "industries": sorted(scope.industries),
-    }
-
-
-def _ratios(ratios: Mapping[Tier, Fraction]) -> dict[str, str]:
-    return {t.value: decimal_string(ratios[t]) for t in Tier if t in ratios}
-
-
-def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """The canonical plan.json document for ``plan`` (parse_plan(plan_to_dict(p)) == p)."""
-    return {
-        "year": plan.year,
-        "quarter": plan.quarter,
-        "targets": {
-            "coverage": decimal_string(plan.targets.coverage),
-            "joint_share": decimal_string(plan.targets.joint_share),
-            "max_visits_per_firm_year": plan.targets.max_visits_per_firm_year,
-        },
-        "allow_city_level": plan.allow_city_level,
-        "joint_visit_weight": plan.joint_visit_weight,
-        "tasks": [
-            {
-                "id": t.id,
-                "department": t.department,
-                "items": sorted(t.items),
-                "scope": _scope(t.scope),
-                "ratios": _ratios(t.ratios),
-            }
-            for t in sorted(plan.tasks, key=lambda x: x.id)
-        ],
-        "joint_tasks": [
-            {
-                "id": j.id,
-                "lead": j.lead,
-                "participants": [
-                    {"department": p.department, "items": sorted(p.items)}
-                    for p in sorted(j.participants, key=lambda x: x.department)
-                ],
-                "scope": _scope(j.scope),
-                "ratios": _ratios(j.ratios),
-            }
-            for j in sorted(plan.joint_tasks, key=lambda x: x.id)
-        ],
-    }
