@@ -17,10 +17,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from spotcheck.api.deps import COOKIE, NO_NUL, UowDep, principal_for
-from spotcheck.api.listings import COUNT_CAP, enterprise_page
+from spotcheck.api.deps import COOKIE, NO_NUL, PlanId, UowDep, principal_for
+from spotcheck.api.listings import COUNT_CAP, enterprise_page, results
 from spotcheck.api.security import Role
-from spotcheck.api.views import plan_view, public_plans
+from spotcheck.api.views import is_published, plan_view, public_plan, public_plans
 from spotcheck.store.tables import PlanRow
 
 __all__ = ["mount_static", "router"]
@@ -29,6 +29,7 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 
+PAGE = 100  # results per page
 KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
 
 
@@ -97,3 +98,18 @@ def logout() -> Response:
     response = RedirectResponse("/dashboard", status_code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@router.get("/plans/{plan_id}", response_class=HTMLResponse)
+def plan_page(
+    request: Request, uow: UowDep, plan_id: PlanId, page: Annotated[int, Query(ge=1, le=100_000)] = 1
+) -> HTMLResponse:
+    """One quarter as the public sees it: the plan, the ceremony, and once published the results."""
+    row = public_plan(uow, plan_id, need_published=False)
+    plan = plan_view(uow, row, full=is_published(row))
+    found: list[Any] = []
+    count = 0
+    if plan.published:
+        found, count = results(uow.session, plan_id=plan_id, limit=PAGE, offset=(page - 1) * PAGE)
+    context = {"p": plan, "results": found, "count": count, "page": page, "pages": max(1, -(-count // PAGE))}
+    return templates.TemplateResponse(request, "plan.html", context)

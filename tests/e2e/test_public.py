@@ -61,6 +61,7 @@ def test_nothing_public_leaks_the_unpublished_quarter(world: World) -> None:
         "/?q=测试企业",
         "/api/public/plans",
         f"/api/public/plans/{inspecting}",
+        f"/plans/{inspecting}",
         f"/api/public/enterprises/{FIRM_A}/results",
         f"/api/public/enterprises/{FIRM_B}/results",
         f"/api/public/enterprises?q={FIRM_B}",

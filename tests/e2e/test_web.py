@@ -38,3 +38,16 @@ def test_pages_carry_protective_headers(world: World) -> None:
     mine = world.client.get("/api/inspector/assignments", headers=world.auth("scjg002"))
     assert mine.headers["cache-control"] == "no-store"
     assert "content-security-policy" not in world.client.get("/docs").headers
+
+
+def test_plan_page_shows_published_results(world: World) -> None:
+    page = world.client.get(f"/plans/{world.plans['published']}")
+    assert page.status_code == 200
+    assert "未发现问题" in page.text and FIRM_A in page.text and PUBLIC_SEED in page.text
+
+
+def test_plan_page_before_publication_names_no_firm(world: World) -> None:
+    page = world.client.get(f"/plans/{world.plans['inspecting']}")
+    assert page.status_code == 200 and "不予公开" in page.text
+    assert FIRM_A not in page.text and "SECRET-FINDING" not in page.text
+    assert world.client.get(f"/plans/{world.plans['draft']}").status_code == 404
