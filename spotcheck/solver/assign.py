@@ -18,6 +18,7 @@ from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Visit
 from spotcheck.solver.assign_flow import FlowInput, solve_flow
 from spotcheck.solver.assign_lottery import officer_number, officer_numbers
+from spotcheck.solver.assign_pairs import PairRepair, repair_pairs
 from spotcheck.solver.assign_pool import Pools, Slot
 from spotcheck.solver.assign_types import (
     ACTIONS,
@@ -72,6 +73,11 @@ def assign(
     if progress is not None:
         progress("flow", 0, len(slots))
     out = solve_flow(flow_input)
+    pairs = PairRepair(0, ())
+    if config.max_pair_visits is not None:
+        if progress is not None:
+            progress("pairs", 0, len(slots))
+        pairs = repair_pairs(flow_input, out.chosen, out.short, config.max_pair_visits)
     problems.extend(pools.diagnose(slots[s]) for s in np.flatnonzero(out.short))
     picks = _picks(slots, pools, flow_input, out.chosen)
     used = {p.officer for p in picks}
@@ -87,12 +93,14 @@ def assign(
         "arcs": len(flow_input.officer_of_arc),
         "flow_rounds": out.rounds,
         "readmitted": out.readmitted,
+        "pair_redrawn_teams": pairs.teams_redrawn,
     }
     return AssignmentResult(
         picks=tuple(picks),
         problems=tuple(sorted(problems, key=lambda p: (p.visit, p.department))),
         caps_unmet=_caps_unmet(slots, config.probability_cap),
         stats=stats,
+        pairs_over_cap=tuple((pools.officers[a].id, pools.officers[b].id, n) for a, b, n in pairs.over_cap),
     )
 
 

@@ -91,8 +91,8 @@ def decision_to_dict(d: Decision) -> dict[str, str]:
     return {"visit": d.visit, "action": d.action, "department": d.department, "reason": d.reason, "by": d.by}
 
 
-def config_to_dict(config: AssignConfig) -> dict[str, str]:
-    return {"probability_cap": str(config.probability_cap)}
+def config_to_dict(config: AssignConfig) -> dict[str, str | int | None]:
+    return {"max_pair_visits": config.max_pair_visits, "probability_cap": str(config.probability_cap)}
 
 
 def config_from_dict(data: Any) -> AssignConfig:
@@ -104,4 +104,7 @@ def config_from_dict(data: Any) -> AssignConfig:
         raise ValidationError(f"the record's assignment config is malformed ({exc!r})") from exc
     if not 0 < cap <= 1:
         raise ValidationError(f"probability cap {cap} is outside (0, 1]")
-    return AssignConfig(probability_cap=cap)
+    pair = data.get("max_pair_visits")
+    if pair is not None and (not isinstance(pair, int) or isinstance(pair, bool) or pair < 1):
+        raise ValidationError(f"max_pair_visits must be a whole number ≥ 1 or null, not {pair!r}")
+    return AssignConfig(probability_cap=cap, max_pair_visits=pair)

@@ -124,6 +124,7 @@ def _section(
             }
             for c in result.caps_unmet
         ],
+        "pairs_over_cap": [{"officers": [a, b], "together": n} for a, b, n in result.pairs_over_cap],
         "stats": dict(sorted(result.stats.items())),
     }
 

@@ -32,6 +32,8 @@ class AssignConfig:
 
     # Largest acceptable probability that one officer inspects one firm in the quarter (anti-collusion).
     probability_cap: Fraction = Fraction(1, 2)
+    # Most teams one pair of officers may staff together in the quarter (anti-collusion); None: no limit.
+    max_pair_visits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,4 @@ class AssignmentResult:
     problems: tuple[StaffingProblem, ...]  # sorted by (visit, department)
     caps_unmet: tuple[CapUnmet, ...]
     stats: dict[str, int] = field(default_factory=dict)
+    pairs_over_cap: tuple[tuple[str, str, int], ...] = ()  # (officer, officer, teams together), sorted

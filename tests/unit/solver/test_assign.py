@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from fractions import Fraction
 
 import pytest
@@ -219,7 +220,7 @@ def test_a_pool_too_small_for_the_cap_is_said_in_the_record() -> None:
     # SCJG in A: ten for general items (1/5, under the cap), six certified for the key item (3/6);
     # SCJG in B: four plus two at city level (2/6); XF in A: five (2/5).
     assert unmet == [("SCJG", A, 3, 6, "1/2", 4), ("SCJG", B, 2, 6, "1/3", 5), ("XF", A, 2, 5, "2/5", 6)]
-    assert out["assignment"]["config"] == {"probability_cap": "1/4"}
+    assert out["assignment"]["config"] == {"max_pair_visits": None, "probability_cap": "1/4"}
 
 
 def test_verify_names_the_first_difference() -> None:
@@ -253,7 +254,7 @@ def test_bad_inputs_are_refused_with_the_reason() -> None:
 def test_a_pinned_draw_stays_the_same() -> None:
     """Any change here changes who inspects whom: bump ASSIGN_ALGORITHM and the spec with it."""
     out = attach_assignments(record_of(quarter_visits()), city(staff(), ITEMS), [])
-    assert record_digest(out) == "160ac75b6c67de7278ffe02fd80898fce0b61f9671f024789f71f253812e7b7a"
+    assert record_digest(out) == "84184dd4c23f9cf76be52f1ddfb58ec61b15ff784b53a8bd533886e0db15a54c"
 
 
 def test_where_capacity_binds_the_visit_lottery_decides_which_teams_go() -> None:
@@ -270,3 +271,36 @@ def test_history_must_be_earlier_quarters() -> None:
     q1 = attach_assignments(record_of(quarter_visits()), the_city, [])
     with pytest.raises(ValidationError, match="not a quarter before 2026Q1"):
         attach_assignments(record_of(quarter_visits()), the_city, [q1])
+
+
+def _pair_counts(picks: tuple) -> Counter[tuple[str, ...]]:
+    teams: dict[tuple[str, str], list[str]] = {}
+    for p in picks:
+        teams.setdefault((p.visit, p.department), []).append(p.officer)
+    return Counter(tuple(sorted(t)) for t in teams.values())
+
+
+def test_a_pair_cap_spreads_pairs_with_a_cp_sat_redraw() -> None:
+    people = [officer(f"XF-{A}-{i}", "XF", A, ["消防"]) for i in range(4)]
+    the_city = city(people, ITEMS)
+    visits = [visit(n, ["XF-01"]) for n in range(6)]  # four officers have six pairs: one each is possible
+    free = assign(visits, the_city, seed=SEED)
+    assert max(_pair_counts(free.picks).values()) > 1  # the lottery alone repeats a pair here
+    capped = assign(visits, the_city, seed=SEED, config=AssignConfig(max_pair_visits=1))
+    assert sorted(_pair_counts(capped.picks).values()) == [1] * 6
+    assert capped.stats["pair_redrawn_teams"] > 0 and capped.pairs_over_cap == () and not capped.problems
+    out = attach_assignments(record_of(visits), the_city, [], config=AssignConfig(max_pair_visits=1))
+    assert rule_breaches(out, the_city, {}) == []
+    verify_assignments(out, the_city, [])  # the config travels with the record
+    assert out["assignment"]["config"]["max_pair_visits"] == 1
+
+
+def test_a_pair_cap_no_redraw_can_meet_is_said_in_the_record() -> None:
+    people = [officer(f"XF-{A}-{i}", "XF", A, ["消防"]) for i in range(3)]
+    visits = [visit(n, ["XF-01"]) for n in range(5)]  # three pairs for five teams
+    out = attach_assignments(
+        record_of(visits), city(people, ITEMS), [], config=AssignConfig(max_pair_visits=1)
+    )
+    over = out["assignment"]["pairs_over_cap"]
+    assert over and all(entry["together"] > 1 for entry in over)
+    assert out["assignment"]["problems"] == []  # the teams still go; the record says the cap did not hold
