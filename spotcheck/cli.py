@@ -326,6 +326,10 @@ def assign_command(
     cap: Annotated[
         str | None, typer.Option("--cap", help="officer–firm probability cap, e.g. 1/2 (the default)")
     ] = None,
+    max_pair: Annotated[
+        int | None,
+        typer.Option("--max-pair", min=1, help="most teams one pair of officers may staff together"),
+    ] = None,
 ) -> None:
     """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
     from spotcheck.domain.errors import SpotcheckError
@@ -350,7 +354,9 @@ def assign_command(
             city,
             [load_record(p) for p in history or []],
             decisions=None if decisions is None else load_decisions(decisions),
-            config=None if cap is None else config_from_dict({"probability_cap": cap}),
+            config=None
+            if cap is None and max_pair is None
+            else config_from_dict({"probability_cap": cap or "1/2", "max_pair_visits": max_pair}),
             progress=progress,
         )
         out.write_bytes(dump_record(record))
@@ -364,6 +370,10 @@ def assign_command(
         )
     if len(section["problems"]) > shown:
         typer.echo(f"... and {len(section['problems']) - shown} more in $.assignment.problems", err=True)
+    for pair in section["pairs_over_cap"][:shown]:
+        typer.echo(
+            f"pair over cap: {' + '.join(pair['officers'])} together on {pair['together']} teams", err=True
+        )
     for unmet in section["caps_unmet"]:
         typer.echo(
             f"cap cannot hold: {unmet['department']} in {unmet['district']}, team {unmet['team']} of "
