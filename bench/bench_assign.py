@@ -213,6 +213,8 @@ def scale(
     )
     t_greedy, cpu_greedy, greedy_staffed = _best(lambda: greedy_lottery(quarter, city, SEED, last_team), 5)
     record = {
+        "year": 2026,
+        "quarter": 1,
         "seed": {"value": SEED.hex()},
         "visits": [
             {
@@ -236,7 +238,7 @@ def scale(
             ],
         }
     ]
-    t_record, _, _ = _best(lambda: attach_assignments(record, city, history), 1)
+    t_record, _, _ = _best(lambda: attach_assignments(record, city, history, config=config), 1)
     rules = Counter(p.rule for p in result.problems)
     return {
         "visits": len(quarter),
