@@ -1,14 +1,15 @@
 """The lawful lottery as a min-cost flow (docs/assign-spec.md §4), solved with OR-Tools SimpleMinCostFlow.
 
-    source ──cap: visits left──▶ officer ──cap 1, cost: lottery──▶ visit-department ──cap: team──▶ sink
+    source ──cap: seats left──▶ officer ──cap 1, cost: number >> 32──▶ team ──cap: size, −rank bonus──▶ sink
 
-Arc capacity 1 from an officer to a visit-department means one officer never fills two seats of the same team.
-With no binding capacity each team is the ``team`` smallest numbers among its eligible officers, so every
-eligible officer is equally likely; where capacity binds, the cheapest lawful whole is chosen. The flow counts
-visits; joint visits weighing more than one capacity unit are handled by lowering an overloaded officer's
-visit count by the excess and solving again. A team the flow cannot fill completely is released (never sent
-half-staffed) and the rest is solved again; released teams are then re-admitted, in visit order, where the
-capacity left over can staff them whole (smallest numbers first). Arcs are built as numpy arrays in one call.
+Arc capacity 1 from an officer to a team means one officer never fills two seats of the same team. With no
+binding capacity each team is the ``team`` smallest numbers among its eligible officers, so every eligible
+officer is equally likely. Where capacity binds, a bonus by the team's rank (the visit's own lottery) makes the
+shortage fall on whole low-ranked teams. The flow counts seats; joint visits weighing more than one capacity
+unit are handled by lowering an overloaded officer's seat allowance by the excess and solving again. A team the
+flow cannot fill completely is released (never sent half-staffed) and the rest is solved again; released teams
+are then re-admitted, in team order, where the capacity left over can staff them whole (smallest numbers
+first). Arcs are built as numpy arrays in one call.
 """
 
 from __future__ import annotations
