@@ -8,7 +8,7 @@ officer is equally likely. Where capacity binds, a bonus by the team's rank (the
 shortage fall on whole low-ranked teams. The flow counts seats; joint visits weighing more than one capacity
 unit are handled by lowering an overloaded officer's seat allowance by the excess and solving again. A team the
 flow cannot fill completely is released (never sent half-staffed) and the rest is solved again; released teams
-are then re-admitted, in team order, where the capacity left over can staff them whole (smallest numbers
+are then re-admitted, in rank order, where the capacity left over can staff them whole (smallest numbers
 first). Arcs are built as numpy arrays in one call.
 """
 
@@ -80,14 +80,14 @@ def solve_flow(data: FlowInput) -> FlowOutput:
 
 
 def _readmit(data: FlowInput, chosen: np.ndarray, short: np.ndarray, spare: np.ndarray) -> int:
-    """Staff released teams from the capacity left over, in slot order, smallest numbers first.
+    """Staff released teams from the capacity left over, in rank order, smallest numbers first.
 
     The flow may spread a shortage over several teams, each one seat short, and all are released; once the
     rest is settled some of them fit again. Updates ``chosen`` and ``short`` in place; returns how many.
     """
     starts = np.searchsorted(data.slot_of_arc, np.arange(len(data.team) + 1))
     count = 0
-    for s in np.flatnonzero(short).tolist():
+    for s in sorted(np.flatnonzero(short).tolist(), key=lambda s: int(data.rank[s])):
         arcs = np.arange(starts[s], starts[s + 1])
         weight, team = int(data.weight[s]), int(data.team[s])
         free = arcs[spare[data.officer_of_arc[arcs]] >= weight]
