@@ -23,7 +23,6 @@ from spotcheck.domain.lifecycle import PlanState
 from spotcheck.ingest.city import read_plan
 from spotcheck.ingest.tiers import quarter_start
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
-from spotcheck.services.common import audit
 from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
 from spotcheck.synth import generate_city
 
@@ -96,14 +95,9 @@ def _firms_in(city_dir: Path) -> int:
 
 
 def _quarter(uow: Callable[[], UnitOfWork], city_dir: Path, seed: str, say: Say) -> DemoReport:
-    reports = import_folder(uow(), city_dir)
+    reports = import_folder(uow(), city_dir, actor=ACTOR)
     for report in reports:
         say(report.summary())
-    changed = {r.kind: {"added": r.added, "updated": r.updated} for r in reports if r.added or r.updated}
-    if changed:
-        with uow() as u:
-            audit(u, "import", ACTOR, {"folder": city_dir.name, "changes": changed})
-            u.commit()
     plan = read_plan(city_dir / "plan.json")
     with uow() as u:
         existing = [r.id for r in u.plans.for_quarter(plan.year, plan.quarter)]

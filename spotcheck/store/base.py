@@ -23,6 +23,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+def now_iso() -> str:
+    """The time written into audit entries (bookkeeping; nothing a draw computes reads it)."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def utcnow() -> datetime:
     """Row timestamps (bookkeeping only: nothing a draw computes ever reads them)."""
     return datetime.now(UTC).replace(tzinfo=None)

@@ -18,6 +18,7 @@ from spotcheck.ingest.city import OPTIONAL_KINDS, find_file
 from spotcheck.ingest.columns import FILE_NAMES, KINDS
 from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.references import check_references
+from spotcheck.store.base import now_iso
 from spotcheck.store.convert import KEY_COLUMNS, to_values
 from spotcheck.store.uow import UnitOfWork
 
@@ -94,16 +95,35 @@ def import_parsed(uow: UnitOfWork, parsed: Parsed) -> ImportReport:
     )
 
 
-def import_file(uow: UnitOfWork, kind: str, path: Path, *, progress: Progress | None = None) -> ImportReport:
+def audit_import(uow: UnitOfWork, reports: list[ImportReport], *, actor: str) -> None:
+    """One audit entry for what an import changed, in the import's own transaction (nothing if nothing changed).
+    Tier files are logged as "tier_batch" (the credit system's pushes), directories as "import"."""
+    changed = {
+        r.kind: {"file": r.file, "added": r.added, "updated": r.updated}
+        for r in reports
+        if r.added or r.updated
+    }
+    if not changed:
+        return
+    action = "tier_batch" if set(changed) == {"tiers"} else "import"
+    uow.audit.append(at=now_iso(), action=action, actor=actor, payload={"changes": changed})
+
+
+def import_file(
+    uow: UnitOfWork, kind: str, path: Path, *, actor: str = "cli", progress: Progress | None = None
+) -> ImportReport:
     """Validate ``path`` as ``kind`` completely, then write it in one transaction (nothing if any row is bad)."""
     parsed = parse_file(kind, path, progress=progress)
     with uow:
         report = import_parsed(uow, parsed)
+        audit_import(uow, [report], actor=actor)
         uow.commit()
     return report
 
 
-def import_folder(uow: UnitOfWork, folder: Path, *, progress: Progress | None = None) -> list[ImportReport]:
+def import_folder(
+    uow: UnitOfWork, folder: Path, *, actor: str = "cli", progress: Progress | None = None
+) -> list[ImportReport]:
     """Import every file of a city folder in dependency order, all in one transaction (plan.json is not
     imported here: plans have their own lifecycle)."""
     folder = Path(folder)
@@ -118,5 +138,6 @@ def import_folder(uow: UnitOfWork, folder: Path, *, progress: Progress | None = 
                     continue
                 raise ValidationError(f"{folder}: missing {FILE_NAMES[kind]} (or .xlsx)")
             reports.append(import_parsed(uow, parse_file(kind, path, progress=progress)))
+        audit_import(uow, reports, actor=actor)
         uow.commit()
     return reports

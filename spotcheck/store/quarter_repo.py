@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,16 @@ from spotcheck.store.errors import translated
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, TokenRow
 from spotcheck.store.quarter import PLAN_STATES, DrawRow, PlanRow
 
-__all__ = ["AuditRepository", "DrawRepository", "PlanRepository", "TokenRepository", "token_hash"]
+__all__ = [
+    "AUDIT_LOCK",
+    "AuditRepository",
+    "DrawRepository",
+    "PlanRepository",
+    "TokenRepository",
+    "token_hash",
+]
+
+AUDIT_LOCK = 0x5C0A_0D17  # PostgreSQL advisory lock key of the audit chain
 
 
 class PlanRepository:
@@ -112,6 +121,7 @@ class AuditRepository:
 
     def append(self, *, at: str, action: str, actor: str, payload: Mapping[str, Any]) -> AuditEntry:
         """Chain a new entry after the head; ``at`` is the caller's ISO timestamp (hashed with the entry)."""
+        self._lock()
         entry = chain_entry(self.head(), at=at, action=action, actor=actor, payload=payload)
         row = AuditRow(
             seq=entry.seq,
@@ -126,6 +136,14 @@ class AuditRepository:
             self.session.add(row)
             self.session.flush()
         return entry
+
+    def _lock(self) -> None:
+        """Make concurrent appenders (other plans, other departments) wait instead of forking the chain."""
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":  # transaction-scoped advisory lock: one appender at a time
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK})
+        elif dialect == "sqlite":  # a write that changes nothing takes SQLite's write lock now
+            self.session.execute(text("UPDATE audit_entries SET seq = seq WHERE seq < 0"))
 
     def entries(self, *, after: int = 0) -> list[AuditEntry]:
         query = select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq)

@@ -172,3 +172,19 @@ def test_a_bad_file_in_a_folder_import_writes_nothing_at_all(
     with pytest.raises(ValidationError, match="conflicts.csv"):
         import_folder(uow_factory(), tiny_city_dir)
     assert set(counts(uow_factory).values()) == {0}
+
+
+def test_imports_are_audited_in_their_own_transaction(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    import_folder(uow_factory(), tiny_city_dir, actor="clerk")
+    import_folder(uow_factory(), tiny_city_dir, actor="clerk")  # a no-op: nothing to log
+    tiers = tiny_city_dir / "tiers.csv"
+    rows = rows_of(tiers)
+    rows.append([rows[1][0], "D", "2026-03-01", "B2026-03"])  # the credit system's next batch
+    write_rows(tiers, rows)
+    import_file(uow_factory(), "tiers", tiers, actor="credit")
+    with uow_factory() as uow:
+        entries = uow.audit.entries()
+        uow.audit.verify()
+    assert [(e.action, e.actor) for e in entries] == [("import", "clerk"), ("tier_batch", "credit")]
+    assert entries[0].payload["changes"]["enterprises"]["added"] == 30
+    assert entries[1].payload["changes"]["tiers"]["added"] == 1
