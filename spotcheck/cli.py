@@ -12,7 +12,17 @@ app = typer.Typer(
     help="spotcheck: seeded, auditable 'double random, one public' (双随机、一公开) spot checks.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a traceback must never print secrets held in local variables
 )
+
+
+def main() -> None:
+    """The console entry point: a file that cannot be read or written is an error message, not a traceback."""
+    try:
+        app()
+    except OSError as exc:
+        typer.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        raise SystemExit(1) from exc
 
 
 @app.callback()
@@ -115,14 +125,20 @@ def draw_command(
     ] = None,
     year: Annotated[int | None, typer.Option("--year")] = None,
     quarter: Annotated[int | None, typer.Option("--quarter", min=1, max=4)] = None,
-    seed: Annotated[str | None, typer.Option("--seed", help="hex; a bare seed is recorded as a simulation seed")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="where to write the record (canonical JSON)")] = None,
+    seed: Annotated[
+        str | None, typer.Option("--seed", help="hex; a bare seed is recorded as a simulation seed")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="where to write the record (canonical JSON)")
+    ] = None,
     history: Annotated[
         list[Path] | None, typer.Option("--history", help="earlier quarters' records of the same year")
     ] = None,
+    plan_file: PlanFileOpt = None,
     plan: Annotated[int | None, typer.Option("--plan", help="database: draw this seeded plan")] = None,
     secrets: Annotated[
-        Path | None, typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department")
+        Path | None,
+        typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department"),
     ] = None,
 ) -> None:
     """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan)."""
@@ -135,13 +151,17 @@ def draw_command(
         _draw_plan(plan, secrets)
         return
     if input_dir is None or year is None or quarter is None or seed is None or out is None:
-        raise _fail(ValueError("offline draw needs --input, --year, --quarter, --seed and --out (or use --plan)"))
+        raise _fail(
+            ValueError("offline draw needs --input, --year, --quarter, --seed and --out (or use --plan)")
+        )
     try:
-        city = load_city(input_dir)
+        city = load_city(input_dir, plan_path=plan_file)
         past = [load_record(p) for p in history or []]
-        record = draw_quarter(city, year=year, quarter=quarter, seed=seed, history=past, progress=_draw_progress)
+        record = draw_quarter(
+            city, year=year, quarter=quarter, seed=seed, history=past, progress=_draw_progress
+        )
         out.write_bytes(dump_record(record))
-    except SpotcheckError as exc:
+    except (SpotcheckError, OSError) as exc:
         raise _exit_with(exc) from exc
     q, ytd = record["summary"]["quarter"], record["summary"]["year_to_date"]
     typer.echo(
@@ -155,7 +175,9 @@ def _draw_plan(plan: int, secrets_file: Path | None) -> None:
     from spotcheck.services.draws import run_draw
 
     if secrets_file is None:
-        raise _fail(ValueError("--plan needs --secrets FILE (lines DEPT=SECRET, one per committed department)"))
+        raise _fail(
+            ValueError("--plan needs --secrets FILE (lines DEPT=SECRET, one per committed department)")
+        )
     lines = [ln.strip() for ln in secrets_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
     given = dict(ln.split("=", 1) for ln in lines if "=" in ln)
     drawn = _quarter_step(lambda: run_draw(_uow(), plan, given, actor=_actor(None), progress=_draw_progress))
@@ -170,7 +192,10 @@ def _draw_plan(plan: int, secrets_file: Path | None) -> None:
 def verify_command(
     record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="a draw record")],
     input_dir: Annotated[Path, typer.Option("--input", help="the city folder the draw read")],
-    history: Annotated[list[Path] | None, typer.Option("--history", help="the earlier records the draw cites")] = None,
+    history: Annotated[
+        list[Path] | None, typer.Option("--history", help="the earlier records the draw cites")
+    ] = None,
+    plan_file: PlanFileOpt = None,
 ) -> None:
     """Recompute the draw from the inputs; exit 0 only if every byte of the record matches."""
     from spotcheck.domain.errors import SpotcheckError
@@ -179,9 +204,9 @@ def verify_command(
     from spotcheck.solver.verify import verify_file
 
     try:
-        city = load_city(input_dir)
+        city = load_city(input_dir, plan_path=plan_file)
         record = verify_file(record_path, city, [load_record(p) for p in history or []])
-    except SpotcheckError as exc:
+    except (SpotcheckError, OSError) as exc:
         raise _exit_with(exc) from exc
     typer.echo(f"{record_path}: verified, {len(record['visits'])} visits reproduced byte for byte")
 
@@ -206,6 +231,14 @@ def lottery_command(
     typer.echo("recompute it:\n" + recompute_snippet(raw.hex(), code))
 
 
+PlanFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan-file", help="offline: the quarter's plan (default: plan.json in the --input folder)"
+    ),
+]
+
+
 def _exit_with(exc: Exception) -> typer.Exit:
     typer.echo(f"error: {exc}", err=True)
     return typer.Exit(code=1)
@@ -223,7 +256,8 @@ def generate_command(
     seed: Annotated[str, typer.Option("--seed", help="any text; the same seed gives byte-identical files")],
     out: Annotated[Path, typer.Option("--out", help="folder to write the city into (docs/formats.md)")],
     officers: Annotated[
-        int | None, typer.Option("--officers", help="default: what the plan needs, ~500 for 1.6 M firms, at least 60")
+        int | None,
+        typer.Option("--officers", help="default: what the plan needs, ~500 for 1.6 M firms, at least 60"),
     ] = None,
     year: Annotated[int, typer.Option("--year", help="the example plan's year")] = 2026,
     quarter: Annotated[int, typer.Option("--quarter", min=1, max=4)] = 1,
@@ -249,7 +283,9 @@ def generate_command(
     )
 
 
-token_app = typer.Typer(help="API tokens: issue one (shown once; only its SHA-256 is stored).", no_args_is_help=True)
+token_app = typer.Typer(
+    help="API tokens: issue one (shown once; only its SHA-256 is stored).", no_args_is_help=True
+)
 app.add_typer(token_app, name="token")
 
 
@@ -314,9 +350,15 @@ def assign_command(
     record_path: Annotated[
         Path | None, typer.Option("--record", help="offline: the quarter's draw record (targets drawn)")
     ] = None,
-    input_dir: Annotated[Path | None, typer.Option("--input", help="offline: the city folder the draw read")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="offline: where to write the record with officers")] = None,
-    plan: Annotated[int | None, typer.Option("--plan", help="database: assign this drawn plan's visits")] = None,
+    input_dir: Annotated[
+        Path | None, typer.Option("--input", help="offline: the city folder the draw read")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="offline: where to write the record with officers")
+    ] = None,
+    plan: Annotated[
+        int | None, typer.Option("--plan", help="database: assign this drawn plan's visits")
+    ] = None,
     history: Annotated[
         list[Path] | None, typer.Option("--history", help="earlier records with officers (rotation)")
     ] = None,
@@ -330,6 +372,7 @@ def assign_command(
         int | None,
         typer.Option("--max-pair", min=1, help="most teams one pair of officers may staff together"),
     ] = None,
+    plan_file: PlanFileOpt = None,
 ) -> None:
     """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
     from spotcheck.domain.errors import SpotcheckError
@@ -343,12 +386,14 @@ def assign_command(
 
     if plan is not None:
         stats = _quarter_step(lambda: _assign_plan(plan, decisions))
-        typer.echo(f"plan {plan} assigned: {stats['teams_staffed']}/{stats['teams']} teams, {stats['seats']} seats")
+        typer.echo(
+            f"plan {plan} assigned: {stats['teams_staffed']}/{stats['teams']} teams, {stats['seats']} seats"
+        )
         return
     if record_path is None or input_dir is None or out is None:
         raise _fail(ValueError("offline assign needs --record, --input and --out (or use --plan)"))
     try:
-        city = load_city(input_dir)
+        city = load_city(input_dir, plan_path=plan_file)
         record = attach_assignments(
             load_record(record_path),
             city,
@@ -360,13 +405,14 @@ def assign_command(
             progress=progress,
         )
         out.write_bytes(dump_record(record))
-    except SpotcheckError as exc:
+    except (SpotcheckError, OSError) as exc:
         raise _fail(exc) from exc
     section = record["assignment"]
     shown = 20  # the record lists them all ($.assignment.problems); the terminal shows the first ones
     for problem in section["problems"][:shown]:
         typer.echo(
-            f"unstaffed: {problem['visit']} {problem['department']} ({problem['rule']}): {problem['fix']}", err=True
+            f"unstaffed: {problem['visit']} {problem['department']} ({problem['rule']}): {problem['fix']}",
+            err=True,
         )
     if len(section["problems"]) > shown:
         typer.echo(f"... and {len(section['problems']) - shown} more in $.assignment.problems", err=True)
@@ -423,7 +469,9 @@ def _actor(actor: str | None) -> str:
 ActorOpt = Annotated[str | None, typer.Option("--actor", help="who acts (recorded in the audit log)")]
 PlanOpt = Annotated[int, typer.Option("--plan", help="plan id (spotcheck plan list)")]
 
-plan_app = typer.Typer(help="The quarter's plan: create it from plan.json, list plans, show one.", no_args_is_help=True)
+plan_app = typer.Typer(
+    help="The quarter's plan: create it from plan.json, list plans, show one.", no_args_is_help=True
+)
 app.add_typer(plan_app, name="plan")
 
 
@@ -436,7 +484,9 @@ def plan_create(
     from spotcheck.services.plans import create_plan
 
     plan_id = _quarter_step(lambda: create_plan(_uow(), read_plan(path), actor=_actor(actor)))
-    typer.echo(f"plan {plan_id} created (draft); next: each department runs `spotcheck commit --plan {plan_id}`")
+    typer.echo(
+        f"plan {plan_id} created (draft); next: each department runs `spotcheck commit --plan {plan_id}`"
+    )
 
 
 @plan_app.command("list")
@@ -457,7 +507,9 @@ def plan_show(plan: PlanOpt) -> None:
     status = _quarter_step(lambda: plan_status(_uow(), plan))
     view = _quarter_step(lambda: public_view(_uow(), plan))
     typer.echo(f"plan {status.id}: {status.year}Q{status.quarter}, {status.state.value}")
-    typer.echo(f"  departments: {', '.join(status.participants)}; committed: {', '.join(status.committed) or '-'}")
+    typer.echo(
+        f"  departments: {', '.join(status.participants)}; committed: {', '.join(status.committed) or '-'}"
+    )
     typer.echo(f"  snapshot digest: {view['snapshot_digest'] or '(not frozen)'}")
     if view["beacon"]:
         typer.echo(f"  beacon: {view['beacon']['value']} ({view['beacon']['source']})")
@@ -531,7 +583,9 @@ def reveal_command(
     typer.echo(f"{department} revealed for plan {plan}")
 
 
-inspection_app = typer.Typer(help="The inspection period: start it (windows), close it.", no_args_is_help=True)
+inspection_app = typer.Typer(
+    help="The inspection period: start it (windows), close it.", no_args_is_help=True
+)
 app.add_typer(inspection_app, name="inspection")
 
 
@@ -566,7 +620,9 @@ def redraw_command(
     plan: PlanOpt,
     visit: Annotated[str, typer.Option("--visit")],
     reason: Annotated[str, typer.Option("--reason", help="why (recorded and published)")],
-    officer: Annotated[str | None, typer.Option("--officer", help="replace this officer (else: the firm)")] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", help="replace this officer (else: the firm)")
+    ] = None,
     department: Annotated[str | None, typer.Option("--department", help="the officer's department")] = None,
     actor: ActorOpt = None,
 ) -> None:
@@ -577,7 +633,9 @@ def redraw_command(
         if not department:
             raise _fail(ValueError("--department is required with --officer"))
         chosen = _quarter_step(
-            lambda: redraw_officer(_uow(), plan, visit, department, officer, reason=reason, actor=_actor(actor))
+            lambda: redraw_officer(
+                _uow(), plan, visit, department, officer, reason=reason, actor=_actor(actor)
+            )
         )
         typer.echo(f"{officer} replaced by {chosen} on {visit} ({department})")
     else:
@@ -631,7 +689,8 @@ def deadlines_command(
     today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD (default: today)")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="only results past their deadline")] = False,
     holidays: Annotated[
-        Path | None, typer.Option("--holidays", help="folder of YYYY.csv holiday files (default data/holidays)")
+        Path | None,
+        typer.Option("--holidays", help="folder of YYYY.csv holiday files (default data/holidays)"),
     ] = None,
 ) -> None:
     """Unpublished results with their due date (20 official working days after the end of the check)."""
@@ -665,7 +724,9 @@ app.add_typer(audit_app, name="audit")
 
 @audit_app.command("verify")
 def audit_verify(
-    published: Annotated[str | None, typer.Option("--head", help="a published head that must be in the log")] = None,
+    published: Annotated[
+        str | None, typer.Option("--head", help="a published head that must be in the log")
+    ] = None,
 ) -> None:
     """Recompute every entry's hash; name the first changed, removed or reordered entry."""
     from spotcheck.services.publication import verify_audit
@@ -717,4 +778,4 @@ def demo_command(
 
 
 if __name__ == "__main__":
-    app()
+    main()

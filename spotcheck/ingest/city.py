@@ -47,8 +47,15 @@ def read_plan(path: Path) -> Plan:
     return parse_plan(data)
 
 
-def load_city(folder: Path, *, as_of: date | None = None, progress: Progress | None = None) -> City:
-    """Read ``folder`` into a City.
+def load_city(
+    folder: Path,
+    *,
+    plan_path: Path | None = None,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+) -> City:
+    """Read ``folder`` into a City; the plan from ``plan_path`` if given (another quarter's plan over the same
+    directories), else from the folder's plan.json.
 
     ``tiers``: with ``as_of`` (or, without it, the first day of plan.json's quarter) only the record in force
     per firm on that date; with neither, the whole history. Sorted by (uscc, effective, batch).
@@ -79,7 +86,10 @@ def load_city(folder: Path, *, as_of: date | None = None, progress: Progress | N
             known[kind] = {r.id for r in records}
 
     plan = None
-    plan_path = folder / "plan.json"
+    if plan_path is None:
+        plan_path = folder / "plan.json"
+    elif not plan_path.is_file():
+        raise ValidationError(f"{plan_path}: no such plan file")
     if plan_path.is_file():
         plan = read_plan(plan_path)
         check_plan(
