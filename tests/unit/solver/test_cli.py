@@ -92,3 +92,33 @@ def test_shuffled_files_give_the_same_record_bytes(tmp_path: Path) -> None:
     _draw(write_city(city, tmp_path / "in-order"), a)
     _draw(write_city(shuffled, tmp_path / "shuffled"), b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_another_quarters_plan_file_draws_and_verifies_over_the_same_directories(tmp_path: Path) -> None:
+    city = write_city(citykit.city(1200), tmp_path / "city")
+    q1 = tmp_path / "2026Q1.json"
+    _draw(city, q1)
+    plan_q2 = tmp_path / "plan-q2.json"
+    plan_q2.write_text(
+        (city / "plan.json").read_text(encoding="utf-8").replace('"quarter": 1', '"quarter": 2')
+    )
+    assert plan_q2.read_text(encoding="utf-8") != (city / "plan.json").read_text(encoding="utf-8")
+    q2 = tmp_path / "2026Q2.json"
+    args = draw_args(city, 2, q2)
+    args[args.index("--seed") + 1] = "d00d" * 8  # each quarter its own seed
+    drawn = runner.invoke(app, [*args, "--plan-file", str(plan_q2), "--history", str(q1)])
+    assert drawn.exit_code == 0, drawn.output
+    assert load_record(q2)["quarter"] == 2
+    verify = ["verify", str(q2), "--input", str(city), "--history", str(q1)]
+    assert runner.invoke(app, [*verify, "--plan-file", str(plan_q2)]).exit_code == 0
+    wrong_plan = runner.invoke(app, verify)  # the folder's plan is Q1's
+    assert wrong_plan.exit_code != 0
+    assert "2026Q1" in wrong_plan.output
+
+
+def test_a_missing_record_is_an_error_line(tmp_path: Path) -> None:
+    city = write_city(citykit.city(100), tmp_path / "city")
+    result = runner.invoke(app, ["verify", str(tmp_path / "nope.json"), "--input", str(city)])
+    assert result.exit_code == 1
+    assert "No such file" in result.output
+    assert "Traceback" not in result.output
