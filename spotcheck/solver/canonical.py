@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from spotcheck.domain.model import City, Plan, Scope
+from spotcheck.domain.model import City, Plan
+from spotcheck.domain.plan_form import plan_form
 from spotcheck.solver.frame import KINDS, STATUSES, TIERS, Frame
 
 __all__ = ["SNAPSHOT_FORMAT", "plan_dict", "snapshot_digest", "snapshot_header"]
@@ -21,54 +22,9 @@ __all__ = ["SNAPSHOT_FORMAT", "plan_dict", "snapshot_digest", "snapshot_header"]
 SNAPSHOT_FORMAT = "spotcheck-snapshot/1"
 
 
-def _scope(scope: Scope) -> dict[str, list[str]]:
-    return {
-        "kinds": sorted(k.value for k in scope.kinds),
-        "districts": sorted(scope.districts),
-        "industries": sorted(scope.industries),
-    }
-
-
-def _ratios(ratios: dict[Any, Any]) -> dict[str, str]:
-    return {str(k.value if hasattr(k, "value") else k): str(v) for k, v in sorted(ratios.items())}
-
-
 def plan_dict(plan: Plan) -> dict[str, Any]:
     """The plan as canonical JSON-ready data: lists sorted, ratios as fraction strings."""
-    return {
-        "year": plan.year,
-        "quarter": plan.quarter,
-        "targets": {
-            "coverage": str(plan.targets.coverage),
-            "joint_share": str(plan.targets.joint_share),
-            "max_visits_per_firm_year": plan.targets.max_visits_per_firm_year,
-        },
-        "allow_city_level": plan.allow_city_level,
-        "joint_visit_weight": plan.joint_visit_weight,
-        "tasks": [
-            {
-                "id": t.id,
-                "department": t.department,
-                "items": sorted(t.items),
-                "scope": _scope(t.scope),
-                "ratios": _ratios(t.ratios),
-            }
-            for t in sorted(plan.tasks, key=lambda t: t.id)
-        ],
-        "joint_tasks": [
-            {
-                "id": j.id,
-                "lead": j.lead,
-                "scope": _scope(j.scope),
-                "ratios": _ratios(j.ratios),
-                "participants": [
-                    {"department": p.department, "items": sorted(p.items)}
-                    for p in sorted(j.participants, key=lambda p: p.department)
-                ],
-            }
-            for j in sorted(plan.joint_tasks, key=lambda j: j.id)
-        ],
-    }
+    return plan_form(plan, ratio=str)
 
 
 def snapshot_header(frame: Frame, city: City | None, as_of: date) -> dict[str, Any]:
