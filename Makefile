@@ -23,6 +23,7 @@ run: venv
 # The whole suite against SQLite and a throw-away PostgreSQL started here.
 test: venv
 	$(VENV)/bin/ruff check spotcheck tests bench
+	$(VENV)/bin/mypy spotcheck/domain spotcheck/solver
 	SPOTCHECK_REQUIRE_PG=1 scripts/with-postgres.sh $(PY) -m pytest
 
 bench: venv

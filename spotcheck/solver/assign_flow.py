@@ -136,7 +136,8 @@ def _solve_once(
     status = solver.solve_max_flow_with_min_cost()
     if status != solver.OPTIMAL:
         raise StaffingError(f"the assignment flow did not solve to optimality (status {status})")
-    return solver.flows(arcs[n_officers : n_officers + int(live.sum())])
+    flows: np.ndarray = solver.flows(arcs[n_officers : n_officers + int(live.sum())])
+    return flows
 
 
 def _bonus_step(n_slots: int, n_nodes: int) -> int:

@@ -99,7 +99,9 @@ def coordinate(
     every, new = _counts(cells, n)
     model = cp_model.CpModel()
     align = {
-        (i, k): model.NewBoolVar(f"align_{tasks[i].id}_{TIERS[k].value}") for i in range(n) for k in range(4)
+        (i, k): model.new_bool_var(f"align_{tasks[i].id}_{TIERS[k].value}")
+        for i in range(n)
+        for k in range(4)
     }
     visits: list[cp_model.LinearExprT] = []
     joint: list[cp_model.LinearExprT] = []
@@ -116,9 +118,9 @@ def coordinate(
         overlap = min(length[i][k], length[j][k])
         if not overlap:
             continue
-        both = model.NewBoolVar(f"both_{i}_{j}_{k}")
-        model.AddBoolAnd([align[i, k], align[j, k]]).OnlyEnforceIf(both)
-        model.AddBoolOr([align[i, k].Not(), align[j, k].Not()]).OnlyEnforceIf(both.Not())
+        both = model.new_bool_var(f"both_{i}_{j}_{k}")
+        model.add_bool_and([align[i, k], align[j, k]]).only_enforce_if(both)
+        model.add_bool_or([~align[i, k], ~align[j, k]]).only_enforce_if(~both)
         visits.append(-count * overlap * both)
         gain.append(-new.get(key, 0) * overlap * both)
         plain = not tasks[i].planned_joint and not tasks[j].planned_joint
@@ -128,18 +130,18 @@ def coordinate(
         for k, bits in sorted({(c.tier, c.tasks) for c in cells}):
             members = [i for i in range(n) if bits >> i & 1 and length[i][k]]
             if len(members) > max_aligned:
-                model.Add(sum(align[i, k] for i in members) <= max_aligned)
+                model.add(sum(align[i, k] for i in members) <= max_aligned)
     p, q, m = joint_share.numerator, joint_share.denominator, remaining_quarters
     joint_total = joint_so_far * GRID + m * sum(joint)
     visits_total = visits_so_far * GRID + m * sum(visits)
-    model.Add(q * joint_total >= p * visits_total)
-    model.Maximize(sum(gain))
+    model.add(q * joint_total >= p * visits_total)
+    model.maximize(sum(gain))
     solver = cp_model.CpSolver()
     for name, value in SOLVER_SETTINGS.items():
         setattr(solver.parameters, name, value)
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    aligned = tuple(tuple(bool(solver.Value(align[i, k])) for k in range(len(TIERS))) for i in range(n))
-    share = Fraction(solver.Value(joint_total), max(solver.Value(visits_total), 1))
-    return Coordination(aligned, layout_of(tasks, aligned), solver.StatusName(status), share)
+    aligned = tuple(tuple(bool(solver.value(align[i, k])) for k in range(len(TIERS))) for i in range(n))
+    share = Fraction(solver.value(joint_total), max(solver.value(visits_total), 1))
+    return Coordination(aligned, layout_of(tasks, aligned), solver.status_name(status), share)

@@ -50,15 +50,15 @@ def visits(
     for i, rows in enumerate(drawn):
         for row in rows.tolist():
             by_row.setdefault(row, []).append(i)
-    rows = sorted(by_row)
-    index = np.array(rows, dtype=np.int64)
+    firm_rows = sorted(by_row)
+    index = np.array(firm_rows, dtype=np.int64)
     codes = [c.decode("ascii") for c in frame.codes[index].tolist()]
     kinds = [KINDS[k].value for k in range(len(KINDS))]
     tier_names = [t.value for t in TIERS]
     offsets = [[str(o) for o in row] for row in layout.offsets]
     thresholds = [[str(t) for t in row] for row in layout.thresholds]
     columns = zip(
-        rows,
+        firm_rows,
         codes,
         frame.kind[index].tolist(),
         frame.district[index].tolist(),

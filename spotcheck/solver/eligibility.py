@@ -45,7 +45,8 @@ class Eligibility:
 def _profiles(frame: Frame) -> np.ndarray:
     """One small integer per firm for its (kind, district, industry): scopes are then one table lookup."""
     ndist, nind = max(len(frame.districts), 1), max(len(frame.industries), 1)
-    return (frame.kind.astype(np.int32) * ndist + frame.district) * nind + frame.industry
+    profiles: np.ndarray = (frame.kind.astype(np.int32) * ndist + frame.district) * nind + frame.industry
+    return profiles
 
 
 def _scope_mask(frame: Frame, profile: np.ndarray, scope: Scope) -> np.ndarray:
@@ -53,7 +54,8 @@ def _scope_mask(frame: Frame, profile: np.ndarray, scope: Scope) -> np.ndarray:
     districts = [not scope.districts or d in scope.districts for d in frame.districts] or [False]
     industries = [not scope.industries or i in scope.industries for i in frame.industries] or [False]
     table = kind_ok[:, None, None] & np.array(districts)[None, :, None] & np.array(industries)[None, None, :]
-    return table.ravel()[profile]
+    mask: np.ndarray = table.ravel()[profile]
+    return mask
 
 
 def _rows(frame: Frame, usccs: list[str]) -> np.ndarray:
@@ -64,7 +66,8 @@ def _rows(frame: Frame, usccs: list[str]) -> np.ndarray:
     at = np.searchsorted(frame.codes, keys)
     at_clipped = np.minimum(at, max(len(frame) - 1, 0))
     found = (at < len(frame)) & (frame.codes[at_clipped] == keys) if len(frame) else np.zeros(len(keys), bool)
-    return at[found]
+    rows: np.ndarray = at[found]
+    return rows
 
 
 def _per_tier(frame: Frame, mask: np.ndarray) -> tuple[int, ...]:

@@ -99,11 +99,13 @@ class Frame:
     def excluded_status(self) -> np.ndarray:
         """True where the firm's status keeps it out of every draw."""
         table = np.array([s in EXCLUDED_STATUSES for s in STATUSES])
-        return table[self.status]
+        excluded: np.ndarray = table[self.status]
+        return excluded
 
     def directory_enterprises(self) -> np.ndarray:
         """True for the coverage denominator: enterprises whose status is not excluded (draw-spec §6)."""
-        return (self.kind == KINDS.index(EntityKind.ENTERPRISE)) & ~self.excluded_status()
+        counted: np.ndarray = (self.kind == KINDS.index(EntityKind.ENTERPRISE)) & ~self.excluded_status()
+        return counted
 
 
 def quarter_start(year: int, quarter: int) -> date:

@@ -187,7 +187,8 @@ def _coordinate(
     aim = goal + _margin(
         goal, past.visits + (5 - plan.quarter) * draws
     )  # draws ≥ visits: a slightly small margin
-    target, cap = aim, 2
+    target = aim
+    cap: int | None = 2  # at most two tasks aligned per group (exact model); None: no cap
     best = found = None  # best: the last layout whose exact projection reaches the goal
     for _ in range(ROUNDS):
         found = coordinate(

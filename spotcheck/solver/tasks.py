@@ -51,9 +51,9 @@ def draw_tasks(plan: Plan, city: City | None = None) -> tuple[DrawTask, ...]:
         problems.append(Problem(None, f"task {dup}", "task id used more than once"))
     if city is not None:
         problems += _check_against_city(plan, city)
-    for t in tasks:
-        if not t.items:
-            problems.append(Problem(None, f"task {t.id}", "has no check items"))
+    for drawn in tasks:
+        if not drawn.items:
+            problems.append(Problem(None, f"task {drawn.id}", "has no check items"))
     if problems:
         raise ValidationError("the plan is inconsistent", problems)
     return tuple(tasks)
