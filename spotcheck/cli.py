@@ -162,7 +162,7 @@ def draw_command(
         )
         out.write_bytes(dump_record(record))
     except (SpotcheckError, OSError) as exc:
-        raise _exit_with(exc) from exc
+        raise _fail(exc) from exc
     q, ytd = record["summary"]["quarter"], record["summary"]["year_to_date"]
     typer.echo(
         f"{out}: {q['visits']} visits, {q['joint_visits']} joint; year to date coverage "
@@ -207,7 +207,7 @@ def verify_command(
         city = load_city(input_dir, plan_path=plan_file)
         record = verify_file(record_path, city, [load_record(p) for p in history or []])
     except (SpotcheckError, OSError) as exc:
-        raise _exit_with(exc) from exc
+        raise _fail(exc) from exc
     typer.echo(f"{record_path}: verified, {len(record['visits'])} visits reproduced byte for byte")
 
 
@@ -224,7 +224,7 @@ def lottery_command(
     try:
         raw, code = parse_seed(seed), normalise(uscc)[0]
     except SpotcheckError as exc:
-        raise _exit_with(exc) from exc
+        raise _fail(exc) from exc
     u = lottery_number(raw, code)
     typer.echo(f"{code}: lottery number {u} (u = {u}/2^64 ≈ {u / 2**64:.6f})")
     typer.echo("drawn by a task iff (number − offset) mod 2^64 < threshold, both in the record's strata")
@@ -237,11 +237,6 @@ PlanFileOpt = Annotated[
         "--plan-file", help="offline: the quarter's plan (default: plan.json in the --input folder)"
     ),
 ]
-
-
-def _exit_with(exc: Exception) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(code=1)
 
 
 def _percent(fraction: str) -> str:
@@ -274,7 +269,7 @@ def generate_command(
             out, firms=firms, seed=seed, officers=officers, year=year, quarter=quarter, progress=progress
         )
     except SpotcheckError as exc:
-        raise _exit_with(exc) from exc
+        raise _fail(exc) from exc
     for department, missing in made.staff.capacity_shortfall.items():
         typer.echo(f"warning: {department} officers' capacity is {missing} officer-visits short", err=True)
     typer.echo(
