@@ -19,6 +19,7 @@ from spotcheck.domain.model import (
     Tier,
     TierRecord,
 )
+from spotcheck.ingest.columns import KEYS
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
     CheckItemRow,
@@ -44,17 +45,8 @@ ROW_CLASSES: dict[str, type[Base]] = {
     "conflicts": ConflictRow,
 }
 
-# Primary-key columns of each directory (tiers are keyed by their unique constraint).
-KEY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "departments": ("code",),
-    "districts": ("code",),
-    "items": ("code",),
-    "enterprises": ("uscc",),
-    "tiers": ("uscc", "effective", "batch"),
-    "inspectors": ("id",),
-    "experts": ("id",),
-    "conflicts": ("inspector", "uscc"),
-}
+# Primary-key columns of each directory: the key columns of its file (tiers are keyed by their unique constraint).
+KEY_COLUMNS: dict[str, tuple[str, ...]] = KEYS
 
 
 def _joined(values: tuple[str, ...]) -> str:
