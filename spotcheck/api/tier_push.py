@@ -16,6 +16,7 @@ from pathlib import Path
 
 from spotcheck.api.schemas import TierBatchReport
 from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.domain.model import TierRecord
 from spotcheck.ingest.parse import parse_file
 from spotcheck.ingest.references import check_references
 from spotcheck.services.common import audit
@@ -74,7 +75,7 @@ def append_tier_file(
     for offset, chunk in _chunks(path, chunk_rows):
         parsed = parse_file("tiers", chunk)
         received += len(parsed.records)
-        batches.update(record.batch for _, record in parsed.records)
+        batches.update(record.batch for _, record in parsed.records if isinstance(record, TierRecord))
         if problems or parsed.problems:  # a bad row: write nothing more (all will roll back), keep checking
             check_references(parsed, lookup)
             problems += _shifted(parsed.problems, offset)

@@ -26,6 +26,15 @@ __all__ = ["OPTIONAL_KINDS", "find_file", "load_city", "read_plan"]
 OPTIONAL_KINDS = frozenset({"tiers", "experts", "conflicts"})
 
 
+KNOWN_BY = {
+    "departments": "code",
+    "districts": "code",
+    "items": "code",
+    "enterprises": "uscc",
+    "inspectors": "id",
+}
+
+
 def find_file(folder: Path, kind: str) -> Path | None:
     """``departments.csv`` or, failing that, ``departments.xlsx`` in ``folder``."""
     stem = Path(FILE_NAMES[kind]).stem
@@ -78,12 +87,8 @@ def load_city(
         records = [record for _, record in parsed.records]
         records.sort(key=attrgetter(*KEYS[kind]))
         loaded[kind] = records
-        if kind in ("departments", "districts", "items"):
-            known[kind] = {r.code for r in records}
-        elif kind == "enterprises":
-            known[kind] = {r.uscc for r in records}
-        elif kind == "inspectors":
-            known[kind] = {r.id for r in records}
+        if kind in KNOWN_BY:  # the keys other files may refer to
+            known[kind] = {getattr(r, KNOWN_BY[kind]) for r in records}
 
     plan = None
     if plan_path is None:

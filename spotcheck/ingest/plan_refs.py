@@ -32,7 +32,7 @@ def plan_problems(
                     Problem(None, f"{path}.items", f"item {code!r} belongs to {owner}, not {dept}")
                 )
         for code in scope.districts if districts is not None else ():
-            if code not in districts:
+            if districts is not None and code not in districts:
                 problems.append(Problem(None, f"{path}.scope.districts", f"unknown district {code!r}"))
 
     for task in plan.tasks:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from spotcheck.domain.errors import NotFound, VerificationError
 from spotcheck.domain.lifecycle import Step
@@ -85,7 +85,7 @@ def store_visits(uow: UnitOfWork, plan_id: int, draw_id: int, visits: list[dict[
         for v in visits
     ]
     if rows:
-        uow.session.execute(VisitRow.__table__.insert(), rows)
+        uow.session.execute(insert(VisitRow), rows)
 
 
 def draw_record(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:

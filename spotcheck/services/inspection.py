@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from spotcheck.domain.errors import StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
@@ -110,7 +110,7 @@ def run_assign(
             for o in v.get("officers", [])
         ]
         if rows:
-            uow.session.execute(AssignmentRow.__table__.insert(), rows)
+            uow.session.execute(insert(AssignmentRow), rows)
         stats = dict(section["stats"])
         audit(uow, "assign", actor, {"plan": plan_id, "record": record_digest(record), "seats": len(rows)})
         uow.commit()

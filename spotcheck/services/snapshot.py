@@ -35,7 +35,8 @@ def snapshot_payload(city: City, *, frozen_on: date, history: list[dict[str, Any
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
         rows = [_plain(to_values(kind, r)) for r in getattr(city, kind)]
-        rows.sort(key=lambda r, k=KEY_COLUMNS[kind]: tuple(str(r[c]) for c in k))
+        key = KEY_COLUMNS[kind]
+        rows.sort(key=lambda r: tuple(str(r[c]) for c in key))
         tables[kind] = rows
     return {
         "format": SNAPSHOT_PAYLOAD,
@@ -62,7 +63,7 @@ def city_from_payload(payload: dict[str, Any]) -> tuple[City, list[dict[str, Any
                     row[name] = date.fromisoformat(row[name])
             records.append(from_row(kind, SimpleNamespace(**row)))
         parsed[kind] = tuple(records)
-    city = City(**parsed, plan=parse_plan(payload["plan"]))
+    city = City(**parsed, plan=parse_plan(payload["plan"]))  # type: ignore[arg-type]  # keys: City's directory fields
     return city, list(payload["history"])
 
 

@@ -42,7 +42,8 @@ class Permutation:
         x = x.astype(np.int64)
         high, low = divmod(self.a, 1 << 16)
         product = ((high * x) % self.modulus * (1 << 16) + low * x) % self.modulus
-        return (product + self.b) % self.modulus
+        mapped: np.ndarray = (product + self.b) % self.modulus
+        return mapped
 
 
 def _digits(values: np.ndarray, base: int, width: int) -> np.ndarray:

@@ -70,7 +70,8 @@ def _registration(rng: np.random.Generator, n: int, year: int) -> np.ndarray:
     chosen = years[weighted(rng, growth, n)]
     start = (chosen - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     length = (chosen - 1969).astype("datetime64[Y]").astype("datetime64[D]") - start
-    return start + (rng.integers(0, 1 << 30, n) % length.astype(np.int64))
+    dates: np.ndarray = start + (rng.integers(0, 1 << 30, n) % length.astype(np.int64))
+    return dates
 
 
 def _tiers(rng: np.random.Generator, status: np.ndarray) -> np.ndarray:

@@ -192,7 +192,7 @@ def _conflicts(
     # Only Generator.integers is used anywhere, whose stream numpy keeps stable; a sort by random keys
     # picks officers without replacement.
     keys = rng.integers(0, 1 << 62, len(inspectors))
-    chosen = np.argsort(keys, kind="stable")[:wanted] if pool else []
+    chosen: list[int] = np.argsort(keys, kind="stable")[:wanted].tolist() if pool else []
     found: set[tuple[str, str]] = set()
     for i in sorted(int(x) for x in chosen):
         officer = inspectors[i]
