@@ -757,19 +757,19 @@ def demo_command(
     city: Annotated[Path, typer.Option("--city", help="where the synthetic city is written")] = Path(
         "data/demo-city"
     ),
+    quarters: Annotated[
+        int, typer.Option("--quarters", min=1, max=4, help="run quarters 1..N of the plan's year")
+    ] = 4,
 ) -> None:
-    """A whole quarter on the synthetic city: generate, import, plan, ceremony, draw, assign, simulated results,
-    review, publish. A rerun resumes, or just reports a published quarter."""
-    from spotcheck.services.demo import run_demo
+    """The whole year on the synthetic city, quarter by quarter: generate, import, plan, ceremony, draw, assign,
+    simulated results, review, publish; then the year's coverage and joint share against the targets. A rerun
+    resumes each quarter from its state, or just reports."""
+    from spotcheck.services.demo import report_lines, run_demo
 
-    report = _quarter_step(lambda: run_demo(_database_url(), city, firms=firms, say=typer.echo))
-    typer.echo(
-        f"city: {report.firms:,} market entities ({report.enterprises:,} enterprises), {report.inspectors} officers\n"
-        f"quarter (plan {report.plan_id}, published): {report.visits:,} visits, {report.joint_visits:,} joint "
-        f"-> joint share {float(report.joint_share):.1%}; coverage so far this year {float(report.coverage):.2%} "
-        f"of enterprises (yearly target 5%, four quarters)\n"
-        f"audit log: {report.audit_entries} entries, head {report.audit_head}"
+    report = _quarter_step(
+        lambda: run_demo(_database_url(), city, firms=firms, quarters=quarters, say=typer.echo)
     )
+    typer.echo("\n".join(report_lines(report)))
 
 
 if __name__ == "__main__":
