@@ -20,14 +20,13 @@ from spotcheck.api.schemas import (
     WorkloadsPublic,
 )
 from spotcheck.api.views import plan_view
+from spotcheck.ingest.columns import KINDS
 from spotcheck.services.publication import verify_audit
 from spotcheck.store.tables import AssignmentRow, InspectorRow, PlanRow, VisitRow
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/regulator", tags=["regulator 监管部门"])
-
-KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
 
 
 @router.get(

@@ -21,6 +21,7 @@ from spotcheck.api.deps import COOKIE, NO_NUL, PlanId, UowDep, principal_for
 from spotcheck.api.listings import COUNT_CAP, enterprise_page, results
 from spotcheck.api.security import Role
 from spotcheck.api.views import is_published, plan_view, public_plan, public_plans
+from spotcheck.ingest.columns import KINDS
 from spotcheck.store.tables import PlanRow
 
 __all__ = ["mount_static", "router"]
@@ -30,7 +31,6 @@ templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 
 PAGE = 100  # results per page
-KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
 
 
 def mount_static(app: FastAPI) -> None:
