@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-# The main job on the embedded default (SQLite): demo city, a full quarter, then the API.
+# The main job on the embedded default (SQLite): demo city, the year's four quarters, then the API.
 run: venv
 	$(SPOT) demo
 	$(SPOT) serve --host $(HOST) --port $(PORT)
