@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import select
 
 from spotcheck.credit.feed import append_results
-from spotcheck.domain.categories import ReviewAction, ReviewState, category, next_review_state
+from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
 from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs
-from spotcheck.services.results import inspected, latest_results
+from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.audit import verify_chain
 from spotcheck.solver.ceremony import check_seed, missing_reveals
@@ -58,17 +58,7 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
         check_seed(record["seed"])  # every reveal against its commitment, then the seed
         feed: list[tuple[int, str, dict[str, Any]]] = []
         for visit, department in owed:
-            approved = latest[(visit.id, department)]
-            after = next_review_state(ReviewState(approved.state), ReviewAction.PUBLISH)
-            published = ResultRow(
-                visit_id=visit.id,
-                department=department,
-                version=approved.version + 1,
-                category=approved.category,
-                findings=approved.findings,
-                state=after.value,
-                recorded_by=actor,
-            )
+            published = next_version(latest[(visit.id, department)], ReviewAction.PUBLISH, actor=actor)
             uow.session.add(published)
             uow.session.flush()
             feed.append((published.id, visit.uscc, _feed_payload(row.year, row.quarter, visit, published)))

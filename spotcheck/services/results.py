@@ -19,7 +19,7 @@ from spotcheck.services.common import audit, locked_plan
 from spotcheck.store.quarter import AssignmentRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["DueResult", "deadlines", "inspected", "latest_results", "record_result", "review"]
+__all__ = ["DueResult", "deadlines", "inspected", "latest_results", "next_version", "record_result", "review"]
 
 
 def latest_results(uow: UnitOfWork, plan_id: int) -> dict[tuple[str, str], ResultRow]:
@@ -146,22 +146,27 @@ def review(
         if current is None:
             raise ValidationError(f"{department} has recorded no result for visit {visit_id}")
         action = ReviewAction.APPROVE if approve else ReviewAction.RETURN
-        after = next_review_state(ReviewState(current.state), action)
-        uow.session.add(
-            ResultRow(
-                visit_id=visit_id,
-                department=department,
-                version=current.version + 1,
-                category=current.category,
-                findings=current.findings,
-                state=after.value,
-                recorded_by=actor,
-            )
-        )
+        reviewed = next_version(current, action, actor=actor)
+        uow.session.add(reviewed)
         payload = {"plan": plan_id, "visit": visit_id, "department": department, "decision": action.value}
         audit(uow, "review", actor, payload | ({"reason": reason.strip()} if reason.strip() else {}))
         uow.commit()
-        return after
+        return ReviewState(reviewed.state)
+
+
+def next_version(current: ResultRow, action: ReviewAction, *, actor: str) -> ResultRow:
+    """The version after ``action`` on result version ``current``: the same visit, department, category and
+    findings, one version on, in the state the action leads to (``InvalidTransition`` if it is not allowed)."""
+    after = next_review_state(ReviewState(current.state), action)
+    return ResultRow(
+        visit_id=current.visit_id,
+        department=current.department,
+        version=current.version + 1,
+        category=current.category,
+        findings=current.findings,
+        state=after.value,
+        recorded_by=actor,
+    )
 
 
 @dataclass(frozen=True)
