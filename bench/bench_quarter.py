@@ -67,5 +67,12 @@ def run(results_dir: Path, quick: bool) -> None:
             row = _one(firms, Path(tmp))
         print(f"  {firms:,} firms: {row['total_seconds']} s {row['seconds']}", flush=True)
         rows.append(row)
-    out = {"benchmark": "quarter", "machine": platform.machine(), "python": platform.python_version(), "runs": rows}
-    (results_dir / "quarter.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = {
+        "benchmark": "quarter",
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "runs": rows,
+    }
+    (results_dir / "quarter.json").write_text(
+        json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

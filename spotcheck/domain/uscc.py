@@ -33,7 +33,9 @@ def normalise(raw: str) -> tuple[str, bool]:
     except stdnum_exceptions.InvalidLength as exc:
         raise ValidationError(f"credit code {raw!r} must have 18 characters") from exc
     except stdnum_exceptions.InvalidFormat as exc:
-        raise ValidationError(f"credit code {raw!r} has a character outside 0-9 A-Y without I O S V Z") from exc
+        raise ValidationError(
+            f"credit code {raw!r} has a character outside 0-9 A-Y without I O S V Z"
+        ) from exc
     except stdnum_exceptions.InvalidChecksum as exc:
         raise ValidationError(f"credit code {raw!r} has a wrong check digit") from exc
     except stdnum_exceptions.ValidationError as exc:

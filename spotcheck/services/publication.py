@@ -174,11 +174,20 @@ def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     with uow:
         require_published = PlanState(uow.plans.get(plan_id).state)
         if require_published not in PUBLIC_STATES:
-            raise InvalidTransition(f"plan {plan_id} is {require_published.value}: only a published plan is verified")
+            raise InvalidTransition(
+                f"plan {plan_id} is {require_published.value}: only a published plan is verified"
+            )
         record = published_record(uow, plan_id)
         city, history, digest = frozen_inputs(uow, plan_id)
     if record["snapshot"]["digest"] != digest:
-        raise VerificationError(f"plan {plan_id}: the record names snapshot {record['snapshot']['digest']}, not {digest}")
+        raise VerificationError(
+            f"plan {plan_id}: the record names snapshot {record['snapshot']['digest']}, not {digest}"
+        )
     verify_record(record, city, history)
     head, entries = verify_audit(uow)
-    return {"record": record_digest(record), "visits": len(record["visits"]), "audit_head": head, "entries": entries}
+    return {
+        "record": record_digest(record),
+        "visits": len(record["visits"]),
+        "audit_head": head,
+        "entries": entries,
+    }

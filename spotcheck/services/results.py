@@ -73,7 +73,9 @@ def _staffed(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> b
     any_team = select(AssignmentRow.id).join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
     if uow.session.execute(any_team.where(VisitRow.plan_id == plan_id).limit(1)).first() is None:
         return True
-    mine = select(AssignmentRow.id).where(AssignmentRow.visit_id == visit_id, AssignmentRow.department == department)
+    mine = select(AssignmentRow.id).where(
+        AssignmentRow.visit_id == visit_id, AssignmentRow.department == department
+    )
     return uow.session.execute(mine.limit(1)).first() is not None
 
 

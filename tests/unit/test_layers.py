@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "spotcheck"
-FORBIDDEN = ("sqlalchemy", "alembic", "fastapi", "starlette", "spotcheck.config", "spotcheck.store", "spotcheck.api")
+FORBIDDEN = (
+    "sqlalchemy",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "spotcheck.config",
+    "spotcheck.store",
+    "spotcheck.api",
+)
 
 
 def imported_modules(path: Path) -> list[str]:
