@@ -23,7 +23,8 @@ run: venv
 # The whole suite against SQLite and a throw-away PostgreSQL started here.
 test: venv
 	$(VENV)/bin/ruff check spotcheck tests bench
-	$(VENV)/bin/mypy spotcheck/domain spotcheck/solver
+	$(VENV)/bin/ruff format --check spotcheck tests bench
+	$(VENV)/bin/mypy spotcheck
 	SPOTCHECK_REQUIRE_PG=1 scripts/with-postgres.sh $(PY) -m pytest
 
 bench: venv

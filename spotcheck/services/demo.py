@@ -26,7 +26,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.lifecycle import PlanState
@@ -319,7 +319,7 @@ def year_totals(uow: UnitOfWork, year: int, quarters: int) -> YearTotals:
         targets = uow.plans.plan(last).targets if last is not None else Targets()
     assigned = {plan for _, plan in staffed}
     teams = {visit for visit, _ in staffed}
-    by_plan: dict[tuple[int, int, str], list[Row[Any]]] = {}
+    by_plan: dict[tuple[int, int, str], list[Any]] = {}  # stored rows by (quarter, plan, state)
     for r in stored:
         by_plan.setdefault((r.quarter, r.id, r.state), []).extend([r] if r.uscc is not None else [])
     lines: list[QuarterLine] = []
