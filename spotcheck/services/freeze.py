@@ -1,8 +1,8 @@
 """Freeze: fix every input of the draw before the seed exists, and publish its digest (issue 6 "Freeze").
 
 The snapshot holds the directories, the tier history known on the freeze date, the plan and the year's earlier
-draw records. Its digest is the draw's own (draw-spec §1), so the published digest, the ceremony's seed and the
-record all name the same inputs. Every participating department must have committed first.
+draw records. Its digest is the draw's own (draw-spec §1: directories, plan and the earlier records' digests), so
+the published digest, the ceremony's seed and the record all name the same inputs. Every participating department must have committed first.
 """
 
 from __future__ import annotations

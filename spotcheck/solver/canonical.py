@@ -1,13 +1,16 @@
 """Canonical forms of the draw's inputs (docs/draw-spec.md §1): the plan as a dict, the snapshot digest.
 
-The snapshot digest is SHA-256 over a JSON header (the small tables, sorted) followed by the frame's columns as
-fixed-width bytes in credit-code order, so it is independent of file row order and fast for millions of firms.
+The snapshot digest is SHA-256 over a JSON header (the small tables, the plan as given and the digests of the
+year's earlier records, sorted) followed by the frame's columns as fixed-width bytes in credit-code order, so it
+is independent of file row order and fast for millions of firms. It fixes everything the draw reads before the
+seed; the coordination is not in it, being computed from these inputs (draw-spec §5).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -19,7 +22,7 @@ from spotcheck.solver.frame import KINDS, STATUSES, TIERS, Frame
 
 __all__ = ["SNAPSHOT_FORMAT", "plan_dict", "snapshot_digest", "snapshot_header"]
 
-SNAPSHOT_FORMAT = "spotcheck-snapshot/1"
+SNAPSHOT_FORMAT = "spotcheck-snapshot/2"
 
 
 def plan_dict(plan: Plan) -> dict[str, Any]:
@@ -27,8 +30,12 @@ def plan_dict(plan: Plan) -> dict[str, Any]:
     return plan_form(plan, ratio=str)
 
 
-def snapshot_header(frame: Frame, city: City | None, as_of: date) -> dict[str, Any]:
-    """The small tables a draw reads, sorted; vocabularies give meaning to the column indexes."""
+def snapshot_header(
+    frame: Frame, city: City | None, as_of: date, *, plan: Plan | None, history: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The small tables a draw reads, sorted; vocabularies give meaning to the column indexes. ``plan`` is
+    written as the record writes it (without the coordination), ``history`` are the digests of the year's
+    earlier records the draw reads (record_digest), sorted."""
     header: dict[str, Any] = {
         "format": SNAPSHOT_FORMAT,
         "as_of": as_of.isoformat(),
@@ -41,6 +48,8 @@ def snapshot_header(frame: Frame, city: City | None, as_of: date) -> dict[str, A
         "departments": [],
         "items": [],
         "inspectors": [],
+        "plan": None if plan is None else plan_dict(plan),
+        "history": sorted(history),
     }
     if city is not None:
         header["departments"] = sorted(d.code for d in city.departments)
@@ -66,12 +75,18 @@ def snapshot_header(frame: Frame, city: City | None, as_of: date) -> dict[str, A
     return header
 
 
-def snapshot_digest(frame: Frame, city: City | None, as_of: date) -> str:
-    """SHA-256 hex of header JSON, a newline, then codes (18 bytes each), kind, district (u16 little-endian),
-    industry, status and tier columns (one byte each), all in credit-code order (draw-spec §1)."""
+def snapshot_digest(
+    frame: Frame, city: City | None, as_of: date, *, plan: Plan | None, history: Sequence[str] = ()
+) -> str:
+    """SHA-256 hex of header JSON (with the plan and the history records' digests), a newline, then codes (18
+    bytes each), kind, district (u16 little-endian), industry, status and tier columns (one byte each), all in
+    credit-code order (draw-spec §1)."""
     h = hashlib.sha256()
     header = json.dumps(
-        snapshot_header(frame, city, as_of), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        snapshot_header(frame, city, as_of, plan=plan, history=history),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     h.update(header.encode("utf-8") + b"\n")
     h.update(np.ascontiguousarray(frame.codes).tobytes())

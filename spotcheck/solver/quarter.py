@@ -63,9 +63,9 @@ def prepare(
     tasks = draw_tasks(plan, city)
     if frame is None:
         frame = from_city(city, as_of)
-    _say(progress, "snapshot", 0, 1)
-    digest = snapshot_digest(frame, city, as_of)
     past = year_history(history, plan.year, plan.quarter)
+    _say(progress, "snapshot", 0, 1)
+    digest = snapshot_digest(frame, city, as_of, plan=plan, history=[str(c["digest"]) for c in past.cited])
     elig = eligibility(frame, tasks, past, plan.targets.max_visits_per_firm_year)
     check.check_capacity(city, plan, frame, tasks, elig)
     _say(progress, "coordination", 0, 1)

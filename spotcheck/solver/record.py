@@ -27,7 +27,7 @@ __all__ = [
     "visits_of",
 ]
 
-RECORD_FORMAT = "spotcheck-draw/1"
+RECORD_FORMAT = "spotcheck-draw/2"
 ALGORITHM = "prn-interval/1"
 # Parts of a record added after the target draw by the inspector draw (issue 5); the target part excludes them.
 ASSIGNMENT_KEYS = ("assignment",)

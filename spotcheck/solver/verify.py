@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from spotcheck.domain.errors import SpotcheckError, VerificationError
-from spotcheck.domain.model import City
+from spotcheck.domain.model import City, Plan
+from spotcheck.solver.canonical import plan_dict
+from spotcheck.solver.history import year_history
 from spotcheck.solver.quarter import draw, prepare
 from spotcheck.solver.record import dump_record, load_record, target_part
 
@@ -58,6 +60,7 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
         raise VerificationError(
             f"the record is for {record.get('year')}Q{record.get('quarter')} but the input has {found}"
         )
+    _check_plan_and_history(record, plan, history)
     published = target_part(record)
     try:
         fresh = draw(
@@ -79,6 +82,39 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
         _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
     if "assignment" in record:
         _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)
+
+
+def _check_plan_and_history(record: dict[str, Any], plan: Plan, history: Sequence[dict[str, Any]]) -> None:
+    """The plan and the cited history are part of the snapshot (draw-spec §1): name a change in either as a
+    snapshot mismatch before recomputing anything."""
+    given = record.get("plan")
+    if isinstance(given, dict):
+        as_recorded = {k: v for k, v in given.items() if k != "coordination"}
+        where = first_difference(as_recorded, plan_dict(plan), "$.plan")
+        if where:
+            raise VerificationError(
+                f"the inputs are not the record's snapshot: the input's plan differs from the record's at {where}"
+            )
+    try:
+        cited = list(year_history(history, plan.year, plan.quarter).cited)
+    except SpotcheckError:
+        return  # refused with its reason when the draw is recomputed
+    if record.get("history") != cited:
+        raise VerificationError(
+            "the inputs are not the record's snapshot: the history records given are not the ones the record "
+            f"cites (record: {_cited(record.get('history'))}; given: {_cited(cited)})"
+        )
+
+
+def _cited(history: Any) -> str:
+    if not isinstance(history, list) or not history:
+        return "none"
+    return ", ".join(
+        f"{h.get('year')}Q{h.get('quarter')} ({str(h.get('digest'))[:12]}…)"
+        if isinstance(h, dict)
+        else repr(h)
+        for h in history
+    )
 
 
 def verify_file(path: Path | str, city: City, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:

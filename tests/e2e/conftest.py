@@ -22,7 +22,7 @@ from spotcheck.config import Settings
 from spotcheck.domain.categories import ReviewState
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.solver.ceremony import commitment
-from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.solver.record import RECORD_FORMAT, dump_record, record_digest
 from spotcheck.store.importer import import_folder
 from spotcheck.store.tables import (
     AssignmentRow,
@@ -59,7 +59,7 @@ def _record(
 ) -> dict:
     joint = sum(1 for v in visits if v["joint"])
     return {
-        "format": "spotcheck-draw/1",
+        "format": RECORD_FORMAT,
         "algorithm": "prn-interval/1",
         "year": year,
         "quarter": quarter,

@@ -20,12 +20,14 @@ from spotcheck.domain.lifecycle import PlanState
 from spotcheck.ingest import load_city
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, plans, seeding
+from spotcheck.services.snapshot import loads
+from spotcheck.solver.audit import canonical_json
 from spotcheck.solver.ceremony import seed_section
-from spotcheck.solver.quarter import draw_quarter
+from spotcheck.solver.quarter import draw_quarter, prepare
 from spotcheck.solver.record import dump_record
 from spotcheck.solver.verify import verify_record
 from spotcheck.store import UnitOfWork, import_folder
-from spotcheck.store.quarter import DrawRow, VisitRow
+from spotcheck.store.quarter import DrawRow, SnapshotRow, VisitRow
 from tests.conftest import write_tiny_city
 
 UowFactory = Callable[[], UnitOfWork]
@@ -199,3 +201,24 @@ def test_two_concurrent_draws_make_exactly_one(
     drawn = [o for o in outputs if o.strip().endswith("drawn")]
     assert len(drawn) == 1, outputs
     assert draw_rows(uow_factory, plan_id) == 1 and state(uow_factory, plan_id) is PlanState.DRAWN
+
+
+def test_the_published_digest_fixes_the_plan_a_plan_changed_after_freeze_draws_nothing(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    plan_id, folder, secrets = seeded_plan(uow_factory, tmp_path)
+    with uow_factory() as uow:
+        row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
+        digest, payload = row.digest, loads(row.payload)
+        announced = [e.payload["digest"] for e in uow.audit.entries() if e.action == "freeze"]
+    assert announced == [digest]
+    assert prepare(load_city(folder)).snapshot == digest  # the draw's own digest: directories, plan, history
+    task = payload["plan"]["tasks"][0]
+    task["ratios"] = {tier: "1" for tier in task["ratios"]}  # the plan edited in the stored snapshot
+    with uow_factory() as uow:
+        row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
+        row.payload = canonical_json(payload)
+        uow.commit()
+    with pytest.raises(VerificationError, match="no longer gives its published digest"):
+        draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    assert state(uow_factory, plan_id) is PlanState.SEEDED and draw_rows(uow_factory, plan_id) == 0

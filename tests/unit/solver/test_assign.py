@@ -254,7 +254,8 @@ def test_bad_inputs_are_refused_with_the_reason() -> None:
 def test_a_pinned_draw_stays_the_same() -> None:
     """Any change here changes who inspects whom: bump ASSIGN_ALGORITHM and the spec with it."""
     out = attach_assignments(record_of(quarter_visits()), city(staff(), ITEMS), [])
-    assert record_digest(out) == "84184dd4c23f9cf76be52f1ddfb58ec61b15ff784b53a8bd533886e0db15a54c"
+    # spotcheck-draw/2 (the record format only; with "spotcheck-draw/1" the officers give 84184dd4…a54c as before)
+    assert record_digest(out) == "c6f5e6d70bed04a35f1caefe91c473422240ea0533f6c1052fbc81e192efd66c"
 
 
 def test_where_capacity_binds_the_visit_lottery_decides_which_teams_go() -> None:

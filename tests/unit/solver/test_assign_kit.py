@@ -26,6 +26,7 @@ from spotcheck.domain.model import (
     Visit,
 )
 from spotcheck.domain.uscc import ALPHABET, check_char
+from spotcheck.solver.record import RECORD_FORMAT
 
 DISTRICTS = ("371302", "371311")
 SEED = "🎲".encode() * 8  # an odd, fixed seed: the dice emoji's bytes, 32 in all
@@ -82,7 +83,7 @@ def visit(
 def record_of(visits: Sequence[Visit], seed: bytes = SEED, *, quarter: int = 1) -> dict[str, Any]:
     """The smallest record the inspector draw reads: seed, year, quarter, visits."""
     return {
-        "format": "spotcheck-draw/1",
+        "format": RECORD_FORMAT,
         "year": 2026,
         "quarter": quarter,
         "seed": {"kind": "simulation", "value": seed.hex()},

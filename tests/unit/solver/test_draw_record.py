@@ -61,7 +61,7 @@ def test_record_is_canonical_json_without_floats(record: dict[str, Any]) -> None
         raw == (json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     )
     assert record["seed"] == {"kind": "simulation", "value": SEED}
-    assert record["format"] == "spotcheck-draw/1"
+    assert record["format"] == "spotcheck-draw/2"
 
 
 def test_every_draw_can_be_checked_by_the_firm(record: dict[str, Any]) -> None:
@@ -163,3 +163,40 @@ def test_another_thread_count_gives_identical_bytes(record: dict[str, Any]) -> N
         [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == record_digest(record)
+
+
+def test_the_snapshot_digest_fixes_the_plan_and_the_history(city: Any, record: dict[str, Any]) -> None:
+    """Everything the draw reads before the seed is in the published digest (draw-spec §1)."""
+    from spotcheck.solver.quarter import prepare
+
+    base = prepare(city).snapshot
+    assert base == record["snapshot"]["digest"]
+    task = city.plan.tasks[0]
+    ratios = {t: r / 2 for t, r in task.ratios.items()}
+    halved = replace(city.plan, tasks=(replace(task, ratios=ratios),) + city.plan.tasks[1:])
+    assert prepare(city, halved).snapshot != base
+    q2 = replace(city, plan=replace(city.plan, quarter=2))
+    assert prepare(q2).snapshot != prepare(q2, history=[record]).snapshot
+
+
+def test_verify_names_a_changed_plan_as_a_snapshot_mismatch(city: Any, record: dict[str, Any]) -> None:
+    task = city.plan.tasks[0]
+    ratios = {t: r / 2 for t, r in task.ratios.items()}
+    changed = replace(
+        city, plan=replace(city.plan, tasks=(replace(task, ratios=ratios),) + city.plan.tasks[1:])
+    )
+    with pytest.raises(
+        VerificationError, match=r"not the record's snapshot: the input's plan differs .*ratios"
+    ):
+        verify_record(record, changed)
+
+
+def test_verify_names_another_history_as_a_snapshot_mismatch(city: Any, record: dict[str, Any]) -> None:
+    q2 = replace(city, plan=replace(city.plan, quarter=2))
+    later = draw_quarter(q2, year=2026, quarter=2, seed=SEED, history=[record])
+    verify_record(later, q2, [record])
+    with pytest.raises(VerificationError, match=r"not the record's snapshot: the history records .* cites"):
+        verify_record(later, q2, [])
+    assert (
+        later["snapshot"]["digest"] != draw_quarter(q2, year=2026, quarter=2, seed=SEED)["snapshot"]["digest"]
+    )
