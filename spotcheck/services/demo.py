@@ -93,7 +93,7 @@ class YearTotals:
     deferred: int
     drawn: tuple[
         int, int, int
-    ]  # every stored visit: (visits, joint, enterprises), as the records' summary counts
+    ]  # (visits, joint, enterprises) as the last record's summary counts: earlier quarters carried out, its drawn
     enterprises_visited: int  # unique enterprises (kind enterprise) visited in the year
     enterprises: int  # coverage denominator: enterprises in the directory whose status is not excluded
     enterprises_all: int  # every enterprise in the directory, gone ones included
@@ -284,9 +284,10 @@ def _owed(uow: Callable[[], UnitOfWork], plan_id: int) -> set[tuple[str, str]]:
 def year_totals(uow: UnitOfWork, year: int, quarters: int) -> YearTotals:
     """Quarters 1..``quarters`` of ``year`` recounted from the stored visits and the stored directory.
 
-    Coverage and joint share count the visits carried out: a visit deferred at the inspector draw (no lawful
-    team, e.g. every eligible officer inspected the firm last time) is counted apart. The legal checks (an item
-    once a year, the visit cap) count every stored visit, deferred ones included."""
+    Coverage, joint share and the legal checks (an item once a year, the visit cap) count the visits carried
+    out: a visit deferred at the inspector draw (no lawful team, e.g. every eligible officer inspected the firm
+    last time) is counted apart and, as in the draw's history (draw-spec §4), leaves the firm free for its items
+    in a later quarter."""
     enterprise = EntityKind.ENTERPRISE.value
     with uow:
         kind_count = select(func.count()).select_from(EnterpriseRow).where(EnterpriseRow.kind == enterprise)
@@ -327,18 +328,21 @@ def year_totals(uow: UnitOfWork, year: int, quarters: int) -> YearTotals:
     count: dict[str, int] = {}
     done: dict[str, set[str]] = {}
     repeated = visits = joint = deferred = 0
-    drawn_joint = 0
-    drawn_firms: set[str] = set()
+    as_recorded = (0, 0, 0)
     for (quarter, plan_id, state), drawn in by_plan.items():
-        for r in drawn:
+        # What this quarter's record summary counts: earlier quarters' visits carried out, this quarter's drawn.
+        as_recorded = (
+            visits + len(drawn),
+            joint + sum(1 for r in drawn if len(r.departments.split(";")) >= 2),
+            len(seen | {r.uscc for r in drawn if r.kind == enterprise}),
+        )
+        rows = [r for r in drawn if plan_id not in assigned or r.visit in teams]
+        for r in rows:
             count[r.uscc] = count.get(r.uscc, 0) + 1
             had = done.setdefault(r.uscc, set())
             items = set(r.items.split(";"))
             repeated += len(had & items)
             had |= items
-            drawn_joint += len(r.departments.split(";")) >= 2
-            drawn_firms.update([r.uscc] if r.kind == enterprise else [])
-        rows = [r for r in drawn if plan_id not in assigned or r.visit in teams]
         firms = {r.uscc for r in rows if r.kind == enterprise}
         q_joint = sum(1 for r in rows if len(r.departments.split(";")) >= 2)
         new = firms - seen
@@ -366,7 +370,7 @@ def year_totals(uow: UnitOfWork, year: int, quarters: int) -> YearTotals:
         visits=visits,
         joint_visits=joint,
         deferred=deferred,
-        drawn=(visits + deferred, drawn_joint, len(drawn_firms)),
+        drawn=as_recorded,
         enterprises_visited=len(seen),
         enterprises=active,
         enterprises_all=everyone,
@@ -437,7 +441,7 @@ def report_lines(report: DemoReport) -> list[str]:
         f"(cap {t.max_visits_per_firm_year}) {_mark(lawful)}"
     )
     agrees = (
-        "agrees with the stored visits (drawn, deferred included)"
+        "agrees with the stored visits (earlier quarters carried out, the last one drawn)"
         if report.summary_agrees
         else "DIFFERS from the stored visits (directory changed since the draw?)"
     )

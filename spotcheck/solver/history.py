@@ -2,6 +2,11 @@
 
 Items a firm already had this year, visits it already received, and the year-to-date counts for the summary and
 the targets. Only records of the same year and earlier quarters are accepted, each quarter at most once.
+
+Only visits that take place count: a visit deferred by the record's inspector-draw decisions
+(``assignment.decisions``, action ``defer``, assign-spec §6) is left out, and a department dropped from a visit
+(``drop_department``) leaves out its items and its place among the visit's departments (a visit left with no
+department is left out). The record's digest is cited all the same.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import EntityKind
+from spotcheck.solver.assign_inputs import decisions_from_dict
 from spotcheck.solver.record import record_digest
 
 __all__ = ["YearHistory", "year_history"]
@@ -48,12 +54,12 @@ def year_history(records: Sequence[dict[str, Any]], year: int, quarter: int) -> 
     visits = joint = 0
     enterprises: set[str] = set()
     for q in sorted(by_quarter):
-        for visit in by_quarter[q]["visits"]:
+        for visit, done, departments in _taking_place(by_quarter[q]):
             uscc = visit["uscc"]
-            items.setdefault(uscc, set()).update(visit["items"])
+            items.setdefault(uscc, set()).update(done)
             count[uscc] = count.get(uscc, 0) + 1
             visits += 1
-            joint += bool(visit["joint"])
+            joint += len(departments) >= 2
             if visit.get("kind") == EntityKind.ENTERPRISE.value:
                 enterprises.add(uscc)
     cited = tuple(
@@ -62,3 +68,45 @@ def year_history(records: Sequence[dict[str, Any]], year: int, quarter: int) -> 
     return YearHistory(
         {k: frozenset(v) for k, v in items.items()}, count, visits, joint, frozenset(enterprises), cited
     )
+
+
+def _taking_place(record: dict[str, Any]) -> list[tuple[dict[str, Any], list[str], list[str]]]:
+    """(visit, items checked, departments going) for each visit of the record that takes place: without the
+    visits deferred by its assignment decisions and without the items of departments dropped from a visit."""
+    section = record.get("assignment")
+    raw = section.get("decisions", []) if isinstance(section, dict) else []
+    where = f"history record {record.get('year')}Q{record.get('quarter')} assignment.decisions"
+    decisions = decisions_from_dict(raw, where)
+    deferred = {d.visit for d in decisions if d.action == "defer"}
+    dropped: dict[str, set[str]] = {}
+    for d in decisions:
+        if d.action == "drop_department":
+            dropped.setdefault(d.visit, set()).add(d.department)
+    owner = _item_departments(record.get("plan"))
+    out = []
+    for visit in record["visits"]:
+        if visit["id"] in deferred:
+            continue
+        gone = dropped.get(visit["id"], set())
+        departments = [d for d in visit["departments"] if d not in gone]
+        if not departments:
+            continue  # every department dropped: nobody goes
+        # an item whose department the plan does not say stays counted (the conservative reading)
+        done = [i for i in visit["items"] if owner.get(i) not in gone]
+        out.append((visit, done, departments))
+    return out
+
+
+def _item_departments(plan: Any) -> dict[str, str]:
+    """Item code -> department, from the record's plan (department tasks and joint tasks' participants)."""
+    owner: dict[str, str] = {}
+    if not isinstance(plan, dict):
+        return owner
+    for task in plan.get("tasks", []):
+        for item in task.get("items", []):
+            owner[item] = task["department"]
+    for joint in plan.get("joint_tasks", []):
+        for part in joint.get("participants", []):
+            for item in part.get("items", []):
+                owner[item] = part["department"]
+    return owner
