@@ -25,6 +25,7 @@ test: venv
 	$(VENV)/bin/ruff check spotcheck tests bench
 	$(VENV)/bin/ruff format --check spotcheck tests bench
 	$(VENV)/bin/mypy spotcheck
+	scripts/ensure-chromium.sh
 	SPOTCHECK_REQUIRE_PG=1 scripts/with-postgres.sh $(PY) -m pytest
 
 bench: venv
