@@ -3,7 +3,8 @@
 A layout gives every task and tier an interval [offset, offset + threshold) on the circle of lottery numbers.
 Lottery numbers are uniform, so a cell of firms with the same eligible tasks contributes its size times the
 measure of the union of its tasks' intervals (visits), and times the measure covered by two or more departments
-(joint visits). All arithmetic is on integers; results are Fractions.
+(joint visits). Firms are drawn independently (Poisson sampling), so the new enterprises drawn have variance
+``Σ size · p · (1 − p)`` with ``p`` the cell's measure. All arithmetic is on integers; results are Fractions.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Expected:
     visits: Fraction
     joint_visits: Fraction
     new_enterprises: Fraction
+    new_variance: Fraction  # variance of the new enterprises drawn: Σ size · p · (1 − p), p = union / M
 
 
 def _covers(point: int, offset: int, length: int) -> bool:
@@ -62,7 +64,7 @@ def _measures(tasks: tuple[DrawTask, ...], layout: Layout, tier: int, bits: int)
 def expected(tasks: tuple[DrawTask, ...], layout: Layout, cells: tuple[Cell, ...]) -> Expected:
     """Expected counts for one quarter under the layout, exactly."""
     cache: dict[tuple[int, int], tuple[int, int]] = {}
-    visits = joint = new = 0
+    visits = joint = new = spread = 0
     for cell in cells:
         key = (cell.tier, cell.tasks)
         if key not in cache:
@@ -72,4 +74,10 @@ def expected(tasks: tuple[DrawTask, ...], layout: Layout, cells: tuple[Cell, ...
         joint += cell.count * both
         if cell.new:
             new += cell.count * union
-    return Expected(Fraction(visits, MODULUS), Fraction(joint, MODULUS), Fraction(new, MODULUS))
+            spread += cell.count * union * (MODULUS - union)  # each firm drawn independently (Poisson)
+    return Expected(
+        Fraction(visits, MODULUS),
+        Fraction(joint, MODULUS),
+        Fraction(new, MODULUS),
+        Fraction(spread, MODULUS * MODULUS),
+    )

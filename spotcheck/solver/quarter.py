@@ -73,6 +73,7 @@ def prepare(
     check.refuse_targets(plan, tasks, found.layout if found else None, aligned_layout(tasks), elig, past)
     assert found is not None  # refuse_targets raised otherwise
     exp, proj = check.project(tasks, found.layout, elig, past, plan.quarter)
+    margins, warnings = check.assess(plan, tasks, found.layout, elig, past)
     coordination = {
         "method": "cp-sat aligned/spread intervals",
         "grid": GRID,
@@ -92,6 +93,8 @@ def prepare(
             "new_enterprises": str(exp.new_enterprises),
         },
         "projected_year": {"coverage": str(proj.coverage), "joint_share": str(proj.joint_share)},
+        "margins": margins,
+        "warnings": warnings,
     }
     _say(progress, "coordination", 1, 1)
     return Prepared(plan, frame, tasks, past, elig, found.layout, digest, coordination)
@@ -175,15 +178,7 @@ def _coordinate(
     visits where three or more intervals nest, so its target is scaled by the overestimate, a few solves at most.
     """
     goal = plan.targets.joint_share
-    draws = sum(
-        (
-            c.count * tasks[i].ratio(TIERS[c.tier])
-            for c in elig.cells
-            for i in range(len(tasks))
-            if c.tasks >> i & 1
-        ),
-        Fraction(0),
-    )
+    draws = check.expected_draws(tasks, elig.cells)
     aim = goal + _margin(
         goal, past.visits + (5 - plan.quarter) * draws
     )  # draws ≥ visits: a slightly small margin
@@ -216,10 +211,10 @@ def _coordinate(
 
 
 def _margin(share: Fraction, visits: Fraction) -> Fraction:
-    """2·√(share·(1 − share) / visits), rounded up to 1/10,000, in integers."""
+    """Z·√(share·(1 − share) / visits) (Z = 2), rounded up to 1/10,000, in integers."""
     if visits <= 0:
         return Fraction(0)
-    variance = 4 * share * (1 - share) / visits
+    variance = check.Z * check.Z * check.joint_variance(share, visits)
     return Fraction(math.isqrt(math.ceil(variance * 10**8)) + 1, 10**4)
 
 

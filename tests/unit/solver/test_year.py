@@ -46,6 +46,15 @@ def test_yearly_targets_are_met_counted_from_the_visits(year: tuple[Any, list[di
     )
 
 
+def test_every_quarter_meets_both_targets_with_the_margin(year: tuple[Any, list[dict[str, Any]]]) -> None:
+    _, records = year
+    for record in records:
+        coordination = record["plan"]["coordination"]
+        assert coordination["warnings"] == []
+        assert not coordination["margins"]["coverage"]["at_risk"]
+        assert not coordination["margins"]["joint_share"]["at_risk"]
+
+
 def test_no_firm_gets_the_same_item_twice_or_too_many_visits(year: tuple[Any, list[dict[str, Any]]]) -> None:
     _, records = year
     items = Counter((v["uscc"], item) for r in records for v in r["visits"] for item in v["items"])
