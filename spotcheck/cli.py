@@ -193,7 +193,12 @@ def verify_command(
     record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="a draw record")],
     input_dir: Annotated[Path, typer.Option("--input", help="the city folder the draw read")],
     history: Annotated[
-        list[Path] | None, typer.Option("--history", help="the earlier records the draw cites")
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            help="the earlier records the record cites: its year's go to the target draw, all (earlier years "
+            "too) to the inspector draw (rotation)",
+        ),
     ] = None,
     plan_file: PlanFileOpt = None,
 ) -> None:
@@ -355,7 +360,10 @@ def assign_command(
         int | None, typer.Option("--plan", help="database: assign this drawn plan's visits")
     ] = None,
     history: Annotated[
-        list[Path] | None, typer.Option("--history", help="earlier records with officers (rotation)")
+        list[Path] | None,
+        typer.Option(
+            "--history", help="earlier quarters' records with officers, earlier years too (rotation)"
+        ),
     ] = None,
     decisions: Annotated[
         Path | None, typer.Option("--decisions", help="planner decisions (docs/assign-spec.md §6)")

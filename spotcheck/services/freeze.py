@@ -1,8 +1,12 @@
 """Freeze: fix every input of the draw before the seed exists, and publish its digest (issue 6 "Freeze").
 
 The snapshot holds the directories, the tier history known on the freeze date, the plan and the year's earlier
-draw records. Its digest is the draw's own (draw-spec §1: directories, plan and the earlier records' digests), so
-the published digest, the ceremony's seed and the record all name the same inputs. Every participating department must have committed first.
+draw records; for the inspector draw's rotation also the earlier years' records with officers that hold each
+firm's last team (``rotation_records``). Its digest is the draw's own (draw-spec §1: directories, plan and the
+earlier records' digests), so the published digest, the ceremony's seed and the record all name the same inputs;
+the rotation records are read by the inspector draw only and are fixed by the freeze's audit entry (their
+digests and the payload's SHA-256), written before the seed exists. Every participating department must have
+committed first.
 """
 
 from __future__ import annotations
@@ -21,14 +25,28 @@ from spotcheck.ingest.tiers import quarter_start
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.plans import participants
 from spotcheck.services.seeding import commitments
-from spotcheck.services.snapshot import city_from_payload, loads, payload_digest, snapshot_payload
+from spotcheck.services.snapshot import (
+    city_from_payload,
+    loads,
+    payload_digest,
+    rotation_from_payload,
+    snapshot_payload,
+)
 from spotcheck.solver.audit import canonical_json
 from spotcheck.solver.quarter import prepare
+from spotcheck.solver.record import record_digest
 from spotcheck.store.city_repo import city_from_store
 from spotcheck.store.quarter import DrawRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["Frozen", "freeze", "frozen_inputs", "year_records"]
+__all__ = [
+    "Frozen",
+    "freeze",
+    "frozen_inputs",
+    "frozen_inputs_and_rotation",
+    "rotation_records",
+    "year_records",
+]
 
 _DRAWN = {s.value for s in PlanState} - {
     PlanState.DRAFT.value,
@@ -60,6 +78,34 @@ def year_records(uow: UnitOfWork, year: int, quarter: int) -> list[dict[str, Any
     return [json.loads(best[q]) for q in sorted(best)]
 
 
+def rotation_records(uow: UnitOfWork, year: int, same_year: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For rotation (assign-spec §3): the earlier years' records with officers, oldest first, that hold some
+    firm's last team. Newest first, a record is taken when one of its firms with officers is in no newer record
+    taken and in none of ``same_year`` (the year's earlier records, which the freeze takes anyway); so every firm
+    that ever had officers has its latest team here, and older records that add nobody are left out."""
+    query = (
+        select(DrawRow.record, PlanRow.year, PlanRow.quarter)
+        .join(PlanRow, PlanRow.id == DrawRow.plan_id)
+        .where(
+            PlanRow.year < year, DrawRow.kind == "assign", DrawRow.seq == 1, PlanRow.state.in_(sorted(_DRAWN))
+        )
+        .order_by(PlanRow.year.desc(), PlanRow.quarter.desc())
+    )
+    seen = {uscc for record in same_year for uscc in _staffed(record)}
+    taken: list[dict[str, Any]] = []
+    for text, _, _ in uow.session.execute(query):
+        record = json.loads(text)
+        firms = _staffed(record)
+        if firms - seen:
+            taken.append(record)
+            seen |= firms
+    return taken[::-1]
+
+
+def _staffed(record: dict[str, Any]) -> set[str]:
+    return {v["uscc"] for v in record.get("visits", []) if v.get("officers")}
+
+
 def freeze(
     uow: UnitOfWork, plan_id: int, *, actor: str, frozen_on: date, progress: Progress | None = None
 ) -> Frozen:
@@ -77,8 +123,9 @@ def freeze(
         on = min(frozen_on, quarter_start(plan.year, plan.quarter))
         city = city_from_store(uow, plan=plan, as_of=on)
         history = year_records(uow, plan.year, plan.quarter)
+        rotation = rotation_records(uow, plan.year, history)
         prepared = prepare(city, history=history, progress=progress)  # refuses an infeasible plan here
-        payload = snapshot_payload(city, frozen_on=frozen_on, history=history)
+        payload = snapshot_payload(city, frozen_on=frozen_on, history=history, rotation=rotation)
         text = canonical_json(payload)
         sha = payload_digest(payload)
         uow.session.add(SnapshotRow(plan_id=row.id, digest=prepared.snapshot, payload=text))
@@ -91,6 +138,9 @@ def freeze(
                 "digest": prepared.snapshot,
                 "payload_sha256": sha,
                 "firms": len(prepared.frame),
+                "rotation": [
+                    {"year": r["year"], "quarter": r["quarter"], "digest": record_digest(r)} for r in rotation
+                ],
             },
         )
         uow.commit()
@@ -99,6 +149,14 @@ def freeze(
 
 def frozen_inputs(uow: UnitOfWork, plan_id: int) -> tuple[City, list[dict[str, Any]], str]:
     """The frozen City (with plan), its history records and the published digest, read inside ``uow``."""
+    city, history, _, digest = frozen_inputs_and_rotation(uow, plan_id)
+    return city, history, digest
+
+
+def frozen_inputs_and_rotation(
+    uow: UnitOfWork, plan_id: int
+) -> tuple[City, list[dict[str, Any]], list[dict[str, Any]], str]:
+    """``frozen_inputs`` and, between history and digest, the earlier years' records fixed for rotation."""
     snap = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one_or_none()
     if snap is None:
         raise NotFound(f"plan {plan_id} has not been frozen")
@@ -106,4 +164,4 @@ def frozen_inputs(uow: UnitOfWork, plan_id: int) -> tuple[City, list[dict[str, A
     if canonical_json(payload) != snap.payload:
         raise VerificationError(f"the stored snapshot of plan {plan_id} is not in canonical form: altered?")
     city, history = city_from_payload(payload)
-    return city, history, snap.digest
+    return city, history, rotation_from_payload(payload), snap.digest

@@ -16,7 +16,7 @@ from spotcheck.domain.errors import StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.draws import ASSIGN_KIND, draw_record
-from spotcheck.services.freeze import frozen_inputs
+from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.solver.assign_record import attach_assignments
 from spotcheck.solver.assign_types import Decision
 from spotcheck.solver.record import dump_record, record_digest
@@ -71,7 +71,8 @@ def run_assign(
     ``defer_unstaffable`` the decision to defer them is recorded here."""
     with uow:
         step(uow, plan_id, Step.ASSIGN)
-        city, history, _ = frozen_inputs(uow, plan_id)
+        city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
+        history = rotation + year  # rotation reads earlier years too: each firm's last team (assign-spec §3)
         drawn = draw_record(uow, plan_id)
         chosen = list(decisions or ())
         record = attach_assignments(drawn, city, history, decisions=chosen, progress=progress)

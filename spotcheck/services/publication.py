@@ -19,7 +19,7 @@ from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationErr
 from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
-from spotcheck.services.freeze import frozen_inputs
+from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.audit import verify_chain
@@ -178,12 +178,24 @@ def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
                 f"plan {plan_id} is {require_published.value}: only a published plan is verified"
             )
         record = published_record(uow, plan_id)
-        city, history, digest = frozen_inputs(uow, plan_id)
+        city, history, rotation, digest = frozen_inputs_and_rotation(uow, plan_id)
+        frozen = [
+            e.payload
+            for e in uow.audit.entries()
+            if e.action == "freeze" and e.payload.get("plan") == plan_id
+        ]
+    fixed = [
+        {"year": r.get("year"), "quarter": r.get("quarter"), "digest": record_digest(r)} for r in rotation
+    ]
+    if not frozen or frozen[-1].get("rotation", []) != fixed:
+        raise VerificationError(
+            f"plan {plan_id}: the snapshot's rotation records are not the ones its freeze entry names"
+        )
     if record["snapshot"]["digest"] != digest:
         raise VerificationError(
             f"plan {plan_id}: the record names snapshot {record['snapshot']['digest']}, not {digest}"
         )
-    verify_record(record, city, history)
+    verify_record(record, city, rotation + history)  # the target draw reads the year's records only
     head, entries = verify_audit(uow)
     return {
         "record": record_digest(record),

@@ -2,7 +2,8 @@
 
 The file must be canonical (its bytes are exactly ``dump_record`` of its content); the target part (the record
 without what the inspector draw adds) must equal a fresh draw from the inputs, the record's seed and the cited
-history. A ceremony seed is checked by ``spotcheck.solver.ceremony.check_seed`` and an inspector assignment by
+history (the records of the record's own year; earlier years' records are read only by the inspector draw, for
+rotation). A ceremony seed is checked by ``spotcheck.solver.ceremony.check_seed`` and an inspector assignment by
 ``spotcheck.solver.assign_record.verify_assignments`` (issues 5 and 6), imported only when needed.
 """
 
@@ -60,11 +61,18 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
         raise VerificationError(
             f"the record is for {record.get('year')}Q{record.get('quarter')} but the input has {found}"
         )
-    _check_plan_and_history(record, plan, history)
+    year, rotation_only = _split_history(plan.year, history)
+    if rotation_only and "assignment" not in record:
+        raise VerificationError(
+            f"history record {rotation_only[0].get('year')}Q{rotation_only[0].get('quarter')} is of an earlier "
+            f"year than {plan.year}: only the inspector draw reads earlier years (rotation), and this record has "
+            "no assignment"
+        )
+    _check_plan_and_history(record, plan, year)
     published = target_part(record)
     try:
         fresh = draw(
-            prepare(city, history=history), record.get("seed", {}), discarded=record.get("discarded", [])
+            prepare(city, history=year), record.get("seed", {}), discarded=record.get("discarded", [])
         )
     except SpotcheckError as exc:
         raise VerificationError(f"the draw cannot be recomputed from these inputs: {exc}") from exc
@@ -82,6 +90,20 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
         _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
     if "assignment" in record:
         _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)
+
+
+def _split_history(
+    year: int, history: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the records the target draw reads, the others): the target draw reads the records of its own year
+    (draw-spec §4); the inspector draw reads them all, earlier years included (rotation, assign-spec §3, §9).
+    A record of a later year stays with the target draw's, which refuses it with its reason."""
+    same = [h for h in history if not isinstance(h, dict) or not _earlier_year(h.get("year"), year)]
+    return same, [h for h in history if isinstance(h, dict) and _earlier_year(h.get("year"), year)]
+
+
+def _earlier_year(value: Any, year: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value < year
 
 
 def _check_plan_and_history(record: dict[str, Any], plan: Plan, history: Sequence[dict[str, Any]]) -> None:
