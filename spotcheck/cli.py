@@ -163,6 +163,8 @@ def draw_command(
         out.write_bytes(dump_record(record))
     except (SpotcheckError, OSError) as exc:
         raise _fail(exc) from exc
+    for warning in record["plan"]["coordination"].get("warnings", []):
+        typer.echo(f"warning: {warning}", err=True)
     q, ytd = record["summary"]["quarter"], record["summary"]["year_to_date"]
     typer.echo(
         f"{out}: {q['visits']} visits, {q['joint_visits']} joint; year to date coverage "

@@ -122,3 +122,12 @@ def test_a_missing_record_is_an_error_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "No such file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_draw_prints_the_plans_warnings(tmp_path: Path) -> None:
+    city = write_city(citykit.city(1500, citykit.plan(scale="0.14")), tmp_path / "city")
+    result = runner.invoke(app, draw_args(city, 1, tmp_path / "q1.json"))
+    assert result.exit_code == 0, result.output
+    assert "warning: coverage at risk" in result.output
+    calm = write_city(citykit.city(1200), tmp_path / "calm")
+    assert "warning:" not in runner.invoke(app, draw_args(calm, 1, tmp_path / "q1b.json")).output
