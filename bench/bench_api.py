@@ -9,7 +9,6 @@ sends one tier row per firm as CSV and as JSON lines (new batch ids, so every ro
 from __future__ import annotations
 
 import json
-import platform
 import statistics
 import tempfile
 import time
@@ -19,6 +18,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from bench import write_result
 from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.services.demo import run_demo
@@ -122,13 +122,4 @@ def run(results_dir: Path, quick: bool) -> None:
             f"({numbers['rows_per_second']:,} rows/s)",
             flush=True,
         )
-    out = {
-        "benchmark": "api",
-        "machine": platform.machine(),
-        "python": platform.python_version(),
-        "repeat": REPEAT,
-        **row,
-    }
-    (results_dir / "api.json").write_text(
-        json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_result(results_dir / "api.json", {"benchmark": "api", "repeat": REPEAT, **row})

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import write_result
 from spotcheck.domain.model import (
     CITY_LEVEL,
     CheckItem,
@@ -361,5 +362,5 @@ def run(results_dir: Path, quick: bool) -> None:
         )
     print(f"  fairness: {seeds} seeds ...", flush=True)
     result["fairness"] = fairness(seeds, Fraction(1, 2))
-    (results_dir / "assign.json").write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    write_result(results_dir / "assign.json", result)
     print(json.dumps(result["fairness"], indent=2, sort_keys=True))

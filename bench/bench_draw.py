@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from bench import write_result
 from spotcheck.domain.model import (
     CITY_LEVEL,
     CheckItem,
@@ -279,8 +280,7 @@ def run(results_dir: Path, quick: bool) -> None:
         },
         "peak_rss_mib_parent": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
-    path = results_dir / "draw.json"
-    path.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    path = write_result(results_dir / "draw.json", result)
     print(
         f"  fairness over {seeds} seeds: worst |z| {result['fairness']['worst_total_z']}, "
         f"per-firm {result['fairness']['worst_per_firm_chi2_z']} -> {path}",

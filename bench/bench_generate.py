@@ -7,9 +7,7 @@ generator's own outlook of the plan. Writes ``generate.json`` to the results fol
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -17,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench import write_result
 from spotcheck.synth import FILES
 
 
@@ -59,12 +58,6 @@ def run(results_dir: Path, quick: bool) -> None:
     firms = 50_000 if quick else 1_600_000
     with tempfile.TemporaryDirectory(prefix="bench-generate-") as tmp:
         result = _run(firms, Path(tmp) / "city")
-    result["machine"] = {
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "system": platform.system(),
-    }
     result["quick"] = quick
-    path = results_dir / ("generate-quick.json" if quick else "generate.json")
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path = write_result(results_dir / ("generate-quick.json" if quick else "generate.json"), result)
     print(f"  {firms:,} firms: {result['seconds']} s, peak {result['peak_rss_mb']} MB -> {path}")

@@ -8,13 +8,12 @@ between the demo's progress messages (each message follows the step's commit). W
 
 from __future__ import annotations
 
-import json
-import platform
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bench import write_result
 from spotcheck.services.demo import run_demo
 
 FULL = (20_000, 200_000)
@@ -67,12 +66,4 @@ def run(results_dir: Path, quick: bool) -> None:
             row = _one(firms, Path(tmp))
         print(f"  {firms:,} firms: {row['total_seconds']} s {row['seconds']}", flush=True)
         rows.append(row)
-    out = {
-        "benchmark": "quarter",
-        "machine": platform.machine(),
-        "python": platform.python_version(),
-        "runs": rows,
-    }
-    (results_dir / "quarter.json").write_text(
-        json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_result(results_dir / "quarter.json", {"benchmark": "quarter", "runs": rows})
