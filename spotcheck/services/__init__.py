@@ -4,6 +4,7 @@ one transaction, appends an audit entry and commits. Entry points (CLI, API) par
     plans        create_plan, plan_status, list_plans
     seeding      commit_secret, enter_beacon, reveal, new_secret, commitments, reveals
     freeze       freeze, frozen_inputs
+    snapshot     read_snapshot (every read of a frozen payload), store_snapshot
     draws        run_draw, draw_record, published_record
     inspection   run_assign, start_inspection, close_inspection
     redraws      redraw_firm, redraw_officer

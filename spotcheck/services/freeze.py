@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
+from spotcheck.domain.errors import InvalidTransition
 from spotcheck.domain.lifecycle import PlanState, Step
 from spotcheck.domain.model import City
 from spotcheck.ingest.tiers import quarter_start
@@ -27,16 +27,15 @@ from spotcheck.services.plans import participants
 from spotcheck.services.seeding import commitments
 from spotcheck.services.snapshot import (
     city_from_payload,
-    loads,
-    payload_digest,
+    read_snapshot,
     rotation_from_payload,
     snapshot_payload,
+    store_snapshot,
 )
-from spotcheck.solver.audit import canonical_json
 from spotcheck.solver.quarter import prepare
 from spotcheck.solver.record import record_digest
 from spotcheck.store.city_repo import city_from_store
-from spotcheck.store.quarter import DrawRow, PlanRow, SnapshotRow
+from spotcheck.store.quarter import DrawRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = [
@@ -126,9 +125,8 @@ def freeze(
         rotation = rotation_records(uow, plan.year, history)
         prepared = prepare(city, history=history, progress=progress)  # refuses an infeasible plan here
         payload = snapshot_payload(city, frozen_on=frozen_on, history=history, rotation=rotation)
-        text = canonical_json(payload)
-        sha = payload_digest(payload)
-        uow.session.add(SnapshotRow(plan_id=row.id, digest=prepared.snapshot, payload=text))
+        sha = store_snapshot(uow, row.id, prepared.snapshot, payload)
+        del payload
         audit(
             uow,
             "freeze",
@@ -157,11 +155,6 @@ def frozen_inputs_and_rotation(
     uow: UnitOfWork, plan_id: int
 ) -> tuple[City, list[dict[str, Any]], list[dict[str, Any]], str]:
     """``frozen_inputs`` and, between history and digest, the earlier years' records fixed for rotation."""
-    snap = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one_or_none()
-    if snap is None:
-        raise NotFound(f"plan {plan_id} has not been frozen")
-    payload = loads(snap.payload)
-    if canonical_json(payload) != snap.payload:
-        raise VerificationError(f"the stored snapshot of plan {plan_id} is not in canonical form: altered?")
+    payload, digest = read_snapshot(uow, plan_id)
     city, history = city_from_payload(payload)
-    return city, history, rotation_from_payload(payload), snap.digest
+    return city, history, rotation_from_payload(payload), digest

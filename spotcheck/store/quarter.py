@@ -1,11 +1,23 @@
 """Rows of a quarter's pipeline (DESIGN.md §3): plan, snapshot, seed ceremony (commitments, beacon), draws,
-visits, assignments and results. Records and payloads are canonical JSON text, stored byte for byte."""
+visits, assignments and results. Records and payloads are canonical JSON text, stored byte for byte; the
+snapshot's payload is that text gzip-compressed (spotcheck.services.snapshot)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.domain.categories import ReviewState
@@ -48,8 +60,11 @@ class SnapshotRow(Base):
     __tablename__ = "snapshots"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of payload
-    payload: Mapped[str] = mapped_column(Text)  # canonical JSON of every input of the draw
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # the draw's snapshot digest (draw-spec §1)
+    # Every input of the draw as canonical JSON, gzip with fixed settings (services.snapshot.pack_payload);
+    # rows frozen before migration 0002 hold the text itself in ``payload`` instead. Exactly one is set.
+    payload_gz: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    payload: Mapped[str | None] = mapped_column(Text, nullable=True)
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

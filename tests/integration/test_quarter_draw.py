@@ -20,8 +20,7 @@ from spotcheck.domain.lifecycle import PlanState
 from spotcheck.ingest import load_city
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, plans, seeding
-from spotcheck.services.snapshot import loads
-from spotcheck.solver.audit import canonical_json
+from spotcheck.services.snapshot import pack_payload, read_snapshot
 from spotcheck.solver.ceremony import seed_section
 from spotcheck.solver.quarter import draw_quarter, prepare
 from spotcheck.solver.record import dump_record
@@ -208,8 +207,7 @@ def test_the_published_digest_fixes_the_plan_a_plan_changed_after_freeze_draws_n
 ) -> None:
     plan_id, folder, secrets = seeded_plan(uow_factory, tmp_path)
     with uow_factory() as uow:
-        row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
-        digest, payload = row.digest, loads(row.payload)
+        payload, digest = read_snapshot(uow, plan_id)
         announced = [e.payload["digest"] for e in uow.audit.entries() if e.action == "freeze"]
     assert announced == [digest]
     assert prepare(load_city(folder)).snapshot == digest  # the draw's own digest: directories, plan, history
@@ -217,7 +215,7 @@ def test_the_published_digest_fixes_the_plan_a_plan_changed_after_freeze_draws_n
     task["ratios"] = {tier: "1" for tier in task["ratios"]}  # the plan edited in the stored snapshot
     with uow_factory() as uow:
         row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
-        row.payload = canonical_json(payload)
+        row.payload_gz = pack_payload(payload)[0]
         uow.commit()
     with pytest.raises(VerificationError, match="no longer gives its published digest"):
         draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")

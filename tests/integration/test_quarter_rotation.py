@@ -3,7 +3,6 @@ year 1's records with officers, and the inspector draw keeps each firm's last of
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -15,9 +14,9 @@ from sqlalchemy import select
 from spotcheck.domain.errors import VerificationError
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.services.snapshot import pack_payload, read_snapshot
 from spotcheck.solver.assign_inputs import last_teams
 from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.audit import canonical_json
 from spotcheck.solver.record import record_digest
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.quarter import SnapshotRow
@@ -99,8 +98,9 @@ def test_the_last_officers_of_year_one_are_not_sent_to_the_firm_in_year_two(
 
     # The rotation records are fixed by the freeze entry: a snapshot stripped of them no longer passes.
     with uow_factory() as uow:
+        payload, _ = read_snapshot(uow, q1)
         snap = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == q1)).scalar_one()
-        snap.payload = canonical_json(dict(json.loads(snap.payload), rotation=[]))
+        snap.payload_gz = pack_payload(dict(payload, rotation=[]))[0]
         uow.commit()
     with pytest.raises(VerificationError, match="rotation records are not the ones its freeze entry names"):
         publication.verify_plan(uow_factory(), q1)
