@@ -87,6 +87,8 @@ class PlanPublic(BaseModel):
     stats: QuarterStats | None = None  # only when published (regulators: from the draw on)
     seed: str | None = None  # only when published
     audit_head: str | None = None  # only when published
+    tree_root: str | None = None  # the publication's Merkle root (docs/publication.md), when published
+    tree_size: int | None = None
 
 
 class PlansPublic(BaseModel):

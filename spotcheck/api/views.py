@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from spotcheck.api.schemas import PlanPublic, QuarterStats, Share
 from spotcheck.domain.errors import NotFound
+from spotcheck.services.publication_tree import latest_tree
 from spotcheck.store.tables import AuditRow, BeaconRow, CommitmentRow, DrawRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -113,6 +114,9 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         if is_published(row):
             view.seed = None if record is None else str(record.get("seed", {}).get("value") or "") or None
             view.audit_head = _publication_head(session, row.id)
+            tree = latest_tree(session, row.id)
+            if tree is not None:
+                view.tree_root, view.tree_size = tree.root, tree.size
     beacon = session.execute(
         select(BeaconRow).where(BeaconRow.plan_id == row.id).order_by(BeaconRow.id.desc()).limit(1)
     ).scalar_one_or_none()
@@ -129,7 +133,11 @@ def _publication_head(session: Session, plan_id: int) -> str | None:
         .order_by(AuditRow.seq.desc())
     )
     for hash_, payload in entries:
-        if json.loads(payload).get("plan") == plan_id:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue  # a corrupted entry: `audit verify` and GET /api/regulator/audit name it
+        if isinstance(data, dict) and data.get("plan") == plan_id:
             return str(hash_)
     return None
 

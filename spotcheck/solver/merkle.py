@@ -17,7 +17,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-__all__ = ["EMPTY_ROOT", "inclusion_path", "leaf_hash", "node_hash", "root", "root_of_hashes", "verify_inclusion"]
+__all__ = [
+    "EMPTY_ROOT",
+    "inclusion_path",
+    "leaf_hash",
+    "node_hash",
+    "root",
+    "root_of_hashes",
+    "verify_inclusion",
+]
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
