@@ -521,6 +521,8 @@ def plan_show(plan: PlanOpt) -> None:
     if view["published"]:
         typer.echo(f"  published: {len(view['visits'])} visits, record {view['record_digest']}")
         typer.echo(f"  audit head at publication: {view['audit_head']}")
+        if view.get("tree"):
+            typer.echo(f"  tree root: {view['tree']['root']} ({view['tree']['size']} leaves)")
 
 
 @app.command("commit")
@@ -670,6 +672,28 @@ def result_command(
     typer.echo(f"{visit} {department}: version {version}, 待审核 (pending review)")
 
 
+@app.command("correct")
+def correct_command(
+    plan: PlanOpt,
+    visit: Annotated[str, typer.Option("--visit")],
+    department: Annotated[str, typer.Option("--department")],
+    category: Annotated[str, typer.Option("--category", help="code or Chinese label (docs/operations.md)")],
+    reason: Annotated[str, typer.Option("--reason", help="why the published result is corrected")],
+    findings: Annotated[str, typer.Option("--findings")] = "",
+    actor: ActorOpt = None,
+) -> None:
+    """Correct a published result: a new published version with its reason, appended to the chain and the
+    publication's tree (docs/publication.md); the original stays on record."""
+    from spotcheck.services.corrections import correct_result
+
+    done = _quarter_step(
+        lambda: correct_result(_uow(), plan, visit, department, category, findings,
+                               reason=reason, actor=_actor(actor))
+    )  # fmt: skip
+    typer.echo(f"{visit} {department}: version {done['version']} published (result {done['result']})")
+    typer.echo(f"tree root {done['tree']['root']} ({done['tree']['size']} leaves)")
+
+
 @app.command("review")
 def review_command(
     plan: PlanOpt,
@@ -720,6 +744,7 @@ def publish_command(plan: PlanOpt, actor: ActorOpt = None) -> None:
 
     done = _quarter_step(lambda: publish(_uow(), plan, actor=_actor(actor)))
     typer.echo(f"plan {plan} published: {done['results']} results, record {done['record']}")
+    typer.echo(f"tree root: {done['tree']['root']} ({done['tree']['size']} leaves)")
     typer.echo(f"audit head: {done['audit_head']}")
 
 
@@ -733,7 +758,8 @@ def audit_verify(
         str | None, typer.Option("--head", help="a published head that must be in the log")
     ] = None,
 ) -> None:
-    """Recompute every entry's hash; name the first changed, removed or reordered entry."""
+    """Recompute every entry's hash (naming the first changed, removed or reordered entry) and every
+    publication's tree and credit feed (naming each altered, added or deleted row)."""
     from spotcheck.services.publication import verify_audit
 
     head, entries = _quarter_step(lambda: verify_audit(_uow(), published=published))

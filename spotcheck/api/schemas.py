@@ -114,6 +114,8 @@ class VisitsPublic(BaseModel):
 
 
 class ResultPublic(BaseModel):
+    id: int | None = None  # GET /api/public/results/{id}/proof proves it against the plan's Merkle root
+    version: int | None = None
     visit_id: str
     year: int
     quarter: int

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from spotcheck.api.schemas import PlanPublic, QuarterStats, Share
 from spotcheck.domain.errors import NotFound
-from spotcheck.services.publication_tree import latest_tree
-from spotcheck.store.tables import AuditRow, BeaconRow, CommitmentRow, DrawRow, PlanRow, SnapshotRow
+from spotcheck.services.publication_tree import latest_tree, publication_hash
+from spotcheck.store.tables import BeaconRow, CommitmentRow, DrawRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["PUBLISHED", "is_published", "plan_view", "public_plan", "public_plans", "record_facts", "share"]
@@ -127,19 +127,7 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
 
 def _publication_head(session: Session, plan_id: int) -> str | None:
     """The hash of the audit entry that published the plan: the head that publication made public."""
-    entries = session.execute(
-        select(AuditRow.hash, AuditRow.payload)
-        .where(AuditRow.action == "publish")
-        .order_by(AuditRow.seq.desc())
-    )
-    for hash_, payload in entries:
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            continue  # a corrupted entry: `audit verify` and GET /api/regulator/audit name it
-        if isinstance(data, dict) and data.get("plan") == plan_id:
-            return str(hash_)
-    return None
+    return publication_hash(session, plan_id)
 
 
 def public_plans(uow: UnitOfWork) -> list[PlanPublic]:

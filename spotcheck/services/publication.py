@@ -155,9 +155,9 @@ def _public_result(result: ResultRow | None) -> dict[str, Any] | None:
 
 
 def _publication_head(uow: UnitOfWork, plan_id: int) -> str:
-    for entry in reversed(uow.audit.entries()):
-        if entry.action == "publish" and entry.payload.get("plan") == plan_id:
-            return entry.hash
+    found = publication_tree.publication_hash(uow.session, plan_id)
+    if found is not None:
+        return found
     raise NotFound(f"plan {plan_id} has no publication entry in the audit log")
 
 

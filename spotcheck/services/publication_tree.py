@@ -30,6 +30,7 @@ __all__ = [
     "extend",
     "latest_tree",
     "leaf_of_result",
+    "publication_hash",
     "result_proof",
     "seal",
     "stored_leaves",
@@ -154,6 +155,24 @@ def _tree(seq: int, payload: str) -> Tree | None:
         return Tree(int(data["plan"]), str(tree["root"]), int(tree["size"]), seq)
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def publication_hash(session: Session, plan_id: int) -> str | None:
+    """The hash of the audit entry that published the plan (the head made public with it); unreadable entries
+    are skipped (the chain check names them)."""
+    rows = session.execute(
+        select(AuditRow.hash, AuditRow.payload)
+        .where(AuditRow.action == "publish")
+        .order_by(AuditRow.seq.desc())
+    )
+    for hash_, payload in rows:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("plan") == plan_id:
+            return str(hash_)
+    return None
 
 
 def latest_tree(session: Session, plan_id: int) -> Tree | None:
