@@ -44,11 +44,11 @@ from spotcheck.domain.model import (
     Visit,
 )
 from spotcheck.domain.uscc import ALPHABET, check_char
-from spotcheck.solver.assign import assign
-from spotcheck.solver.assign_lottery import officer_numbers
-from spotcheck.solver.assign_pool import Pools
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.assign_types import AssignConfig
+from spotcheck.solver.assign.lottery import officer_numbers
+from spotcheck.solver.assign.pool import Pools
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.assign.solve import assign
+from spotcheck.solver.assign.types import AssignConfig
 
 DISTRICTS = ("371302", "371311", "371312", "371321", "371322", "371323")
 SHARES = (("SCJG", 40), ("XF", 15), ("HB", 15), ("YJ", 15), ("WSJ", 15))  # percent of officers

@@ -44,12 +44,12 @@ from spotcheck.domain.model import (
     Tier,
 )
 from spotcheck.domain.uscc import ALPHABET, WEIGHTS
-from spotcheck.solver.draw import select
-from spotcheck.solver.fairness import simulate
-from spotcheck.solver.frame import Frame
-from spotcheck.solver.prn import lottery_numbers
-from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.draw.fairness import simulate
+from spotcheck.solver.draw.frame import Frame
+from spotcheck.solver.draw.prn import lottery_numbers
+from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.solver.draw.record import dump_record
+from spotcheck.solver.draw.select import select
 
 INDUSTRIES = tuple("ABCDEFGHIJKLMNOPQRST")
 DEPARTMENTS = ("HB", "JT", "NY", "SCJG", "SP", "SWJ", "WJ", "WL", "XF", "YJ")

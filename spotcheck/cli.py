@@ -144,8 +144,8 @@ def draw_command(
     """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan)."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.ingest import load_city
-    from spotcheck.solver.quarter import draw_quarter
-    from spotcheck.solver.record import dump_record, load_record
+    from spotcheck.solver.draw.quarter import draw_quarter
+    from spotcheck.solver.draw.record import dump_record, load_record
 
     if plan is not None:
         _draw_plan(plan, secrets)
@@ -207,7 +207,7 @@ def verify_command(
     """Recompute the draw from the inputs; exit 0 only if every byte of the record matches."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.ingest import load_city
-    from spotcheck.solver.record import load_record
+    from spotcheck.solver.draw.record import load_record
     from spotcheck.solver.verify import verify_file
 
     try:
@@ -226,7 +226,7 @@ def lottery_command(
     """Print a firm's lottery number and how to recompute it with standard-library Python."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.domain.uscc import normalise
-    from spotcheck.solver.prn import lottery_number, parse_seed, recompute_snippet
+    from spotcheck.solver.draw.prn import lottery_number, parse_seed, recompute_snippet
 
     try:
         raw, code = parse_seed(seed), normalise(uscc)[0]
@@ -341,7 +341,7 @@ def serve_command(
 def _assign_plan(plan: int, decisions: Path | None) -> dict[str, object]:
     """The database mode of `assign`: officers drawn on the frozen inputs, stored with the plan."""
     from spotcheck.services.inspection import run_assign
-    from spotcheck.solver.assign_inputs import load_decisions
+    from spotcheck.solver.assign.inputs import load_decisions
 
     chosen = None if decisions is None else load_decisions(decisions)
     return run_assign(_uow(), plan, actor=_actor(None), decisions=chosen, progress=_draw_progress)
@@ -382,9 +382,9 @@ def assign_command(
     """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.ingest import load_city
-    from spotcheck.solver.assign_inputs import config_from_dict, load_decisions
-    from spotcheck.solver.assign_record import attach_assignments
-    from spotcheck.solver.record import dump_record, load_record
+    from spotcheck.solver.assign.inputs import config_from_dict, load_decisions
+    from spotcheck.solver.assign.record import attach_assignments
+    from spotcheck.solver.draw.record import dump_record, load_record
 
     def progress(stage: str, done: int, total: int) -> None:
         typer.echo(f"  {stage}: {done:,}/{total:,}", err=True)

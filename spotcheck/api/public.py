@@ -22,7 +22,7 @@ from spotcheck.api.views import plan_view, public_plan, public_plans, record_fac
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.uscc import normalise
 from spotcheck.services.draws import published_record
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.draw.record import dump_record
 from spotcheck.store.tables import EnterpriseRow
 
 __all__ = ["router"]

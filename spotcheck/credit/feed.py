@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import ValidationError
-from spotcheck.solver.audit import canonical_json
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.store.ledger import FeedRow
 from spotcheck.store.uow import UnitOfWork
 

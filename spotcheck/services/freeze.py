@@ -32,8 +32,8 @@ from spotcheck.services.snapshot import (
     snapshot_payload,
     store_snapshot,
 )
-from spotcheck.solver.quarter import prepare
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.draw.quarter import prepare
+from spotcheck.solver.draw.record import record_digest
 from spotcheck.store.city_repo import city_from_store
 from spotcheck.store.quarter import DrawRow, PlanRow
 from spotcheck.store.uow import UnitOfWork

@@ -17,9 +17,9 @@ from spotcheck.domain.lifecycle import Step
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.draws import ASSIGN_KIND, draw_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.assign_types import Decision
-from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.assign.types import Decision
+from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 

@@ -17,14 +17,14 @@ from spotcheck.credit.feed import append_results
 from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
 from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
+from spotcheck.evidence.audit import verify_chain
+from spotcheck.evidence.ceremony import check_seed, missing_reveals
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
-from spotcheck.solver.audit import verify_chain
-from spotcheck.solver.ceremony import check_seed, missing_reveals
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.draw.record import record_digest
 from spotcheck.solver.verify import verify_record
 from spotcheck.store.quarter import BeaconRow, ResultRow, SnapshotRow, VisitRow
 from spotcheck.store.uow import UnitOfWork

@@ -25,15 +25,15 @@ from sqlalchemy import func, select
 from spotcheck.domain.errors import NotFound, StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
 from spotcheck.domain.model import CITY_LEVEL, EXCLUDED_STATUSES, City
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.services.common import audit, step
 from spotcheck.services.draws import draw_record
 from spotcheck.services.freeze import frozen_inputs
-from spotcheck.solver.assign_lottery import officer_number
-from spotcheck.solver.audit import canonical_json
-from spotcheck.solver.frame import from_city, quarter_start
-from spotcheck.solver.history import year_history
-from spotcheck.solver.prn import lottery_number
-from spotcheck.solver.tasks import draw_tasks
+from spotcheck.solver.assign.lottery import officer_number
+from spotcheck.solver.draw.frame import from_city, quarter_start
+from spotcheck.solver.draw.history import year_history
+from spotcheck.solver.draw.prn import lottery_number
+from spotcheck.solver.draw.tasks import draw_tasks
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 

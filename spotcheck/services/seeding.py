@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from spotcheck.domain.errors import InvalidTransition, ValidationError
 from spotcheck.domain.lifecycle import Step
+from spotcheck.evidence.ceremony import check_reveal, commitment, validate_beacon
 from spotcheck.services.common import audit, step
 from spotcheck.services.plans import participants
-from spotcheck.solver.ceremony import check_reveal, commitment, validate_beacon
 from spotcheck.store.base import utcnow
 from spotcheck.store.quarter import BeaconRow, CommitmentRow
 from spotcheck.store.uow import UnitOfWork

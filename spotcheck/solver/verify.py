@@ -3,8 +3,8 @@
 The file must be canonical (its bytes are exactly ``dump_record`` of its content); the target part (the record
 without what the inspector draw adds) must equal a fresh draw from the inputs, the record's seed and the cited
 history (the records of the record's own year; earlier years' records are read only by the inspector draw, for
-rotation). A ceremony seed is checked by ``spotcheck.solver.ceremony.check_seed`` and an inspector assignment by
-``spotcheck.solver.assign_record.verify_assignments`` (issues 5 and 6), imported only when needed.
+rotation). A ceremony seed is checked by ``spotcheck.evidence.ceremony.check_seed`` and an inspector assignment by
+``spotcheck.solver.assign.record.verify_assignments`` (issues 5 and 6), imported only when needed.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 from spotcheck.domain.errors import SpotcheckError, VerificationError
 from spotcheck.domain.model import City, Plan
-from spotcheck.solver.canonical import plan_dict
-from spotcheck.solver.history import year_history
-from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record, load_record, target_part
+from spotcheck.solver.draw.history import year_history
+from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.solver.draw.record import dump_record, load_record, target_part
+from spotcheck.solver.draw.snapshot import plan_dict
 
 __all__ = ["first_difference", "verify_file", "verify_record"]
 
@@ -87,9 +87,9 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
     if record.get("seed", {}).get("kind") == "ceremony":
         if record["seed"].get("snapshot_digest") != record["snapshot"]["digest"]:
             raise VerificationError("the ceremony seed was made for another snapshot than the record's")
-        _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
+        _call("spotcheck.evidence.ceremony", "check_seed", record["seed"])
     if "assignment" in record:
-        _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)
+        _call("spotcheck.solver.assign.record", "verify_assignments", record, city, history)
 
 
 def _split_history(

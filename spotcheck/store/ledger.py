@@ -15,7 +15,7 @@ TOKEN_ROLES = ("regulator", "inspector", "public", "credit")
 
 
 class AuditRow(Base):
-    """Append-only; the hash chain of spotcheck.solver.audit (hash covers seq, at, action, actor, payload,
+    """Append-only; the hash chain of spotcheck.evidence.audit (hash covers seq, at, action, actor, payload,
     prev_hash); seq has no gaps."""
 
     __tablename__ = "audit_entries"

@@ -1,6 +1,6 @@
 """Small repositories for plans, draw records, the audit chain and API tokens.
 
-The audit repository only appends, chaining entries with spotcheck.solver.audit (each hash covers the previous
+The audit repository only appends, chaining entries with spotcheck.evidence.audit (each hash covers the previous
 one), so changing any stored entry breaks the chain from there on (``verify``).
 """
 
@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError
 from spotcheck.domain.model import Plan
+from spotcheck.evidence.audit import AuditEntry, chain_entry, verify_chain
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
-from spotcheck.solver.audit import AuditEntry, canonical_json, chain_entry, verify_chain
 from spotcheck.store.base import utcnow
 from spotcheck.store.errors import translated
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, TokenRow
@@ -108,7 +109,7 @@ class DrawRepository:
 
 
 class AuditRepository:
-    """Appends entries chained by spotcheck.solver.audit; never updates or deletes one."""
+    """Appends entries chained by spotcheck.evidence.audit; never updates or deletes one."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

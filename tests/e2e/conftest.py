@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.domain.categories import ReviewState
+from spotcheck.evidence.ceremony import commitment
 from spotcheck.ingest.plan import parse_plan
-from spotcheck.solver.ceremony import commitment
-from spotcheck.solver.record import RECORD_FORMAT, dump_record, record_digest
+from spotcheck.solver.draw.record import RECORD_FORMAT, dump_record, record_digest
 from spotcheck.store.importer import import_folder
 from spotcheck.store.tables import (
     AssignmentRow,

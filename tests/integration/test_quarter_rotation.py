@@ -15,9 +15,9 @@ from spotcheck.domain.errors import VerificationError
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.services.snapshot import pack_payload, read_snapshot
-from spotcheck.solver.assign_inputs import last_teams
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.draw.record import record_digest
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.quarter import SnapshotRow
 from tests.integration.test_quarter_publication import city_with_enough_officers

@@ -1,4 +1,4 @@
-"""Imports point inward: domain and solver never import a database, web framework or settings."""
+"""Imports point inward: domain, solver and evidence never import a database, web framework or settings."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ FORBIDDEN = (
     "spotcheck.config",
     "spotcheck.store",
     "spotcheck.api",
+    "spotcheck.services",
 )
 
 
@@ -30,7 +31,7 @@ def imported_modules(path: Path) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("layer", ["domain", "solver"])
+@pytest.mark.parametrize("layer", ["domain", "solver", "evidence"])
 def test_pure_layers_import_no_framework(layer: str) -> None:
     files = sorted((PACKAGE / layer).rglob("*.py"))
     assert files, f"no modules in {layer}"

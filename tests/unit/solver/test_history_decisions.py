@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from spotcheck.solver.history import year_history
-from spotcheck.solver.quarter import draw_quarter, prepare
-from spotcheck.solver.tasks import draw_tasks
+from spotcheck.solver.draw.history import year_history
+from spotcheck.solver.draw.quarter import draw_quarter, prepare
+from spotcheck.solver.draw.tasks import draw_tasks
 from tests.unit.solver import citykit
 
 SEED = "5eed" * 16

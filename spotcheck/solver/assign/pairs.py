@@ -19,8 +19,8 @@ from itertools import combinations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from spotcheck.solver.assign_flow import FlowInput
-from spotcheck.solver.assign_lottery import COST_SHIFT
+from spotcheck.solver.assign.flow import FlowInput
+from spotcheck.solver.assign.lottery import COST_SHIFT
 
 __all__ = ["PairRepair", "repair_pairs"]
 

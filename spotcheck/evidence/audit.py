@@ -1,4 +1,4 @@
-"""The audit log as a hash chain (DESIGN.md §3, issue 6 "Audit log"; docs/ceremony.md "Audit chain").
+"""The audit log as a hash chain (docs/ceremony.md "Audit chain").
 
 Each entry is ``seq`` (1, 2, …), ``at`` (ISO time given by the caller), ``action``, ``actor``, ``payload`` (a JSON
 object) and ``prev_hash`` (the previous entry's ``hash``; 64 zeros for the first). Its hash is::
@@ -19,27 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from spotcheck.domain.errors import ValidationError, VerificationError
+from spotcheck.evidence.canonical import canonical_json
 
-__all__ = ["GENESIS", "AuditEntry", "canonical_json", "chain_entry", "entry_hash", "verify_chain"]
+__all__ = ["GENESIS", "AuditEntry", "chain_entry", "entry_hash", "verify_chain"]
 
 GENESIS = "0" * 64
-
-
-def canonical_json(value: Any) -> str:
-    """Sorted keys, compact separators, UTF-8 text; floats refused (their rendering is not canonical)."""
-    _no_floats(value)
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _no_floats(value: Any) -> None:
-    if isinstance(value, float):
-        raise ValidationError("audit payloads may not contain floats; use integers or fraction strings")
-    if isinstance(value, Mapping):
-        for item in value.values():
-            _no_floats(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _no_floats(item)
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,17 @@ from typing import Any
 
 from spotcheck.domain.errors import SpotcheckError, ValidationError, VerificationError
 from spotcheck.domain.model import City
-from spotcheck.solver.assign import assign
-from spotcheck.solver.assign_inputs import (
+from spotcheck.solver.assign.inputs import (
     config_from_dict,
     config_to_dict,
     decision_to_dict,
     decisions_from_dict,
     last_teams,
 )
-from spotcheck.solver.assign_types import AssignConfig, AssignmentResult, Decision
-from spotcheck.solver.prn import parse_seed
-from spotcheck.solver.record import dump_record, record_digest, target_part, visits_of
+from spotcheck.solver.assign.solve import assign
+from spotcheck.solver.assign.types import AssignConfig, AssignmentResult, Decision
+from spotcheck.solver.draw.prn import parse_seed
+from spotcheck.solver.draw.record import dump_record, record_digest, target_part, visits_of
 
 __all__ = ["ASSIGN_ALGORITHM", "attach_assignments", "verify_assignments"]
 

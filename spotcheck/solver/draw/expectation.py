@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import pairwise
 
-from spotcheck.solver.eligibility import Cell
-from spotcheck.solver.prn import MODULUS
-from spotcheck.solver.tasks import DrawTask
+from spotcheck.solver.draw.eligibility import Cell
+from spotcheck.solver.draw.prn import MODULUS
+from spotcheck.solver.draw.tasks import DrawTask
 
 __all__ = ["Expected", "Layout", "expected"]
 

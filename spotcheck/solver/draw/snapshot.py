@@ -18,7 +18,7 @@ import numpy as np
 
 from spotcheck.domain.model import City, Plan
 from spotcheck.domain.plan_form import plan_form
-from spotcheck.solver.frame import KINDS, STATUSES, TIERS, Frame
+from spotcheck.solver.draw.frame import KINDS, STATUSES, TIERS, Frame
 
 __all__ = ["SNAPSHOT_FORMAT", "plan_dict", "snapshot_digest", "snapshot_header"]
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 
 from spotcheck.domain.model import EntityKind
-from spotcheck.solver.history import YearHistory
+from spotcheck.solver.draw.history import YearHistory
 
 __all__ = ["summary"]
 

@@ -20,7 +20,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from spotcheck.domain.errors import StaffingError
-from spotcheck.solver.assign_lottery import COST_SHIFT
+from spotcheck.solver.assign.lottery import COST_SHIFT
 
 __all__ = ["FlowInput", "FlowOutput", "solve_flow"]
 

@@ -20,11 +20,11 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from spotcheck.solver.eligibility import Cell
-from spotcheck.solver.expectation import Layout
-from spotcheck.solver.frame import TIERS
-from spotcheck.solver.prn import MODULUS, threshold
-from spotcheck.solver.tasks import DrawTask
+from spotcheck.solver.draw.eligibility import Cell
+from spotcheck.solver.draw.expectation import Layout
+from spotcheck.solver.draw.frame import TIERS
+from spotcheck.solver.draw.prn import MODULUS, threshold
+from spotcheck.solver.draw.tasks import DrawTask
 
 __all__ = ["GRID", "SOLVER_SETTINGS", "Coordination", "aligned_layout", "coordinate", "layout_of"]
 

@@ -16,11 +16,11 @@ import numpy as np
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Visit
-from spotcheck.solver.assign_flow import FlowInput, solve_flow
-from spotcheck.solver.assign_lottery import officer_number, officer_numbers
-from spotcheck.solver.assign_pairs import PairRepair, repair_pairs
-from spotcheck.solver.assign_pool import Pools, Slot
-from spotcheck.solver.assign_types import (
+from spotcheck.solver.assign.flow import FlowInput, solve_flow
+from spotcheck.solver.assign.lottery import officer_number, officer_numbers
+from spotcheck.solver.assign.pairs import PairRepair, repair_pairs
+from spotcheck.solver.assign.pool import Pools, Slot
+from spotcheck.solver.assign.types import (
     ACTIONS,
     AssignConfig,
     AssignmentResult,

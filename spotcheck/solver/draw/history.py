@@ -17,8 +17,8 @@ from typing import Any
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import EntityKind
-from spotcheck.solver.assign_inputs import decisions_from_dict
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.assign.inputs import decisions_from_dict
+from spotcheck.solver.draw.record import record_digest
 
 __all__ = ["YearHistory", "year_history"]
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import CITY_LEVEL, CheckItem, City, Inspector, Visit
-from spotcheck.solver.assign_types import StaffingProblem
+from spotcheck.solver.assign.types import StaffingProblem
 
 __all__ = ["Pools", "Slot"]
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from spotcheck.solver.expectation import Layout
-from spotcheck.solver.frame import KINDS, TIERS, Frame
-from spotcheck.solver.prn import MODULUS
-from spotcheck.solver.tasks import DrawTask
+from spotcheck.solver.draw.expectation import Layout
+from spotcheck.solver.draw.frame import KINDS, TIERS, Frame
+from spotcheck.solver.draw.prn import MODULUS
+from spotcheck.solver.draw.tasks import DrawTask
 
 __all__ = ["select", "visits"]
 

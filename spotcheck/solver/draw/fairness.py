@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spotcheck.solver.draw import select
-from spotcheck.solver.frame import TIERS
-from spotcheck.solver.prn import lottery_numbers
-from spotcheck.solver.quarter import Prepared
+from spotcheck.solver.draw.frame import TIERS
+from spotcheck.solver.draw.prn import lottery_numbers
+from spotcheck.solver.draw.quarter import Prepared
+from spotcheck.solver.draw.select import select
 
 __all__ = ["Selector", "Stratum", "simulate"]
 

@@ -15,11 +15,11 @@ import numpy as np
 
 from spotcheck.domain.errors import InfeasiblePlan
 from spotcheck.domain.model import CITY_LEVEL, City, Plan
-from spotcheck.solver.eligibility import Cell, Eligibility
-from spotcheck.solver.expectation import Expected, Layout, expected
-from spotcheck.solver.frame import TIERS, Frame
-from spotcheck.solver.history import YearHistory
-from spotcheck.solver.tasks import DrawTask
+from spotcheck.solver.draw.eligibility import Cell, Eligibility
+from spotcheck.solver.draw.expectation import Expected, Layout, expected
+from spotcheck.solver.draw.frame import TIERS, Frame
+from spotcheck.solver.draw.history import YearHistory
+from spotcheck.solver.draw.tasks import DrawTask
 
 __all__ = [
     "Margin",

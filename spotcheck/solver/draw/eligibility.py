@@ -13,9 +13,9 @@ import numpy as np
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import Scope
-from spotcheck.solver.frame import KINDS, STATUSES, TIERS, Frame
-from spotcheck.solver.history import YearHistory
-from spotcheck.solver.tasks import DrawTask
+from spotcheck.solver.draw.frame import KINDS, STATUSES, TIERS, Frame
+from spotcheck.solver.draw.history import YearHistory
+from spotcheck.solver.draw.tasks import DrawTask
 
 __all__ = ["MAX_TASKS", "Cell", "Eligibility", "eligibility"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spotcheck.domain.errors import Problem, ValidationError
-from spotcheck.solver.assign_types import ACTIONS, AssignConfig, Decision
+from spotcheck.solver.assign.types import ACTIONS, AssignConfig, Decision
 
 __all__ = [
     "DECISIONS_FORMAT",

@@ -15,18 +15,18 @@ from typing import Any
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Plan
-from spotcheck.solver import check
-from spotcheck.solver.canonical import plan_dict, snapshot_digest
-from spotcheck.solver.coordinate import GRID, SOLVER_SETTINGS, Coordination, aligned_layout, coordinate
-from spotcheck.solver.draw import select, visits
-from spotcheck.solver.eligibility import Eligibility, eligibility
-from spotcheck.solver.expectation import Layout
-from spotcheck.solver.frame import TIERS, Frame, from_city, quarter_start
-from spotcheck.solver.history import YearHistory, year_history
-from spotcheck.solver.prn import lottery_numbers, parse_seed
-from spotcheck.solver.record import ALGORITHM, RECORD_FORMAT
-from spotcheck.solver.summary import summary
-from spotcheck.solver.tasks import DrawTask, draw_tasks
+from spotcheck.solver.draw import check
+from spotcheck.solver.draw.coordinate import GRID, SOLVER_SETTINGS, Coordination, aligned_layout, coordinate
+from spotcheck.solver.draw.eligibility import Eligibility, eligibility
+from spotcheck.solver.draw.expectation import Layout
+from spotcheck.solver.draw.frame import TIERS, Frame, from_city, quarter_start
+from spotcheck.solver.draw.history import YearHistory, year_history
+from spotcheck.solver.draw.prn import lottery_numbers, parse_seed
+from spotcheck.solver.draw.record import ALGORITHM, RECORD_FORMAT
+from spotcheck.solver.draw.select import select, visits
+from spotcheck.solver.draw.snapshot import plan_dict, snapshot_digest
+from spotcheck.solver.draw.summary import summary
+from spotcheck.solver.draw.tasks import DrawTask, draw_tasks
 
 __all__ = ["Prepared", "Progress", "draw", "draw_quarter", "prepare"]
 
