@@ -24,6 +24,7 @@ from spotcheck.solver.assign.inputs import (
 )
 from spotcheck.solver.assign.solve import assign
 from spotcheck.solver.assign.types import AssignConfig, AssignmentResult, Decision
+from spotcheck.solver.difference import first_difference
 from spotcheck.solver.draw.prn import parse_seed
 from spotcheck.solver.draw.record import dump_record, record_digest, target_part, visits_of
 
@@ -131,8 +132,6 @@ def _section(
 
 def verify_assignments(record: dict[str, Any], city: City, history: Sequence[dict[str, Any]]) -> None:
     """Raise VerificationError at the first difference between the record's officers and a fresh draw."""
-    from spotcheck.solver.verify import first_difference
-
     section = record.get("assignment")
     if not isinstance(section, dict):
         raise VerificationError("the record has no assignment section to verify")
