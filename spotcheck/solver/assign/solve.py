@@ -20,6 +20,7 @@ from spotcheck.solver.assign.flow import FlowInput, solve_flow
 from spotcheck.solver.assign.lottery import officer_number, officer_numbers
 from spotcheck.solver.assign.pairs import PairRepair, repair_pairs
 from spotcheck.solver.assign.pool import Pools, Slot
+from spotcheck.solver.assign.replace import seat_weight
 from spotcheck.solver.assign.types import (
     ACTIONS,
     AssignConfig,
@@ -128,7 +129,7 @@ def _flow_input(slots: list[Slot], pools: Pools, seed: bytes, joint_weight: int)
     return FlowInput(
         capacity=np.array([max(o.capacity, 0) for o in pools.officers], dtype=np.int64),
         team=np.array([s.team for s in slots], dtype=np.int64),
-        weight=np.array([joint_weight if s.visit.joint else 1 for s in slots], dtype=np.int64),
+        weight=np.array([seat_weight(s.visit.joint, joint_weight) for s in slots], dtype=np.int64),
         slot_of_arc=np.repeat(np.arange(len(slots), dtype=np.int64), sizes),
         officer_of_arc=officer_of_arc.astype(np.int64),
         number_of_arc=np.concatenate(numbers) if numbers else np.zeros(0, np.uint64),
