@@ -33,10 +33,12 @@ __all__ = [
     "SEED_TAG",
     "ceremony_seed",
     "check_reveal",
+    "check_reveals",
     "check_seed",
     "commitment",
     "missing_reveals",
     "seed_section",
+    "unmatched",
     "validate_beacon",
     "validate_secret",
 ]
@@ -97,9 +99,21 @@ def check_reveal(department: str, secret: str, committed: str) -> None:
         raise VerificationError(f"{department}: revealed secret does not match its commitment {committed}")
 
 
-def missing_reveals(commitments: Mapping[str, str], reveals: Mapping[str, str]) -> list[str]:
+def missing_reveals(commitments: Mapping[str, Any], reveals: Mapping[str, Any]) -> list[str]:
     """Departments that committed but have not revealed, in code order."""
     return sorted(set(commitments) - set(reveals))
+
+
+def unmatched(commitments: Mapping[str, str], reveals: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(departments that committed but did not reveal, departments that revealed without committing), each in
+    code order."""
+    return missing_reveals(commitments, reveals), sorted(set(reveals) - set(commitments))
+
+
+def check_reveals(commitments: Mapping[str, Any], reveals: Mapping[str, Any]) -> None:
+    """``check_reveal`` for every committed department, in code order (each must have revealed)."""
+    for department in sorted(commitments):
+        check_reveal(department, str(reveals[department]), str(commitments[department]))
 
 
 def seed_section(
@@ -143,14 +157,12 @@ def check_seed(record_seed: dict[str, Any]) -> None:
         raise VerificationError("the ceremony seed has no commitments")
     if not isinstance(reveals, dict):
         raise VerificationError("the ceremony's secrets are not revealed yet: the seed cannot be checked")
-    missing = missing_reveals(commitments, reveals)
+    missing, extra = unmatched(commitments, reveals)
     if missing:
         raise VerificationError(f"no reveal from {', '.join(missing)}: the seed cannot be checked")
-    extra = sorted(set(reveals) - set(commitments))
     if extra:
         raise VerificationError(f"reveal from {', '.join(extra)} without a commitment")
-    for department in sorted(commitments):
-        check_reveal(department, str(reveals[department]), str(commitments[department]))
+    check_reveals(commitments, reveals)
     try:
         expected = ceremony_seed(str(record_seed["snapshot_digest"]), str(record_seed["beacon"]), reveals)
     except ValidationError as exc:
