@@ -1,4 +1,4 @@
-"""Result categories of a spot check and the review states of a result (DOMAIN.md "Publication").
+"""Result categories of a spot check and the review states of a result (docs/operations.md "Results").
 
 Each department records, for its items on a visit, one category (谁检查、谁录入、谁公开). Codes are stable: they
 are stored, published and fed to the credit system; the Chinese label is the one provincial systems display.

@@ -1,4 +1,4 @@
-"""The plain objects every layer shares (DESIGN.md §2). No ORM, no web: frozen dataclasses.
+"""The plain objects every layer shares (docs/formats.md). No ORM, no web: frozen dataclasses.
 
 Ratios are ``fractions.Fraction`` parsed from decimal strings ("0.05"), never floats, so that nobody's
 rounding can change who is drawn. Codes are canonical strings; collections are sorted tuples so that

@@ -1,4 +1,4 @@
-"""The seed ceremony: commit–reveal among departments plus a public beacon (docs/ceremony.md, DESIGN.md §5).
+"""The seed ceremony: commit–reveal among departments plus a public beacon (docs/ceremony.md).
 
 1. Before the freeze, each participating department picks a secret (32 random bytes, written as 64 lowercase hex
    digits) and publishes only its commitment::

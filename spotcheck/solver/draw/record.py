@@ -29,7 +29,7 @@ __all__ = [
 
 RECORD_FORMAT = "spotcheck-draw/2"
 ALGORITHM = "prn-interval/1"
-# Parts of a record added after the target draw by the inspector draw (issue 5); the target part excludes them.
+# Parts of a record added after the target draw by the inspector draw (docs/assign-spec.md §7); the target part excludes them.
 ASSIGNMENT_KEYS = ("assignment",)
 VISIT_ASSIGNMENT_KEYS = ("officers",)
 # Outside JSON strings, a float is a number token with a fraction or an exponent (or NaN / Infinity).
