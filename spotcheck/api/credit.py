@@ -19,9 +19,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
-from spotcheck.api.deps import Cursor, UowDep, require
+from spotcheck.api.deps import require
 from spotcheck.domain.access import Permission, Principal
 from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.edge import Cursor, UowDep
 from spotcheck.queries.feed import feed_after
 from spotcheck.queries.shapes import FeedPublic
 from spotcheck.services.tiers import TierBatchReport, append_tier_file

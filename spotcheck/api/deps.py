@@ -1,6 +1,6 @@
-"""Dependencies every router shares: those of ``spotcheck.edge`` (the unit of work of the request, bounded
-parameters) and ``require(permission, scope)``, the one access check (``spotcheck.domain.access``) in front of
-every endpoint that needs a token.
+"""``require(permission, scope)``: the one access check (``spotcheck.domain.access``) in front of every endpoint
+that needs a token. What the routers share besides (the request's unit of work, bounded parameters) is in
+``spotcheck.edge``, which the pages use too.
 
 The caller is the one behind a Bearer token or, for reads only, the dashboard's sign-in cookie. ``require``
 answers 401 without a valid token, 403 for a token of a role without the permission, and ``Forbidden`` (403)
@@ -17,39 +17,10 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from spotcheck.domain.access import ANYWHERE, GRANTS, Permission, Principal, Scope, check
-from spotcheck.edge import (
-    COOKIE,
-    MAX_ID,
-    NO_NUL,
-    Code,
-    Cursor,
-    Offset,
-    PlanId,
-    UowDep,
-    UowFactoryDep,
-    VisitId,
-    get_uow,
-)
+from spotcheck.edge import COOKIE, UowDep
 from spotcheck.queries.principals import principal_for
 
-__all__ = [
-    "COOKIE",
-    "MAX_ID",
-    "NOT_AUTHENTICATED",
-    "NO_NUL",
-    "WRONG_ROLE",
-    "Code",
-    "Cursor",
-    "Offset",
-    "PlanId",
-    "UowDep",
-    "UowFactoryDep",
-    "VisitId",
-    "current_principal",
-    "department_in_body",
-    "get_uow",
-    "require",
-]
+__all__ = ["NOT_AUTHENTICATED", "WRONG_ROLE", "current_principal", "department_in_body", "require"]
 
 NOT_AUTHENTICATED = "not authenticated"
 WRONG_ROLE = "this token's role may not use this endpoint"

@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from spotcheck.api.deps import UowDep, UowFactoryDep, VisitId, department_in_body, require
+from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import ResultCreate, ResultRecorded
 from spotcheck.domain.access import Permission, Principal
+from spotcheck.edge import UowDep, UowFactoryDep, VisitId
 from spotcheck.queries import assignments
 from spotcheck.queries.shapes import AssignmentPublic, AssignmentsPublic
 from spotcheck.services.results import record_result

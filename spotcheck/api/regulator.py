@@ -8,8 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from spotcheck.api.deps import Offset, PlanId, UowDep, UowFactoryDep, require
+from spotcheck.api.deps import require
 from spotcheck.domain.access import Permission, Principal
+from spotcheck.edge import Offset, PlanId, UowDep, UowFactoryDep
 from spotcheck.queries import directory, plans, visits, workload
 from spotcheck.queries.shapes import DirectoryCounts, PlanPublic, PlansPublic, VisitsPublic, WorkloadsPublic
 from spotcheck.services.publication import verify_audit

@@ -13,12 +13,13 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from spotcheck.api.deps import PlanId, UowFactoryDep, VisitId, department_in_body, require
+from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
+from spotcheck.edge import PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 
@@ -54,6 +55,11 @@ class AssignIn(BaseModel):
 class WindowIn(BaseModel):
     begin: date
     end: date
+
+
+class DeadlinesIn(BaseModel):
+    today: date | None = Field(default=None, description="default: today (UTC)")
+    only_overdue: bool = False
 
 
 class ReviewIn(BaseModel):
@@ -179,15 +185,10 @@ def publish(factory: UowFactoryDep, me: Publisher, plan_id: PlanId) -> StepDone:
 
 @router.get("/plans/{plan_id}/deadlines", summary="Unpublished results with their 20-working-day deadline")
 def due(
-    factory: UowFactoryDep,
-    me: Reader,
-    plan_id: PlanId,
-    today: date | None = None,
-    only_overdue: bool = False,
+    factory: UowFactoryDep, me: Reader, plan_id: PlanId, ask: Annotated[DeadlinesIn, Query()]
 ) -> dict[str, Any]:
-    rows = results.deadlines(
-        factory(), plan_id, today=today or datetime.now(UTC).date(), only_overdue=only_overdue
-    )
+    today = ask.today or datetime.now(UTC).date()
+    rows = results.deadlines(factory(), plan_id, today=today, only_overdue=ask.only_overdue)
     data = [
         asdict(r)
         | {

@@ -47,11 +47,9 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
             select(CommitmentRow).where(CommitmentRow.plan_id == row.id).order_by(CommitmentRow.department)
         ).scalars()
     }
+    identity = {name: getattr(row, name) for name in ("id", "year", "quarter", "state")}
     view = PlanPublic(
-        id=row.id,
-        year=row.year,
-        quarter=row.quarter,
-        state=row.state,
+        **identity,
         published=is_published(row.state),
         snapshot_digest=digest,
         commitments=commitments,
