@@ -1,4 +1,4 @@
-"""The audit head a publication made public: the hash of the log entry that published a plan (docs/ceremony.md).
+"""The audit head a publication made public: the hash of the log entry that published a plan (docs/api.md).
 
 Anyone who kept that hash can later check that no entry up to it was changed or removed
 (``services.publication.verify_audit``).

@@ -2,7 +2,7 @@
 
 A draft is not public at all; from the freeze on, the plan's own text, its snapshot digest, the commitments and
 the beacon are public; drawn firms, visits, assignments, results, seeds and records only once the plan is
-published (``PUBLIC_STATES``, docs/ceremony.md).
+published (``PUBLIC_STATES``; docs/api.md "Public").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Creating a quarter's plan and reading where it stands (docs/ceremony.md, the plan's lifecycle)."""
+"""Creating a quarter's plan and reading where it stands (docs/operations.md, the plan's lifecycle)."""
 
 from __future__ import annotations
 
