@@ -297,7 +297,7 @@ def token_create(
     subject: Annotated[str, typer.Option(help="department code, inspector id, or client name")],
 ) -> None:
     """Issue an API token and print it once."""
-    from spotcheck.api.security import ISSUABLE_ROLES
+    from spotcheck.domain.access import ISSUABLE_ROLES
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.store.engine import make_engine
     from spotcheck.store.uow import UnitOfWork

@@ -1,4 +1,5 @@
-"""Append a spooled tier push (a tiers.csv file of any length) in chunks of ``CHUNK_ROWS`` rows.
+"""The credit system's tier push as a use case: append a spooled push (a tiers.csv file of any length) in chunks
+of ``CHUNK_ROWS`` rows, audit it and commit.
 
 Each chunk is parsed and checked by the same reader as ``spotcheck import tiers`` and written with its store
 batches; memory stays bounded by the chunk, not the push. All chunks run in the caller's one transaction, so the
@@ -14,7 +15,8 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from spotcheck.api.schemas import TierBatchReport
+from pydantic import BaseModel
+
 from spotcheck.domain.errors import Problem, ValidationError
 from spotcheck.domain.model import TierRecord
 from spotcheck.ingest.parse import parse_file
@@ -24,9 +26,18 @@ from spotcheck.store.directory_repo import WRITE_BATCH
 from spotcheck.store.importer import import_parsed
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["CHUNK_ROWS", "append_tier_file"]
+__all__ = ["CHUNK_ROWS", "TierBatchReport", "append_tier_file"]
 
 CHUNK_ROWS = 200_000
+
+
+class TierBatchReport(BaseModel):
+    """What a push appended: its batches (";"-joined), rows received and appended, store batches written."""
+
+    batch: str
+    received: int
+    appended: int
+    batches_written: int
 
 
 def _chunks(path: Path, rows: int) -> Iterator[tuple[int, Path]]:
