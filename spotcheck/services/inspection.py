@@ -7,7 +7,7 @@ is the "end of the check" from which the publication clock counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -23,16 +23,9 @@ from spotcheck.solver.record import dump_record, record_digest
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["DEFER_ROUNDS", "close_inspection", "quarter_end", "run_assign", "start_inspection"]
+__all__ = ["DEFER_ROUNDS", "close_inspection", "run_assign", "start_inspection"]
 
 DEFER_ROUNDS = 5  # deferring frees capacity, so a second solve may staff what the first could not
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    """The quarter's last day."""
-    if quarter == 4:
-        return date(year, 12, 31)
-    return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
 def start_inspection(uow: UnitOfWork, plan_id: int, *, begin: date, end: date, actor: str) -> None:
