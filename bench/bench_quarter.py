@@ -1,4 +1,5 @@
-"""The quarter on the database, end to end (issue 6): ``spotcheck demo``'s steps timed on the synthetic city.
+"""The quarter on the database, end to end (docs/operations.md): ``spotcheck demo``'s steps timed on the
+synthetic city.
 
 For each size: generate the city, then on a fresh SQLite file import, plan + commitments + freeze (snapshot and
 CP-SAT coordination), beacon + draw, assign, start + simulated results with review (one transaction each, as

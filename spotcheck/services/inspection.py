@@ -20,7 +20,7 @@ from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.solver.assign_record import attach_assignments
 from spotcheck.solver.assign_types import Decision
 from spotcheck.solver.record import dump_record, record_digest
-from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
+from spotcheck.store.quarter import AssignmentRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["DEFER_ROUNDS", "close_inspection", "run_assign", "start_inspection"]
@@ -84,15 +84,7 @@ def run_assign(
             first = section["problems"][:3]
             named = "; ".join(f"{p['visit']} {p['department']} ({p['rule']}): {p['fix']}" for p in first)
             raise StaffingError(f"{len(section['problems'])} team(s) cannot be staffed lawfully: {named}")
-        uow.session.add(
-            DrawRow(
-                plan_id=plan_id,
-                kind=ASSIGN_KIND,
-                seq=1,
-                record=dump_record(record).decode("utf-8"),
-                digest=record_digest(record),
-            )
-        )
+        uow.draws.add(plan_id, ASSIGN_KIND, 1, dump_record(record).decode("utf-8"), record_digest(record))
         rows = [
             {
                 "visit_id": v["id"],
