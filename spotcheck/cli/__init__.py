@@ -16,11 +16,13 @@ spotcheck error with ``shared.fail``: the message and status 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from spotcheck.cli import admin, audit, demo, directory, inspection, offline, quarter
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "GROUPS", "app", "main"]
 
 app = typer.Typer(
     help="spotcheck: seeded, auditable 'double random, one public' (双随机、一公开) spot checks.",
@@ -44,42 +46,33 @@ def _main() -> None:
     """Plan, freeze, seed, draw, assign and publish a quarter of joint spot checks."""
 
 
-def _group(name: str, help_text: str) -> typer.Typer:
-    group = typer.Typer(help=help_text, no_args_is_help=True)
-    app.add_typer(group, name=name)
-    return group
+# Commands in the order `--help` lists them (Typer lists the top-level commands first, then the groups).
+COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("import", directory.import_command), ("draw", offline.draw_command), ("verify", offline.verify_command),
+    ("lottery", offline.lottery_command), ("generate", directory.generate_command),
+    ("serve", admin.serve_command), ("assign", offline.assign_command), ("commit", quarter.commit_command),
+    ("freeze", quarter.freeze_command), ("beacon", quarter.beacon_command), ("reveal", quarter.reveal_command),
+    ("redraw", inspection.redraw_command), ("result", inspection.result_command),
+    ("review", inspection.review_command), ("deadlines", inspection.deadlines_command),
+    ("publish", quarter.publish_command), ("demo", demo.demo_command),
+)  # fmt: skip
+GROUPS: tuple[tuple[str, str, tuple[tuple[str, Callable[..., None]], ...]], ...] = (
+    ("db", "The database: run migrations, show the schema revision.",
+     (("upgrade", admin.db_upgrade), ("current", admin.db_current))),
+    ("token", "API tokens: issue one (shown once; only its SHA-256 is stored).",
+     (("create", admin.token_create),)),
+    ("plan", "The quarter's plan: create it from plan.json, list plans, show one.",
+     (("create", quarter.plan_create), ("list", quarter.plan_list), ("show", quarter.plan_show))),
+    ("inspection", "The inspection period: start it (windows), close it.",
+     (("start", inspection.inspection_start), ("close", inspection.inspection_close))),
+    ("audit", "The hash-chained audit log: verify it, print its head.",
+     (("verify", audit.audit_verify), ("plan", audit.audit_plan), ("head", audit.audit_head))),
+)  # fmt: skip
 
-
-db_app = _group("db", "The database: run migrations, show the schema revision.")
-db_app.command("upgrade")(admin.db_upgrade)
-db_app.command("current")(admin.db_current)
-app.command("import")(directory.import_command)
-app.command("draw")(offline.draw_command)
-app.command("verify")(offline.verify_command)
-app.command("lottery")(offline.lottery_command)
-app.command("generate")(directory.generate_command)
-token_app = _group("token", "API tokens: issue one (shown once; only its SHA-256 is stored).")
-token_app.command("create")(admin.token_create)
-app.command("serve")(admin.serve_command)
-app.command("assign")(offline.assign_command)
-plan_app = _group("plan", "The quarter's plan: create it from plan.json, list plans, show one.")
-plan_app.command("create")(quarter.plan_create)
-plan_app.command("list")(quarter.plan_list)
-plan_app.command("show")(quarter.plan_show)
-app.command("commit")(quarter.commit_command)
-app.command("freeze")(quarter.freeze_command)
-app.command("beacon")(quarter.beacon_command)
-app.command("reveal")(quarter.reveal_command)
-inspection_app = _group("inspection", "The inspection period: start it (windows), close it.")
-inspection_app.command("start")(inspection.inspection_start)
-inspection_app.command("close")(inspection.inspection_close)
-app.command("redraw")(inspection.redraw_command)
-app.command("result")(inspection.result_command)
-app.command("review")(inspection.review_command)
-app.command("deadlines")(inspection.deadlines_command)
-app.command("publish")(quarter.publish_command)
-audit_app = _group("audit", "The hash-chained audit log: verify it, print its head.")
-audit_app.command("verify")(audit.audit_verify)
-audit_app.command("plan")(audit.audit_plan)
-audit_app.command("head")(audit.audit_head)
-app.command("demo")(demo.demo_command)
+for _name, _command in COMMANDS:
+    app.command(_name)(_command)
+for _name, _help, _commands in GROUPS:
+    _group = typer.Typer(help=_help, no_args_is_help=True)
+    for _sub, _command in _commands:
+        _group.command(_sub)(_command)
+    app.add_typer(_group, name=_name)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
+from spotcheck.domain.model import Plan
 from spotcheck.ingest import load_city
 from spotcheck.services import freeze, plans, seeding
 from spotcheck.store import UnitOfWork, import_folder
@@ -25,13 +26,19 @@ def test_nothing_is_kept_without_commit(uow_factory: UowFactory) -> None:
         assert uow.directory.count("departments") == 0
 
 
-def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    plan = load_city(tiny_city_dir).plan
+def stored_plan(uow_factory: UowFactory, city_dir: Path) -> tuple[int, Plan]:
+    """The city imported and its plan stored as a draft: (plan id, plan)."""
+    import_folder(uow_factory(), city_dir)
+    plan = load_city(city_dir).plan
     assert plan is not None
     with uow_factory() as uow:
         plan_id = uow.plans.add(plan).id
         uow.commit()
+    return plan_id, plan
+
+
+def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    plan_id, plan = stored_plan(uow_factory, tiny_city_dir)
     with uow_factory() as uow:
         assert uow.plans.plan(plan_id) == plan
         with pytest.raises(NotFound):
@@ -51,11 +58,8 @@ def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_di
 
 
 def test_a_second_draw_with_the_same_seq_cannot_land(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    plan = load_city(tiny_city_dir).plan
-    assert plan is not None
+    plan_id, _ = stored_plan(uow_factory, tiny_city_dir)
     with uow_factory() as uow:
-        plan_id = uow.plans.add(plan).id
         uow.draws.add(plan_id, "draw", uow.draws.next_seq(plan_id, "draw"), "{}", "0" * 64)
         uow.commit()
     with uow_factory() as first, uow_factory() as second:
@@ -76,11 +80,8 @@ def test_a_second_draw_with_the_same_seq_cannot_land(uow_factory: UowFactory, ti
 def test_draws_take_the_record_with_officers_and_refuse_other_kinds(
     uow_factory: UowFactory, tiny_city_dir: Path
 ) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    plan = load_city(tiny_city_dir).plan
-    assert plan is not None
+    plan_id, _ = stored_plan(uow_factory, tiny_city_dir)
     with uow_factory() as uow:
-        plan_id = uow.plans.add(plan).id
         uow.draws.add(plan_id, "assign", 1, "{}", "5" * 64)
         with pytest.raises(ValidationError, match="draw kind must be one of draw, redraw, assign"):
             uow.draws.add(plan_id, "officers", 1, "{}", "6" * 64)
