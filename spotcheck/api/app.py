@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from spotcheck.api import credit, inspector, public, regulator, steps
 from spotcheck.api.errors import install_error_handlers
 from spotcheck.api.headers import install_headers
+from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
-from spotcheck.store.engine import make_engine
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import public as public_pages
@@ -33,9 +33,9 @@ The signed-in dashboard cookie is accepted for reads (GET) too.
 def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
     app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
     if uow_factory is None:
-        engine = make_engine(settings.resolved_database_url)
-        app.state.engine = engine
-        uow_factory = lambda: UnitOfWork(engine)
+        storage = bootstrap(settings)
+        app.state.engine = storage.engine
+        uow_factory = storage.uow
     app.state.uow_factory = uow_factory
     app.state.settings = settings
     install_error_handlers(app)

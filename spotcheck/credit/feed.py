@@ -1,4 +1,5 @@
-"""The credit feed: published results in publication order, read by the credit system with a cursor (issue 6).
+"""The credit feed: published results in publication order, read by the credit system with a cursor
+(docs/operations.md, "Credit feed").
 
 Each published result is one feed entry whose id only grows. The client asks for entries after the last id it
 has processed; an entry is written in the same transaction as its publication, so none is seen half-published,

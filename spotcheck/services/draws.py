@@ -1,4 +1,5 @@
-"""The draw on the database: one transaction, at most one draw per plan (issue 6 "Plan lifecycle").
+"""The draw on the database: one transaction, at most one draw per plan (docs/operations.md,
+"The states of a plan").
 
 ``run_draw`` locks the plan row (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), checks the state,
 recomputes the seed from the ceremony, draws on the frozen snapshot with the pure solver and stores the record

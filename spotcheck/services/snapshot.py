@@ -1,4 +1,5 @@
-"""The frozen inputs of a draw as one canonical JSON document, and back (issue 6 "Freeze").
+"""The frozen inputs of a draw as one canonical JSON document, and back (docs/operations.md,
+"The stored snapshot").
 
 The payload holds every directory as the import files' columns (sorted by key), the tier history up to the
 freeze date, the plan, the year's earlier published draw records (history) and, for the inspector draw's

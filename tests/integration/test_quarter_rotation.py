@@ -1,4 +1,4 @@
-"""Rotation across years on SQLite and PostgreSQL (assign-spec §3, issue 5): the freeze of year 2's Q1 fixes
+"""Rotation across years on SQLite and PostgreSQL (docs/assign-spec.md §3): the freeze of year 2's Q1 fixes
 year 1's records with officers, and the inspector draw keeps each firm's last officers away from it."""
 
 from __future__ import annotations
