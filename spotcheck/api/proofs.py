@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from spotcheck.api.deps import MAX_ID, PlanId, UowDep, UowFactoryDep
-from spotcheck.api.views import public_plan
+from spotcheck.edge import MAX_ID, PlanId, UowDep, UowFactoryDep
+from spotcheck.queries.gate import public_plan
 from spotcheck.services.corrections import history
 from spotcheck.services.publication_tree import result_proof
 

@@ -18,10 +18,10 @@ from spotcheck.credit.feed import append_results
 from spotcheck.domain.categories import ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError
 from spotcheck.domain.lifecycle import PlanState
+from spotcheck.evidence.published_leaves import feed_payload
 from spotcheck.services import publication_tree
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.publication_tree import latest_tree, stored_leaves
-from spotcheck.solver.published_leaves import feed_payload
 from spotcheck.store.ledger import AuditRow
 from spotcheck.store.quarter import ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork

@@ -1,6 +1,6 @@
 """Everything ``spotcheck audit verify`` checks, as a list of named problems (docs/publication.md "Checking"):
 
-1. the audit chain (``solver.audit.verify_chain``); a row whose payload is not a JSON object is named, not a
+1. the audit chain (``evidence.audit.verify_chain``); a row whose payload is not a JSON object is named, not a
    crash;
 2. for each plan whose publication carries a tree: the stored leaves give the root and size of every tree entry
    (publication and corrections); the leaves rebuilt from the stored visits, teams and published results equal
@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import SpotcheckError, VerificationError
+from spotcheck.evidence.audit import AuditEntry, verify_chain
+from spotcheck.evidence.canonical import canonical_json
+from spotcheck.evidence.published_leaves import Leaf, differences, feed_payload
 from spotcheck.services.publication_tree import Tree, current_leaves, stored_leaves, tree_entries, tree_root
-from spotcheck.solver.audit import AuditEntry, canonical_json, verify_chain
-from spotcheck.solver.published_leaves import Leaf, differences, feed_payload
 from spotcheck.store.ledger import AuditRow, FeedRow
 from spotcheck.store.quarter import PlanRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork

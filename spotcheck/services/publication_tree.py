@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.errors import NotFound
-from spotcheck.solver.merkle import inclusion_path, leaf_hash, root_of_hashes
-from spotcheck.solver.published_leaves import Leaf, ordered, result_leaf, team_leaf, visit_leaf
+from spotcheck.evidence.merkle import inclusion_path, leaf_hash, root_of_hashes
+from spotcheck.evidence.published_leaves import Leaf, ordered, result_leaf, team_leaf, visit_leaf
 from spotcheck.store.ledger import AuditRow
 from spotcheck.store.publication import LeafRow
 from spotcheck.store.quarter import AssignmentRow, PlanRow, ResultRow, VisitRow
@@ -30,7 +30,6 @@ __all__ = [
     "extend",
     "latest_tree",
     "leaf_of_result",
-    "publication_hash",
     "result_proof",
     "seal",
     "stored_leaves",
@@ -155,24 +154,6 @@ def _tree(seq: int, payload: str) -> Tree | None:
         return Tree(int(data["plan"]), str(tree["root"]), int(tree["size"]), seq)
     except (ValueError, TypeError, KeyError):
         return None
-
-
-def publication_hash(session: Session, plan_id: int) -> str | None:
-    """The hash of the audit entry that published the plan (the head made public with it); unreadable entries
-    are skipped (the chain check names them)."""
-    rows = session.execute(
-        select(AuditRow.hash, AuditRow.payload)
-        .where(AuditRow.action == "publish")
-        .order_by(AuditRow.seq.desc())
-    )
-    for hash_, payload in rows:
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            continue
-        if isinstance(data, dict) and data.get("plan") == plan_id:
-            return str(hash_)
-    return None
 
 
 def latest_tree(session: Session, plan_id: int) -> Tree | None:
