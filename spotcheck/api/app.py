@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from spotcheck.api import credit, inspector, proofs, public, regulator, steps
+from spotcheck.api.caching import install_cache
 from spotcheck.api.errors import install_error_handlers
 from spotcheck.api.headers import install_headers
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import firm_page
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import public as public_pages
 from spotcheck.web import regulator as regulator_pages
@@ -31,7 +34,9 @@ The signed-in dashboard cookie is accepted for reads (GET) too.
 
 
 def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
-    app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
+    # /docs and /redoc from the assets fastapi-offline bundles (Swagger UI, ReDoc, favicon): no CDN, so they
+    # work on an intranet without internet (docs/api.md).
+    app = FastAPIOffline(title="spotcheck", version="0.1.0", description=DESCRIPTION)
     if uow_factory is None:
         storage = bootstrap(settings)
         app.state.engine = storage.engine
@@ -39,10 +44,11 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     app.state.uow_factory = uow_factory
     app.state.settings = settings
     install_error_handlers(app)
+    install_cache(app)  # inside the headers: their no-store for signed-in callers still applies
     install_headers(app)
     for module in (public, proofs, regulator, steps, inspector, credit):
         app.include_router(module.router)
-    for pages in (public_pages, regulator_pages, inspector_pages):
+    for pages in (public_pages, firm_page, regulator_pages, inspector_pages):
         app.include_router(pages.router)
     mount_static(app)
     return app

@@ -10,7 +10,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spotcheck.domain.errors import (
@@ -25,6 +25,7 @@ from spotcheck.domain.errors import (
     VerificationError,
 )
 from spotcheck.store.errors import StorageError
+from spotcheck.web.error_pages import error_page, wants_html
 
 __all__ = ["STATUS", "install_error_handlers", "status_and_detail"]
 
@@ -75,13 +76,16 @@ def _from_database(exc: BaseException) -> bool:
     return cause is not None and type(cause).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3"))
 
 
-async def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
+async def _spotcheck_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SpotcheckError)
     status, _ = status_and_detail(exc)
-    return JSONResponse(_body(exc), status_code=status)
+    body = _body(exc)
+    if wants_html(request):
+        return error_page(request, status, str(body["detail"]), str(body.get("message", "")))
+    return JSONResponse(body, status_code=status)
 
 
-async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+async def _request_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {
@@ -91,16 +95,23 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
         }
         for err in exc.errors()
     ]
+    if wants_html(request):
+        fields = ", ".join(str(p["field"]) for p in problems)
+        return error_page(request, 422, "invalid input", fields)
     return JSONResponse({"detail": "invalid input", "problems": problems}, status_code=422)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if wants_html(request) and exc.status_code >= 400:
+        return error_page(request, exc.status_code, str(exc.detail))
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if wants_html(request):
+        return error_page(request, 500, INTERNAL)
     return JSONResponse({"detail": INTERNAL}, status_code=500)
 
 

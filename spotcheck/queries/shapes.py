@@ -62,6 +62,7 @@ class QuarterStats(BaseModel):
     visits: int
     joint_visits: int
     joint_share: Share
+    deferred: int = 0  # drawn but deferred at the inspector draw: not in visits nor in the joint share
     enterprises_visited: int
     directory_enterprises: int
     coverage: Share  # this quarter's unique enterprises / the directory
@@ -103,6 +104,7 @@ class VisitPublic(BaseModel):
     departments: list[str]
     items: list[str]
     joint: bool
+    deferred: bool = False  # drawn, but no lawful team at the inspector draw: not carried out this quarter
     officers: list[str] = Field(default_factory=list)  # regulators only; empty in public answers
 
 
@@ -120,6 +122,8 @@ class ResultPublic(BaseModel):
     uscc: str
     name: str
     department: str
+    district: str = ""
+    category_code: str = ""
     category: str  # Chinese label, as provincial systems show it
     category_en: str
     findings: str
