@@ -5,7 +5,8 @@ in an in-process cache keyed by the publication state: the audit log's last sequ
 publication and correction appends one) and the set of published plans (docs/api.md "Caching").
 
 Never cached (``no-store`` from ``api.headers``): anything with a token or a sign-in cookie, anything not a GET,
-anything but a 200, and any page or answer about a plan that is not published.
+anything but a 200, any page or answer about a plan that is not published, and an inclusion proof: it is
+recomputed from the rows as stored now, so that a row altered behind the audit log fails its proof at once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = ["CACHE_CONTROL", "PublishedCache", "install_cache"]
 CACHE_CONTROL = "public, max-age=60, must-revalidate"
 _PUBLIC = re.compile(r"^/(?:|firms/[^/]+|plans/\d+(?:/results\.(?:csv|xlsx))?|api/public/.+)$")
 _PLAN = re.compile(r"^/(?:api/public/)?plans/(\d+)(?:/|$|\?)")
+_UNCACHED = re.compile(r"^/api/public/results/\d+/proof$")
 _KEPT_HEADERS = ("content-type", "content-disposition")
 
 
@@ -73,7 +75,7 @@ def install_cache(app: FastAPI) -> None:
     async def _published(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         path = request.url.path
         private = "authorization" in request.headers or COOKIE in request.cookies
-        if request.method != "GET" or private or not _PUBLIC.match(path):
+        if request.method != "GET" or private or not _PUBLIC.match(path) or _UNCACHED.match(path):
             return await call_next(request)
         seq, published = await run_in_threadpool(publication_state, request.app.state.uow_factory)
         plan = _PLAN.match(path)

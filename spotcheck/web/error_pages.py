@@ -1,4 +1,4 @@
-"""Error answers for people: a page that asks for HTML (anything outside ``/api`` and the OpenAPI document) gets
+"""Error answers for people: a browser asking for a page (anything outside ``/api`` and the OpenAPI document) gets
 an HTML error page with the same fixed wording the API sends as JSON (docs/api.md "Errors"), never internals."""
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ _TITLES = {
 
 
 def wants_html(request: Request) -> bool:
-    """Pages answer errors in HTML; the API (``/api``, ``/openapi.json``) keeps JSON."""
+    """Pages answer a browser (one that accepts text/html) in HTML; the API (``/api``, ``/openapi.json``) keeps
+    JSON for everyone, and so does any path for a client that did not ask for HTML."""
     path = request.url.path
-    return not (path.startswith(("/api/", "/openapi")) or path == "/api")
+    if path.startswith(("/api/", "/openapi")) or path == "/api":
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
 def error_page(request: Request, status: int, detail: str, message: str = "") -> HTMLResponse:

@@ -102,7 +102,11 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     ok("POST", f"{base}/publish", lead["SCJG"])
 
     public = client.get(f"/api/public/plans/{plan_id}").json()
-    assert public["published"] and public["seed"] and public["stats"]["visits"] == len(visits)
+    # deferred visits (no lawful team) are shown as deferred and left out of the figures
+    deferred = [v for v in visits if v["deferred"]]
+    assert public["published"] and public["seed"] and public["stats"]["visits"] == len(visits) - len(deferred)
+    assert public["stats"]["deferred"] == len(deferred)
+    assert public["stats"]["joint_visits"] == sum(1 for v in visits if v["joint"] and not v["deferred"])
     assert public["audit_head"] and public["beacon_source"] == "China Sports Lottery"
     assert public["stats"]["year_coverage"]["exact"] and public["stats"]["year_joint_share"]["exact"]
     record = client.get(f"/api/public/plans/{plan_id}/record").json()
