@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from spotcheck.domain.model import DEFAULT_TIER
+from spotcheck.domain.model import DEFAULT_TIER, Tier, TierRecord
 from spotcheck.queries.gate import PUBLISHED_STATES
 from spotcheck.queries.visits import split
+from spotcheck.solver.draw.frame import quarter_start, tiers_in_force
 from spotcheck.solver.draw.tasks import draw_tasks
 from spotcheck.store.tables import (
     AssignmentRow,
@@ -249,15 +250,12 @@ def draw_check(uow: UnitOfWork, plan_id: int, uscc: str) -> DrawCheck | None:
 
 
 def _tier_at_freeze(uow: UnitOfWork, plan_id: int, uscc: str) -> str:
-    """The firm's tier as the credit system had pushed it when the plan was frozen (the default tier if none)."""
-    session = uow.session
-    frozen = session.execute(
-        select(func.min(SnapshotRow.created)).where(SnapshotRow.plan_id == plan_id)
-    ).scalar_one_or_none()
-    query = select(TierRow.tier).where(TierRow.uscc == uscc)
-    if frozen is not None:
-        query = query.where(TierRow.received <= frozen)
-    tier = session.execute(
-        query.order_by(TierRow.effective.desc(), TierRow.received.desc(), TierRow.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    return str(tier or DEFAULT_TIER.value)
+    """The firm's tier in force at the quarter's start, as the draw took it (``solver.draw.frame``: the latest
+    effective on or before that day, ties to the greater batch); the default tier when it has none."""
+    plan = uow.session.get(PlanRow, plan_id)
+    records = tuple(
+        TierRecord(r.uscc, Tier(r.tier), r.effective, r.batch)
+        for r in uow.session.execute(select(TierRow).where(TierRow.uscc == uscc)).scalars()
+    )
+    on = quarter_start(plan.year, plan.quarter) if plan is not None else date.max
+    return str(tiers_in_force(records, on).get(uscc, DEFAULT_TIER).value)
