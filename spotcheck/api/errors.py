@@ -24,7 +24,7 @@ from spotcheck.domain.errors import (
     ValidationError,
     VerificationError,
 )
-from spotcheck.store.errors import StorageError
+from spotcheck.store.errors import Busy, StorageError
 
 __all__ = ["STATUS", "install_error_handlers", "status_and_detail"]
 
@@ -32,6 +32,7 @@ log = logging.getLogger("spotcheck.api")
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
+    (Busy, 409, "busy or changed by another request: try again"),
     (StorageError, 503, "storage unavailable"),
     (ValidationError, 422, "invalid input"),
     (NotFound, 404, "not found"),

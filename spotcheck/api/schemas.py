@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from spotcheck.edge import NO_NUL
+
 __all__ = ["PlanCreate", "ResultCreate", "ResultRecorded", "StepDone"]
 
 
@@ -17,9 +19,13 @@ class PlanCreate(BaseModel):
 
 
 class ResultCreate(BaseModel):
-    category: str = Field(min_length=1, max_length=100, description="result category code or Chinese label")
-    findings: str = Field(default="", max_length=20_000)
-    department: str | None = Field(default=None, max_length=32, description="must be the officer's own")
+    category: str = Field(
+        min_length=1, max_length=100, pattern=NO_NUL, description="result category code or Chinese label"
+    )
+    findings: str = Field(default="", max_length=20_000, pattern=NO_NUL)
+    department: str | None = Field(
+        default=None, max_length=32, pattern=NO_NUL, description="must be the officer's own"
+    )
 
 
 class ResultRecorded(BaseModel):
