@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from spotcheck.domain.errors import LISTED_PROBLEMS, Problem, ValidationError
 
-__all__ = ["MAX_CELL", "MAX_LINE", "TIER_KEYS", "Problems", "check_csv", "jsonl_row"]
+__all__ = ["MAX_CELL", "MAX_LINE", "TIER_KEYS", "Problems", "check_csv", "jsonl_key_at", "jsonl_row"]
 
 TIER_KEYS = ("uscc", "tier", "effective", "batch")
 MAX_CELL = 64
 MAX_LINE = 4096  # a tier line is some 50 characters
+_JSON_KEY = re.compile(rb'"(' + b"|".join(k.encode() for k in TIER_KEYS) + rb')"\s*:')
 
 
 class Problems:
@@ -108,10 +110,19 @@ def check_csv(path: Path, problems: Problems) -> int:
     return rows
 
 
+def jsonl_key_at(prefix: bytes) -> str | None:
+    """The key whose value a JSON line's first ``MAX_LINE`` bytes ended in, if one can be seen."""
+    keys = _JSON_KEY.findall(prefix[: MAX_LINE + 1])
+    return keys[-1].decode() if keys else None
+
+
 def jsonl_row(writer: Any, raw: bytes, line: int, problems: Problems) -> int:
     """Check one JSON line and write it as a tiers.csv row; 1 if the line was a row (good or bad), else 0."""
     if not raw.strip():
         return 0
+    if len(raw) > MAX_LINE:  # the same answer however the line arrived (in one chunk or in many)
+        problems.add(line, jsonl_key_at(raw), f"line longer than {MAX_LINE} bytes")
+        return 1
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from spotcheck.api.push_cells import MAX_LINE, TIER_KEYS, Problems, jsonl_row
+from spotcheck.api.push_cells import MAX_LINE, TIER_KEYS, Problems, jsonl_key_at, jsonl_row
 
 __all__ = ["FOLDER_PREFIX", "push_folder", "spool_jsonl", "spool_raw"]
 
@@ -56,7 +56,7 @@ async def spool_jsonl(chunks: AsyncIterator[bytes], target: Path, problems: Prob
                 rows += jsonl_row(writer, raw, line, problems)
             if len(pending) > MAX_LINE:
                 if not skipping:
-                    problems.add(line + 1, None, f"line longer than {MAX_LINE} bytes")
+                    problems.add(line + 1, jsonl_key_at(pending), f"line longer than {MAX_LINE} bytes")
                     rows += 1
                 pending, skipping = b"", True
         if pending.strip() and not skipping:
