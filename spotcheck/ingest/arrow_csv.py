@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import mmap
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +33,11 @@ from spotcheck.ingest.columns import COLUMNS, resolve_header
 
 __all__ = ["WHITESPACE", "ArrowColumns", "read_columns"]
 
-# Exactly the characters str.strip() removes (the row reader strips every cell with it).
-WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+# Exactly the characters str.strip() removes (the row reader strips every cell with it; a test keeps it so).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 BLOCK = 64 << 20  # bytes pyarrow parses at a time
 
 
@@ -103,7 +105,8 @@ def read_columns(kind: str, path: Path) -> ArrowColumns | None:
     if invalid:
         return None
     stripped = [pc.utf8_trim(table.column(n).combine_chunks(), characters=WHITESPACE) for n in names]
-    nonblank = _any_nonempty(stripped, len(table))
+    key = stripped[positions[COLUMNS[kind][0].name]]  # a required column: most often all it takes
+    nonblank = _any_nonempty([key, *stripped], len(table))
     # A value under a trailing empty header cell is refused by the row reader ("N cells but the header has ...").
     width = max((i + 1 for i, h in enumerate(header) if h), default=0)
     if width < len(header) and bool(np.any(_any_nonempty(stripped[width:], len(table)))):
@@ -122,7 +125,10 @@ def read_columns(kind: str, path: Path) -> ArrowColumns | None:
 
 
 def _any_nonempty(columns: list[pa.Array], rows: int) -> np.ndarray:
+    """True for rows with a non-empty cell in any of ``columns`` (stops once every row has one)."""
     found = np.zeros(rows, dtype=bool)
     for values in columns:
         found |= pc.greater(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
+        if bool(found.all()):
+            break
     return found

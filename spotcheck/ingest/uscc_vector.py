@@ -23,7 +23,8 @@ _NOT_ALLOWED = 255
 _VALUE = np.full(256, _NOT_ALLOWED, dtype=np.uint8)
 for _i, _c in enumerate(ALPHABET):
     _VALUE[ord(_c)] = _i
-_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)
+# per position: byte -> value x weight mod 31 (uint16 sums of 17 of them cannot overflow)
+_WEIGHTED = np.array([(_VALUE.astype(np.int64) * w % 31).astype(np.uint16) for w in WEIGHTS])
 
 
 def canonical_valid(codes: np.ndarray) -> np.ndarray:
@@ -38,6 +39,8 @@ def canonical_valid(codes: np.ndarray) -> np.ndarray:
     if given.dtype.itemsize != 18:
         ok &= np.char.str_len(given) == 18
     ok &= np.all(values[:, :8] < 10, axis=1)  # positions 1-8: digits only
-    total = (values[:, :17].astype(np.int64) @ _WEIGHTS) % 31
-    ok &= values[:, 17] == (31 - total) % 31
+    total = np.zeros(len(raw), dtype=np.uint16)
+    for position in range(17):
+        total += _WEIGHTED[position][grid[:, position]]
+    ok &= values[:, 17] == (31 - total % 31) % 31
     return ok
