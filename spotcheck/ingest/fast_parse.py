@@ -18,25 +18,26 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spotcheck.domain.model import EntityKind, Status, Tier
+from spotcheck.domain.model import EntityKind, Enterprise, Status, Tier, TierRecord
 from spotcheck.ingest.arrow_csv import ArrowColumns, read_columns
 from spotcheck.ingest.rows import KIND_ALIASES, Record, STATUS_ALIASES, TIER_ALIASES
 from spotcheck.ingest.uscc_vector import canonical_valid
 from spotcheck.solver.firm_columns import FirmColumns, TierColumns
 
-__all__ = ["FAST_KINDS", "FastFirms", "fast_firms", "fast_records", "fast_tiers", "firms_from", "tiers_from"]
+__all__ = ["FAST_KINDS", "FastFirms", "FastTiers", "fast_firms", "fast_records", "fast_tier_file", "fast_tiers", "firms_from", "tiers_from"]
 
 FAST_KINDS = frozenset({"enterprises", "tiers"})
 E = TypeVar("E", bound=StrEnum)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INDUSTRY = re.compile(r"[A-T]")
 _NAT = np.datetime64("NaT", "D")
+KINDS, STATUSES, TIERS = tuple(EntityKind), tuple(Status), tuple(Tier)
 
 
 class _Refused(Exception):
@@ -45,9 +46,30 @@ class _Refused(Exception):
 
 @dataclass(frozen=True)
 class FastFirms:
-    firms: FirmColumns
-    order: np.ndarray  # file row (0-based, among kept rows) of each sorted firm
-    lines: np.ndarray  # file line of each kept row, in file order
+    firms: FirmColumns  # sorted by credit code
+    records: Callable[[], list[Enterprise]]  # the same firms as domain objects, in file order
+    values: Callable[[], dict[str, list[Any]]]  # field name -> stored values (enum values as text), file order
+
+
+@dataclass(frozen=True)
+class FastTiers:
+    tiers: TierColumns  # sorted by (uscc, effective, batch)
+    records: Callable[[], list[TierRecord]]  # in file order
+    values: Callable[[], dict[str, list[Any]]]  # field name -> stored values (tier as its letter), file order
+
+
+def _objects(values: tuple[object, ...] | list[object], indexes: np.ndarray) -> list[Any]:
+    """``values[i]`` for each index, as a list (one numpy gather instead of a Python loop)."""
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    gathered: list[Any] = table[indexes].tolist()
+    return gathered
+
+
+def _dates(days: np.ndarray) -> list[date | None]:
+    """``datetime64[D]`` values as dates, NaT as None."""
+    found: list[date | None] = days.astype(object).tolist()
+    return found
 
 
 def _codes(values: pa.Array) -> np.ndarray:
@@ -114,8 +136,9 @@ def _vocabulary(values: pa.Array, convert: Callable[[str], str]) -> tuple[np.nda
     """Indexes into the sorted distinct converted values."""
     indexes, converted = _encoded(values, convert)
     vocabulary = tuple(sorted(set(map(str, converted))))
-    table = np.array([vocabulary.index(str(c)) for c in converted], dtype=np.uint16)
-    return (table[indexes] if len(table) else indexes.astype(np.uint16)), vocabulary
+    position = {v: i for i, v in enumerate(vocabulary)}
+    table = np.array([position[str(c)] for c in converted], dtype=np.int64)
+    return (table[indexes] if len(table) else indexes.astype(np.int64)), vocabulary
 
 
 def _industry(value: str) -> str:
@@ -165,6 +188,35 @@ def firms_from(columns: ArrowColumns) -> FastFirms | None:
         return None
     name, legal_rep, address = (c[n] for n in ("name", "legal_rep", "address"))
 
+    def records() -> list[Enterprise]:
+        return list(
+            map(
+                Enterprise,
+                c["uscc"].to_pylist(),
+                name.to_pylist(),
+                _objects(KINDS, kind),
+                _objects(districts, district),
+                _objects(industries, industry),
+                _objects(STATUSES, status),
+                legal_rep.to_pylist(),
+                address.to_pylist(),
+                _dates(registered),
+            )
+        )
+
+    def values() -> dict[str, list[Any]]:
+        return {
+            "uscc": c["uscc"].to_pylist(),
+            "name": name.to_pylist(),
+            "kind": _objects(tuple(k.value for k in KINDS), kind),
+            "district": _objects(districts, district),
+            "industry": _objects(industries, industry),
+            "status": _objects(tuple(s.value for s in STATUSES), status),
+            "legal_rep": legal_rep.to_pylist(),
+            "address": address.to_pylist(),
+            "registered_on": _dates(registered),
+        }
+
     def details(i: int) -> tuple[str, str, str, date | None]:
         row = int(order[i])
         day = registered[row]
@@ -178,18 +230,18 @@ def firms_from(columns: ArrowColumns) -> FastFirms | None:
     firms = FirmColumns(
         codes=codes,
         kind=kind[order],
-        district=district[order],
+        district=district[order].astype(np.uint16),
         industry=industry[order].astype(np.uint8),
         status=status[order],
         districts=districts,
         industries=industries,
         details=details,
     )
-    return FastFirms(firms, order, columns.lines)
+    return FastFirms(firms, records, values)
 
 
-def tiers_from(columns: ArrowColumns) -> tuple[TierColumns, np.ndarray] | None:
-    """The tier records as sorted columns and the file row of each, or None if any row needs the row reader."""
+def tiers_from(columns: ArrowColumns) -> FastTiers | None:
+    """The tier records as sorted columns, or None if any row needs the row reader."""
     c = columns.columns
     try:
         codes = _codes(c["uscc"])
@@ -207,7 +259,29 @@ def tiers_from(columns: ArrowColumns) -> tuple[TierColumns, np.ndarray] | None:
     same = np.ones(max(len(order) - 1, 0), dtype=bool)
     for key in keys:
         same &= key[1:] == key[:-1]
-    return None if bool(np.any(same)) else (tiers, order)
+    if bool(np.any(same)):
+        return None
+
+    def records() -> list[TierRecord]:
+        return list(
+            map(
+                TierRecord,
+                c["uscc"].to_pylist(),
+                _objects(TIERS, tier),
+                effective.astype(object).tolist(),
+                _objects(batches, batch_rank),
+            )
+        )
+
+    def values() -> dict[str, list[Any]]:
+        return {
+            "uscc": c["uscc"].to_pylist(),
+            "tier": _objects(tuple(t.value for t in TIERS), tier),
+            "effective": effective.astype(object).tolist(),
+            "batch": _objects(batches, batch_rank),
+        }
+
+    return FastTiers(tiers, records, values)
 
 
 def fast_firms(path: Path) -> FastFirms | None:
@@ -215,10 +289,14 @@ def fast_firms(path: Path) -> FastFirms | None:
     return None if columns is None else firms_from(columns)
 
 
-def fast_tiers(path: Path) -> TierColumns | None:
+def fast_tier_file(path: Path) -> FastTiers | None:
     columns = read_columns("tiers", path)
-    found = None if columns is None else tiers_from(columns)
-    return None if found is None else found[0]
+    return None if columns is None else tiers_from(columns)
+
+
+def fast_tiers(path: Path) -> TierColumns | None:
+    found = fast_tier_file(path)
+    return None if found is None else found.tiers
 
 
 def fast_records(kind: str, path: Path) -> list[tuple[int, Record]] | None:
@@ -229,8 +307,4 @@ def fast_records(kind: str, path: Path) -> list[tuple[int, Record]] | None:
     found = firms_from(columns) if kind == "enterprises" else tiers_from(columns)
     if found is None:
         return None
-    table: Sequence[Record] = found.firms if isinstance(found, FastFirms) else found[0]
-    order = found.order if isinstance(found, FastFirms) else found[1]
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return [(line, table[row]) for line, row in zip(columns.lines.tolist(), rank.tolist(), strict=True)]
+    return list(zip(columns.lines.tolist(), found.records(), strict=True))
