@@ -30,7 +30,17 @@ from spotcheck.ingest.rows import KIND_ALIASES, Record, STATUS_ALIASES, TIER_ALI
 from spotcheck.ingest.uscc_vector import canonical_valid
 from spotcheck.solver.firm_columns import FirmColumns, TierColumns
 
-__all__ = ["FAST_KINDS", "FastFirms", "FastTiers", "fast_firms", "fast_records", "fast_tier_file", "fast_tiers", "firms_from", "tiers_from"]
+__all__ = [
+    "FAST_KINDS",
+    "FastFirms",
+    "FastTiers",
+    "fast_firms",
+    "fast_records",
+    "fast_tier_file",
+    "fast_tiers",
+    "firms_from",
+    "tiers_from",
+]
 
 FAST_KINDS = frozenset({"enterprises", "tiers"})
 E = TypeVar("E", bound=StrEnum)
@@ -56,6 +66,7 @@ class FastTiers:
     tiers: TierColumns  # sorted by (uscc, effective, batch)
     records: Callable[[], list[TierRecord]]  # in file order
     values: Callable[[], dict[str, list[Any]]]  # field name -> stored values (tier as its letter), file order
+    lines: np.ndarray  # file line of each row, file order
 
 
 def _objects(values: tuple[object, ...] | list[object], indexes: np.ndarray) -> list[Any]:
@@ -281,7 +292,7 @@ def tiers_from(columns: ArrowColumns) -> FastTiers | None:
             "batch": _objects(batches, batch_rank),
         }
 
-    return FastTiers(tiers, records, values)
+    return FastTiers(tiers, records, values, columns.lines)
 
 
 def fast_firms(path: Path) -> FastFirms | None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from spotcheck.domain.errors import ValidationError
 from spotcheck.store.errors import StorageError
 
-__all__ = ["BATCH", "is_postgres", "write_rows"]
+__all__ = ["BATCH", "is_postgres", "sqlite_value", "write_rows"]
 
 BATCH = 50_000  # rows per executemany call on SQLite
 
@@ -56,7 +56,7 @@ def write_rows(session: Session, table: str, columns: Sequence[str], rows: Itera
     statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"
     cursor = raw.cursor()
     try:
-        iterator = (tuple(map(_sqlite_value, row)) for row in rows)
+        iterator = (tuple(map(sqlite_value, row)) for row in rows)
         while batch := list(islice(iterator, BATCH)):
             cursor.executemany(statement, batch)
     except sqlite3.IntegrityError as exc:
@@ -67,7 +67,7 @@ def write_rows(session: Session, table: str, columns: Sequence[str], rows: Itera
         cursor.close()
 
 
-def _sqlite_value(value: Any) -> Any:
+def sqlite_value(value: Any) -> Any:
     """Dates and times as SQLAlchemy's SQLite dialect stores them (ISO text)."""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S.%f")

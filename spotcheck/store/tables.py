@@ -13,6 +13,7 @@ from spotcheck.store.directory import (
     InspectorRow,
     TierRow,
 )
+from spotcheck.store.tier_batches import TierBatchRow
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, FeedRow, TokenRow
 from spotcheck.store.quarter import (
     PLAN_STATES,
@@ -47,6 +48,7 @@ __all__ = [
     "PlanRow",
     "ResultRow",
     "SnapshotRow",
+    "TierBatchRow",
     "TierRow",
     "TokenRow",
     "VisitRow",
