@@ -58,7 +58,9 @@ class _Refused(Exception):
 class FastFirms:
     firms: FirmColumns  # sorted by credit code
     records: Callable[[], list[Enterprise]]  # the same firms as domain objects, in file order
-    values: Callable[[], dict[str, list[Any]]]  # field name -> stored values (enum values as text), file order
+    values: Callable[
+        [], dict[str, list[Any]]
+    ]  # field name -> stored values (enum values as text), file order
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,9 @@ def _codes(values: pa.Array) -> np.ndarray:
         raise _Refused
     fixed = values.cast(pa.binary(18))
     buffer = fixed.buffers()[1]
-    codes = np.frombuffer(buffer, dtype="S18", count=len(fixed), offset=fixed.offset * 18) if len(fixed) else None
+    codes = (
+        np.frombuffer(buffer, dtype="S18", count=len(fixed), offset=fixed.offset * 18) if len(fixed) else None
+    )
     codes = np.array([], dtype="S18") if codes is None else codes.copy()
     if not bool(np.all(canonical_valid(codes))):
         raise _Refused

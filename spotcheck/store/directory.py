@@ -54,7 +54,10 @@ class EnterpriseRow(Base):
     # SQLite the same name is a plain index and the search scans (migration 0006).
     __table_args__ = (
         Index(
-            "ix_enterprises_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}
+            "ix_enterprises_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
         ),
     )
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)

@@ -74,8 +74,10 @@ def import_columns(
             else:
                 updated.append({n: values[n][row] for n in names})
     every = len(added_rows) == count
-    rows = zip(*(values[n] for n in names), strict=True) if every else (
-        tuple(values[n][row] for n in names) for row in added_rows
+    rows = (
+        zip(*(values[n] for n in names), strict=True)
+        if every
+        else (tuple(values[n][row] for n in names) for row in added_rows)
     )
     uow.directory.append(kind, names, rows)
     uow.directory.update(kind, updated)

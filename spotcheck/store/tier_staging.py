@@ -82,7 +82,9 @@ class TierStage:
             total += count
             found += [
                 Problem(
-                    r.line, "uscc", f"duplicate {r.uscc}, {_day(r.effective)}, {r.batch} (first on line {r.first})"
+                    r.line,
+                    "uscc",
+                    f"duplicate {r.uscc}, {_day(r.effective)}, {r.batch} (first on line {r.first})",
                 )
                 for r in rows
             ]
@@ -140,7 +142,9 @@ class TierStage:
         again = sorted(b for b, d in digests.items() if known.get(b) == d[0])
         refused = [
             Problem(
-                digests[b][2], "batch", f"batch {b} was already received with other content; use a new batch id"
+                digests[b][2],
+                "batch",
+                f"batch {b} was already received with other content; use a new batch id",
             )
             for b in sorted(digests)
             if b in known and known[b] != digests[b][0]

@@ -67,7 +67,9 @@ TRICKY = {
 
 
 @pytest.mark.parametrize("name", sorted(TRICKY))
-def test_columns_give_the_row_readers_records(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_columns_give_the_row_readers_records(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _write(tmp_path / "enterprises.csv", TRICKY[name])
     assert read_columns("enterprises", path) is not None
     fast = parse_file("enterprises", path)
