@@ -17,8 +17,8 @@ import numpy as np
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Plan, TierRecord
-from spotcheck.ingest.fast_parse import fast_firms, fast_tiers
 from spotcheck.ingest.columns import FILE_NAMES, KEYS, KINDS
+from spotcheck.ingest.fast_parse import fast_firms, fast_tiers
 from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.plan import check_plan, parse_plan
 from spotcheck.ingest.references import check_references, lookup_in

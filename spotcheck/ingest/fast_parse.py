@@ -13,7 +13,7 @@ Outputs are sorted by key: ``FirmColumns`` by credit code (with ``order``, the f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -24,9 +24,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spotcheck.domain.model import EntityKind, Enterprise, Status, Tier, TierRecord
+from spotcheck.domain.model import Enterprise, EntityKind, Status, Tier, TierRecord
 from spotcheck.ingest.arrow_csv import ArrowColumns, read_columns
-from spotcheck.ingest.rows import KIND_ALIASES, Record, STATUS_ALIASES, TIER_ALIASES
+from spotcheck.ingest.rows import KIND_ALIASES, STATUS_ALIASES, TIER_ALIASES, Record
 from spotcheck.ingest.uscc_vector import canonical_valid
 from spotcheck.solver.firm_columns import FirmColumns, TierColumns
 

@@ -25,7 +25,7 @@ def read_xlsx_rows(path: Path, text: Callable[[object], str]) -> list[tuple[int,
 
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         values = sheet.to_python(skip_empty_area=False)
-    except Exception:  # calamine raises its own error kinds; openpyxl will word the problem
+    except Exception:  # noqa: BLE001 - calamine raises its own kinds; openpyxl then words the problem
         return None
     rows: list[tuple[int, list[str]]] = []
     for line, row in enumerate(values, start=1):

@@ -21,7 +21,7 @@ from typing import Any, overload
 
 import numpy as np
 
-from spotcheck.domain.model import EntityKind, Enterprise, Status, Tier, TierRecord
+from spotcheck.domain.model import Enterprise, EntityKind, Status, Tier, TierRecord
 
 __all__ = ["FirmColumns", "TierColumns"]
 

@@ -7,13 +7,12 @@ everything else the use case wrote (docs/formats.md: "written in one transaction
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
-
-import sqlite3
-from datetime import date, datetime
 
 import psycopg
 from sqlalchemy.orm import Session
@@ -47,10 +46,13 @@ def write_rows(session: Session, table: str, columns: Sequence[str], rows: Itera
     raw: Any = connection.connection.driver_connection
     names = ", ".join(columns)
     if is_postgres(session):
-        with _translated(f"writing {table}"), raw.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (
+            _translated(f"writing {table}"),
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
         return
     marks = ", ".join("?" for _ in columns)
     statement = f"INSERT INTO {table} ({names}) VALUES ({marks})"

@@ -13,7 +13,6 @@ from spotcheck.store.directory import (
     InspectorRow,
     TierRow,
 )
-from spotcheck.store.tier_batches import TierBatchRow
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, FeedRow, TokenRow
 from spotcheck.store.quarter import (
     PLAN_STATES,
@@ -27,6 +26,7 @@ from spotcheck.store.quarter import (
     SnapshotRow,
     VisitRow,
 )
+from spotcheck.store.tier_batches import TierBatchRow
 
 __all__ = [
     "PLAN_STATES",

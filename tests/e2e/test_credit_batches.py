@@ -15,7 +15,7 @@ from tests.conftest import make_code
 from tests.e2e.conftest import World
 
 
-def _count(world: World, row: type[TierRow] | type[TierBatchRow]) -> int:
+def _count(world: World, row: type[TierRow | TierBatchRow]) -> int:
     with world.uow_factory() as uow:
         return int(uow.session.execute(select(func.count()).select_from(row)).scalar_one())
 
