@@ -51,7 +51,7 @@ class CheckItemRow(Base):
 class EnterpriseRow(Base):
     __tablename__ = "enterprises"
     # Name search: on PostgreSQL a trigram GIN index serves LIKE '%...%' (CJK too in a UTF-8 database); on
-    # SQLite the same name is a plain index and the search scans (migration 0006).
+    # SQLite the same name is a plain index and the search scans (migration 0006, docs/formats.md).
     __table_args__ = (
         Index(
             "ix_enterprises_name_trgm",
