@@ -36,9 +36,11 @@ def enterprise_page(
         condition = EnterpriseRow.name.like(f"%{escaped}%", escape="\\")
     capped = select(EnterpriseRow.uscc).where(condition).limit(COUNT_CAP).subquery()
     count = session.execute(select(func.count()).select_from(capped)).scalar_one()
+    # Pages are cut from the first COUNT_CAP matches found (all of them when there are fewer): an index finds
+    # those without sorting every firm whose name holds a common word (docs/formats.md).
     rows = session.execute(
         select(EnterpriseRow)
-        .where(condition)
+        .where(EnterpriseRow.uscc.in_(select(capped.c.uscc)))
         .order_by(EnterpriseRow.name, EnterpriseRow.uscc)
         .limit(limit)
         .offset(offset)
