@@ -75,14 +75,7 @@ def _columnar(kind: str, path: Path, known: dict[str, Collection[str]]) -> FirmC
             return None
         return fast.firms
     if kind == "tiers":
-        tiers = fast_tiers(path)
-        if tiers is None:
-            return None
-        firms = _codes(known["enterprises"])
-        at = np.clip(np.searchsorted(firms, tiers.codes), 0, max(len(firms) - 1, 0))
-        if len(tiers) and (not len(firms) or not bool(np.all(firms[at] == tiers.codes))):
-            return None
-        return tiers
+        return fast_tiers(path, _codes(known["enterprises"]))
     return None
 
 

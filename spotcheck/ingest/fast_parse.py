@@ -255,8 +255,10 @@ def firms_from(columns: ArrowColumns) -> FastFirms | None:
     return FastFirms(firms, records, values)
 
 
-def tiers_from(columns: ArrowColumns) -> FastTiers | None:
-    """The tier records as sorted columns, or None if any row needs the row reader."""
+def tiers_from(columns: ArrowColumns, firms: np.ndarray | None = None) -> FastTiers | None:
+    """The tier records as sorted columns, or None if any row needs the row reader. With ``firms`` (the sorted
+    codes of the directory) a record of a firm not among them also gives None, and sorting is by one integer
+    key made of the firm's row, the day and the batch's rank."""
     c = columns.columns
     try:
         codes = _codes(c["uscc"])
@@ -266,16 +268,23 @@ def tiers_from(columns: ArrowColumns) -> FastTiers | None:
     except _Refused:
         return None
     batch_rank, batches = _vocabulary(c["batch"], str)
-    batch = np.array(batches)[batch_rank] if len(batches) else np.array([], dtype=str)
-    high, low, tail = _code_keys(codes)
-    order = np.lexsort((batch_rank, effective, tail, low, high))
-    tiers = TierColumns(codes[order], tier[order], effective[order], batch[order])
-    keys = (high[order], low[order], tail[order], tiers.effective, batch_rank[order])
-    same = np.ones(max(len(order) - 1, 0), dtype=bool)
-    for key in keys:
-        same &= key[1:] == key[:-1]
+    key = None if firms is None else _packed_key(codes, effective, batch_rank, len(batches), firms)
+    if firms is not None and key is None:
+        return None
+    if isinstance(key, np.ndarray):
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        same = ordered[1:] == ordered[:-1]
+    else:
+        high, low, tail = _code_keys(codes)
+        order = np.lexsort((batch_rank, effective, tail, low, high))
+        same = np.ones(max(len(order) - 1, 0), dtype=bool)
+        for part in (high, low, tail, effective, batch_rank):
+            same &= part[order][1:] == part[order][:-1]
     if bool(np.any(same)):
         return None
+    vocabulary = np.array(batches) if batches else np.array([], dtype=str)
+    tiers = TierColumns(codes[order], tier[order], effective[order], vocabulary[batch_rank[order]])
 
     def records() -> list[TierRecord]:
         return list(
@@ -299,6 +308,26 @@ def tiers_from(columns: ArrowColumns) -> FastTiers | None:
     return FastTiers(tiers, records, values, columns.lines)
 
 
+_DAY0 = -719_162  # 0001-01-01 in days since 1970-01-01
+
+
+def _packed_key(
+    codes: np.ndarray, effective: np.ndarray, batch_rank: np.ndarray, batches: int, firms: np.ndarray
+) -> np.ndarray | bool | None:
+    """firm row (24 bits) | day (22 bits) | batch rank (18 bits) as one uint64, ordered like (uscc, effective,
+    batch); None when a code is not a firm; False when the numbers do not fit (the caller sorts by columns)."""
+    if not len(codes):
+        return False
+    row = np.searchsorted(firms, codes)
+    inside = row < len(firms)
+    if not bool(np.all(inside)) or not bool(np.all(firms[row] == codes)):
+        return None
+    if len(firms) >= 1 << 24 or batches >= 1 << 18:
+        return False
+    day = effective.astype(np.int64) - _DAY0
+    return (row.astype(np.uint64) << 40) | (day.astype(np.uint64) << 18) | batch_rank.astype(np.uint64)
+
+
 def fast_firms(path: Path) -> FastFirms | None:
     columns = read_columns("enterprises", path)
     return None if columns is None else firms_from(columns)
@@ -309,8 +338,10 @@ def fast_tier_file(path: Path) -> FastTiers | None:
     return None if columns is None else tiers_from(columns)
 
 
-def fast_tiers(path: Path) -> TierColumns | None:
-    found = fast_tier_file(path)
+def fast_tiers(path: Path, firms: np.ndarray | None = None) -> TierColumns | None:
+    """The tier file as sorted columns; with ``firms``, None also when a record's firm is not among them."""
+    columns = read_columns("tiers", path)
+    found = None if columns is None else tiers_from(columns, firms)
     return None if found is None else found.tiers
 
 
