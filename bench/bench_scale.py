@@ -48,7 +48,7 @@ def _child(args: list[str]) -> dict[str, Any]:
 
 def _floor(city: Path) -> float:
     from spotcheck.ingest.fast_parse import fast_firms
-    from spotcheck.solver.prn import lottery_numbers
+    from spotcheck.solver.draw.prn import lottery_numbers
 
     found = fast_firms(city / "enterprises.csv")
     assert found is not None
@@ -115,22 +115,21 @@ def _push_file(city: Path, work: Path, rows: int) -> Path:
 
 
 def _search(engine: Any, city: Path, queries: int) -> dict[str, Any]:
-    from sqlalchemy.orm import Session
-
-    from spotcheck.api.listings import enterprise_page
+    from spotcheck.queries.firms import enterprise_page
+    from spotcheck.store import UnitOfWork
 
     rng = random.Random(7)
     with (city / "enterprises.csv").open(encoding="utf-8") as src:
         names = [line.split(",")[1] for _, line in zip(range(20_000), src, strict=False)][1:]
     out: dict[str, Any] = {}
-    with Session(engine) as session:
+    with UnitOfWork(engine) as uow:
         for size in (2, 3):
             times = []
             for _ in range(queries):
                 name = rng.choice(names)
                 at = rng.randrange(0, max(len(name) - size, 1))
                 start = time.perf_counter()
-                enterprise_page(session, name[at : at + size], limit=20, offset=0)
+                enterprise_page(uow, name[at : at + size], limit=20, offset=0)
                 times.append(time.perf_counter() - start)
             times.sort()
             out[f"{size}_chars"] = {
@@ -147,7 +146,7 @@ def _postgres(city: Path, work: Path, firms: int) -> dict[str, Any] | None:
         return None
     from sqlalchemy import text
 
-    from spotcheck.api.tier_push import append_tier_file
+    from spotcheck.services.tiers import append_tier_file
     from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
 
     upgrade(url)

@@ -23,7 +23,7 @@ from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.plan import check_plan, parse_plan
 from spotcheck.ingest.references import check_references, lookup_in
 from spotcheck.ingest.tiers import in_force, quarter_start
-from spotcheck.solver.firm_columns import FirmColumns, TierColumns
+from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
 
 __all__ = ["OPTIONAL_KINDS", "find_file", "load_city", "read_plan"]
 

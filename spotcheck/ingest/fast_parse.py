@@ -28,7 +28,7 @@ from spotcheck.domain.model import Enterprise, EntityKind, Status, Tier, TierRec
 from spotcheck.ingest.arrow_csv import ArrowColumns, read_columns
 from spotcheck.ingest.rows import KIND_ALIASES, STATUS_ALIASES, TIER_ALIASES, Record
 from spotcheck.ingest.uscc_vector import canonical_valid
-from spotcheck.solver.firm_columns import FirmColumns, TierColumns
+from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
 
 __all__ = [
     "FAST_KINDS",

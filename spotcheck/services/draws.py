@@ -1,4 +1,5 @@
-"""The draw on the database: one transaction, at most one draw per plan (issue 6 "Plan lifecycle").
+"""The draw on the database: one transaction, at most one draw per plan (docs/operations.md,
+"The states of a plan").
 
 ``run_draw`` locks the plan row (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), checks the state,
 recomputes the seed from the ceremony, draws on the frozen snapshot with the pure solver and stores the record
@@ -18,12 +19,12 @@ from sqlalchemy import insert, select
 
 from spotcheck.domain.errors import NotFound, VerificationError
 from spotcheck.domain.lifecycle import Step
+from spotcheck.evidence.ceremony import seed_section
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.freeze import frozen_inputs
 from spotcheck.services.seeding import check_secrets, commitments, reveals
-from spotcheck.solver.ceremony import seed_section
-from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from spotcheck.api.tier_push import PROBLEMS_SHOWN, append_tier_file
 from spotcheck.domain.errors import ValidationError
+from spotcheck.services.tiers import PROBLEMS_SHOWN, append_tier_file
 from spotcheck.store.tables import TierBatchRow, TierRow
 from tests.conftest import make_code
 from tests.e2e.conftest import World

@@ -19,6 +19,7 @@ from alembic import command
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import VerificationError
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest import load_city
 from spotcheck.services import draws, freeze, seeding
 from spotcheck.services import snapshot as snapshot_module
@@ -30,8 +31,7 @@ from spotcheck.services.snapshot import (
     read_snapshot,
     unpack_payload,
 )
-from spotcheck.solver.audit import canonical_json
-from spotcheck.solver.quarter import prepare
+from spotcheck.solver.draw.quarter import prepare
 from spotcheck.store import UnitOfWork
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import alembic_config, current, upgrade
@@ -182,7 +182,7 @@ def test_the_migration_compresses_text_rows_and_the_downgrade_restores_them(db_u
                     ),
                     {"p": n, "d": f"{n:064x}", "t": canonical_json(payload)},
                 )
-        upgrade(db_url)
+        upgrade(db_url, "0002")  # this migration's own step (later revisions follow it)
         assert current(db_url) == "0002"
         with engine.connect() as conn:
             rows = conn.execute(

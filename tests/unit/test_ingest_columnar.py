@@ -17,8 +17,8 @@ from spotcheck.ingest import load_city, parse_file
 from spotcheck.ingest import parse as parse_module
 from spotcheck.ingest.arrow_csv import read_columns
 from spotcheck.ingest.uscc_vector import canonical_valid
-from spotcheck.solver.firm_columns import FirmColumns, TierColumns
-from spotcheck.solver.frame import from_city
+from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
+from spotcheck.solver.draw.frame import from_city
 from tests.conftest import make_code
 
 CODE_CHARS = ALPHABET + "IOSVZabc -"

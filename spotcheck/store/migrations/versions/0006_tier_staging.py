@@ -1,7 +1,7 @@
 """tier_batches (a retried tier push is applied once); a trigram index on enterprise names (PostgreSQL)
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-30
 
 ``tier_batches`` holds one row per batch id pushed through /api/credit/tiers with the SHA-256 of its content
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
