@@ -15,6 +15,7 @@ from spotcheck.cli.shared import (
     exits_on_error,
     fail,
     percent,
+    read_progress,
     run,
     who,
 )
@@ -59,7 +60,7 @@ def draw_command(
             ValueError("offline draw needs --input, --year, --quarter, --seed and --out (or use --plan)")
         )
     with exits_on_error(OSError):
-        city = load_city(input_dir, plan_path=plan_file)
+        city = load_city(input_dir, plan_path=plan_file, progress=read_progress)
         past = [load_record(p) for p in history or []]
         record = draw_quarter(
             city, year=year, quarter=quarter, seed=seed, history=past, progress=draw_progress
@@ -111,7 +112,7 @@ def verify_command(
     from spotcheck.solver.verify import verify_file
 
     with exits_on_error(OSError):
-        city = load_city(input_dir, plan_path=plan_file)
+        city = load_city(input_dir, plan_path=plan_file, progress=read_progress)
         record = verify_file(record_path, city, [load_record(p) for p in history or []])
     typer.echo(f"{record_path}: verified, {len(record['visits'])} visits reproduced byte for byte")
 
@@ -178,7 +179,7 @@ def assign_command(
     if record_path is None or input_dir is None or out is None:
         raise fail(ValueError("offline assign needs --record, --input and --out (or use --plan)"))
     with exits_on_error(OSError):
-        city = load_city(input_dir, plan_path=plan_file)
+        city = load_city(input_dir, plan_path=plan_file, progress=read_progress)
         record = attach_assignments(
             load_record(record_path),
             city,

@@ -25,6 +25,7 @@ __all__ = [
     "exits_on_error",
     "fail",
     "percent",
+    "read_progress",
     "run",
     "who",
 ]
@@ -85,6 +86,11 @@ def who(actor: str | None) -> str:
 
 def percent(fraction: str) -> str:
     return f"{float(Fraction(fraction)) * 100:.2f}%"
+
+
+def read_progress(label: str, rows: int) -> None:
+    """Progress of reading a city folder (``ingest.load_city``) on stderr: each file once it is read."""
+    typer.echo(f"  {label}: {rows:,} rows read", err=True)
 
 
 def draw_progress(stage: str, done: int, total: int) -> None:
