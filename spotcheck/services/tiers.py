@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.domain.errors import LISTED_PROBLEMS, Problem, ValidationError
 from spotcheck.ingest.fast_parse import fast_tier_file
 from spotcheck.ingest.parse import parse_file
 from spotcheck.services.common import audit
@@ -31,7 +31,7 @@ from spotcheck.store.uow import UnitOfWork
 __all__ = ["CHUNK_ROWS", "PROBLEMS_SHOWN", "TierBatchReport", "append_tier_file"]
 
 CHUNK_ROWS = 200_000
-PROBLEMS_SHOWN = 100
+PROBLEMS_SHOWN = LISTED_PROBLEMS
 
 
 class TierBatchReport(BaseModel):
@@ -93,7 +93,9 @@ def _refuse(problems: list[Problem], total: int) -> ValidationError:
     problems.sort(key=lambda p: (p.line or 0, p.field or ""))
     shown = f" (the first {PROBLEMS_SHOWN} listed)" if total > PROBLEMS_SHOWN else ""
     return ValidationError(
-        f"push refused: {total} problem(s){shown}; nothing was appended", problems[:PROBLEMS_SHOWN]
+        f"push refused: {total} problem(s){shown}; nothing was appended",
+        problems[:PROBLEMS_SHOWN],
+        count=total,
     )
 
 

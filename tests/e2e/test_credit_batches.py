@@ -51,9 +51,10 @@ def test_a_push_with_many_problems_lists_the_first_and_counts_them(world: World,
     rows = [f"{make_code(1000 + n)},A,2026-05-01,R3" for n in range(PROBLEMS_SHOWN + 50)]  # unknown firms
     rows += ["91350200776049653B,A,2026-05-01,R3"] * 3  # bad check digit
     with pytest.raises(ValidationError) as caught:
-        _push(world, tmp_path, rows, chunk_rows=40)
+        _push(world, tmp_path, rows, chunk_rows=400)
     problems = caught.value.problems
     assert len(problems) == PROBLEMS_SHOWN
     assert [p.line for p in problems] == sorted(p.line or 0 for p in problems)
     assert f"{PROBLEMS_SHOWN + 53} problem(s)" in caught.value.message
+    assert caught.value.count == PROBLEMS_SHOWN + 53
     assert problems[0].reason == f"unknown firm {make_code(1000)!r}"
