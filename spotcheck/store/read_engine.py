@@ -4,7 +4,9 @@ The URL may name the primary (the default) or a PostgreSQL hot standby. Either w
 itself, so a public page can never change data even when it reads the primary:
 
 - PostgreSQL: every session starts with ``default_transaction_read_only=on`` and every transaction is begun
-  ``READ ONLY`` (SQLAlchemy's ``postgresql_readonly``); a standby refuses writes in any case.
+  ``READ ONLY`` (SQLAlchemy's ``postgresql_readonly``); a standby refuses writes in any case. Transactions are
+  ``REPEATABLE READ``, so all the statements of one request (a result, its proof, the root) see one snapshot; a
+  read-only transaction never fails for it, and a hot standby supports it.
 - SQLite: ``PRAGMA query_only=ON`` on every connection, after the usual pragmas (``store.engine``).
 """
 
@@ -28,7 +30,7 @@ def make_read_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_query_only)
         return engine
     engine = make_engine(url, connect_args={"options": READ_ONLY_SESSION})
-    return engine.execution_options(postgresql_readonly=True)
+    return engine.execution_options(postgresql_readonly=True, isolation_level="REPEATABLE READ")
 
 
 def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:

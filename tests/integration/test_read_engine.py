@@ -14,6 +14,7 @@ from spotcheck.api import create_app
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store import StorageError, import_folder
+from spotcheck.store.engine import is_sqlite
 from tests.conftest import write_tiny_city
 
 READ_ONLY = (
@@ -37,6 +38,9 @@ def test_the_read_engine_reads_the_primary_and_refuses_writes(migrated_url: str,
         import_folder(storage.uow(), write_tiny_city(tmp_path / "city"))
         with storage.read_uow() as uow:
             assert uow.session.execute(text("SELECT count(*) FROM enterprises")).scalar_one() == 30
+            if not is_sqlite(migrated_url):  # one snapshot per request, read-only whatever the server
+                shown = "SHOW transaction_isolation", "SHOW transaction_read_only"
+                assert [uow.session.execute(text(q)).scalar_one() for q in shown] == ["repeatable read", "on"]
             with pytest.raises(StorageError, match=READ_ONLY):
                 uow.tokens.issue("regulator", "SCJG")
         with storage.read_uow() as uow, pytest.raises(DBAPIError, match=READ_ONLY):
