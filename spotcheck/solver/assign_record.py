@@ -23,9 +23,11 @@ from spotcheck.solver.assign_inputs import (
     decisions_from_dict,
     last_teams,
 )
+from spotcheck.solver.assign_options import refuse_other
 from spotcheck.solver.assign_types import AssignConfig, AssignmentResult, Decision
 from spotcheck.solver.prn import parse_seed
 from spotcheck.solver.record import dump_record, record_digest, target_part, visits_of
+from spotcheck.solver.snapshot_check import frozen_options, refuse_changed_inputs
 
 __all__ = ["ASSIGN_ALGORITHM", "attach_assignments", "verify_assignments"]
 
@@ -41,11 +43,19 @@ def attach_assignments(
     config: AssignConfig | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """A new record with the quarter's officers drawn; keeps the record's decisions and config unless given."""
+    """A new record with the quarter's officers drawn; keeps the record's decisions unless given. A draw
+    record's snapshot fixes the options and the inputs (assign-spec §8): a ``config`` that differs from the
+    frozen one, or inputs changed since, are refused (ValidationError naming them). A bare record without a
+    snapshot (tests) takes ``config``, else the record's own, else the defaults."""
     earlier = record.get("assignment", {})
     if decisions is None:
         decisions = decisions_from_dict(earlier.get("decisions", []), "the record's decisions")
-    if config is None:
+    if isinstance(record.get("snapshot"), dict):
+        frozen = frozen_options(record)
+        refuse_other(frozen, config=config)
+        config = frozen.config
+        refuse_changed_inputs(record, city, history)
+    elif config is None:
         config = config_from_dict(earlier["config"]) if "config" in earlier else AssignConfig()
     base = target_part(record)
     _check_history(base, history)

@@ -19,7 +19,9 @@ from spotcheck.domain.model import City, Plan
 from spotcheck.solver.canonical import plan_dict
 from spotcheck.solver.history import year_history
 from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record, load_record, target_part
+from spotcheck.solver.record import RECORD_FORMAT, dump_record, format_refusal, load_record, target_part
+from spotcheck.solver.snapshot_check import changed_message, frozen_options, split_history
+from spotcheck.solver.snapshot_parts import changed_parts
 
 __all__ = ["first_difference", "verify_file", "verify_record"]
 
@@ -55,27 +57,38 @@ def _short(value: Any) -> str:
 
 def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str, Any]] = ()) -> None:
     """Raise VerificationError naming the first difference; return None if the record is reproduced."""
+    if record.get("format") != RECORD_FORMAT:
+        raise VerificationError(format_refusal(record.get("format")))
     plan = city.plan
     if plan is None or (plan.year, plan.quarter) != (record.get("year"), record.get("quarter")):
         found = "no plan" if plan is None else f"the plan of {plan.year}Q{plan.quarter}"
         raise VerificationError(
             f"the record is for {record.get('year')}Q{record.get('quarter')} but the input has {found}"
         )
-    year, rotation_only = _split_history(plan.year, history)
-    if rotation_only and "assignment" not in record:
-        raise VerificationError(
-            f"history record {rotation_only[0].get('year')}Q{rotation_only[0].get('quarter')} is of an earlier "
-            f"year than {plan.year}: only the inspector draw reads earlier years (rotation), and this record has "
-            "no assignment"
-        )
+    year, rotation = split_history(plan.year, history)
     _check_plan_and_history(record, plan, year)
     published = target_part(record)
+    coordination = record.get("plan", {}).get("coordination", {})
     try:
-        fresh = draw(
-            prepare(city, history=year), record.get("seed", {}), discarded=record.get("discarded", [])
+        options = frozen_options(record)
+        prepared = prepare(
+            city, history=year, rotation=rotation, options=options, committed=coordination.get("aligned")
         )
     except SpotcheckError as exc:
         raise VerificationError(f"the draw cannot be recomputed from these inputs: {exc}") from exc
+    changed = changed_parts(record.get("snapshot", {}).get("parts"), prepared.parts)
+    if changed:
+        raise VerificationError(
+            "the inputs are not the record's snapshot: these parts changed: "
+            + changed_message(changed, record, rotation)
+        )
+    if prepared.optimum != coordination.get("aligned"):
+        where = first_difference(coordination.get("aligned"), prepared.optimum, "$.plan.coordination.aligned")
+        raise VerificationError(
+            "the committed coordination is not the layout the documented model gives here (draw-spec §5; "
+            f"OR-Tools {coordination.get('solver', {}).get('ortools')} recorded): {where}"
+        )
+    fresh = draw(prepared, record.get("seed", {}), discarded=record.get("discarded", []))
     if published.get("snapshot") != fresh["snapshot"]:
         raise VerificationError(
             "the inputs are not the record's snapshot: "
@@ -90,20 +103,6 @@ def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str
         _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
     if "assignment" in record:
         _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)
-
-
-def _split_history(
-    year: int, history: Sequence[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(the records the target draw reads, the others): the target draw reads the records of its own year
-    (draw-spec §4); the inspector draw reads them all, earlier years included (rotation, assign-spec §3, §9).
-    A record of a later year stays with the target draw's, which refuses it with its reason."""
-    same = [h for h in history if not isinstance(h, dict) or not _earlier_year(h.get("year"), year)]
-    return same, [h for h in history if isinstance(h, dict) and _earlier_year(h.get("year"), year)]
-
-
-def _earlier_year(value: Any, year: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value < year
 
 
 def _check_plan_and_history(record: dict[str, Any], plan: Plan, history: Sequence[dict[str, Any]]) -> None:
