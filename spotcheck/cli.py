@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -132,20 +133,30 @@ def draw_command(
         Path | None, typer.Option("--out", help="where to write the record (canonical JSON)")
     ] = None,
     history: Annotated[
-        list[Path] | None, typer.Option("--history", help="earlier quarters' records of the same year")
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            help="earlier quarters' records of the same year; earlier years' records with officers are fixed "
+            "for the inspector draw's rotation",
+        ),
     ] = None,
     plan_file: PlanFileOpt = None,
     plan: Annotated[int | None, typer.Option("--plan", help="database: draw this seeded plan")] = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
+    unstaffable: UnstaffableOpt = None,
     secrets: Annotated[
         Path | None,
         typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department"),
     ] = None,
 ) -> None:
-    """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan)."""
+    """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan).
+    Offline, the draw is also the freeze: the inspector draw's options are fixed here (assign-spec §8)."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.ingest import load_city
     from spotcheck.solver.quarter import draw_quarter
     from spotcheck.solver.record import dump_record, load_record
+    from spotcheck.solver.snapshot_check import split_history
 
     if plan is not None:
         _draw_plan(plan, secrets)
@@ -156,9 +167,16 @@ def draw_command(
         )
     try:
         city = load_city(input_dir, plan_path=plan_file)
-        past = [load_record(p) for p in history or []]
+        past, rotation = split_history(year, [load_record(p) for p in history or []])
         record = draw_quarter(
-            city, year=year, quarter=quarter, seed=seed, history=past, progress=_draw_progress
+            city,
+            year=year,
+            quarter=quarter,
+            seed=seed,
+            history=past,
+            rotation=rotation,
+            options=_frozen_options(cap, max_pair, unstaffable),
+            progress=_draw_progress,
         )
         out.write_bytes(dump_record(record))
     except (SpotcheckError, OSError) as exc:
@@ -338,13 +356,60 @@ def serve_command(
     uvicorn.run(application, host=host, port=port, log_level="info")
 
 
-def _assign_plan(plan: int, decisions: Path | None) -> dict[str, object]:
-    """The database mode of `assign`: officers drawn on the frozen inputs, stored with the plan."""
+def _assign_plan(
+    plan: int, decisions: Path | None, cap: str | None, max_pair: int | None
+) -> dict[str, object]:
+    """The database mode of `assign`: officers drawn on the frozen inputs and options, stored with the plan."""
     from spotcheck.services.inspection import run_assign
     from spotcheck.solver.assign_inputs import load_decisions
 
     chosen = None if decisions is None else load_decisions(decisions)
-    return run_assign(_uow(), plan, actor=_actor(None), decisions=chosen, progress=_draw_progress)
+    return run_assign(
+        _uow(),
+        plan,
+        actor=_actor(None),
+        decisions=chosen,
+        probability_cap=None if cap is None else _fraction(cap),
+        max_pair_visits=max_pair,
+        progress=_draw_progress,
+    )
+
+
+def _fraction(text: str) -> Fraction:
+    from spotcheck.domain.errors import ValidationError
+
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValidationError(f"{text!r} is not a fraction such as 1/2") from exc
+
+
+def _frozen_options(cap: str | None, max_pair: int | None, unstaffable: str | None) -> Any:
+    """The inspector draw's options as chosen at the freeze (defaults: cap 1/2, no pair limit, refuse)."""
+    from spotcheck.solver.assign_options import options_from_dict
+
+    return options_from_dict(
+        {"probability_cap": cap or "1/2", "max_pair_visits": max_pair, "unstaffable": unstaffable or "refuse"}
+    )
+
+
+CapOpt = Annotated[
+    str | None,
+    typer.Option("--cap", help="officer–firm probability cap, e.g. 1/2 (the default); fixed at the freeze"),
+]
+MaxPairOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-pair", min=1, help="most teams one pair of officers may staff together; fixed at the freeze"
+    ),
+]
+UnstaffableOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--unstaffable",
+        help="teams that cannot be staffed: refuse (the default; a planner decides) or defer; fixed at the freeze",
+    ),
+]
 
 
 @app.command("assign")
@@ -370,27 +435,25 @@ def assign_command(
     decisions: Annotated[
         Path | None, typer.Option("--decisions", help="planner decisions (docs/assign-spec.md §6)")
     ] = None,
-    cap: Annotated[
-        str | None, typer.Option("--cap", help="officer–firm probability cap, e.g. 1/2 (the default)")
-    ] = None,
-    max_pair: Annotated[
-        int | None,
-        typer.Option("--max-pair", min=1, help="most teams one pair of officers may staff together"),
-    ] = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
     plan_file: PlanFileOpt = None,
 ) -> None:
-    """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
+    """Draw every visit's officers (docs/assign-spec.md) and write the record with them. The options were fixed
+    at the freeze (offline: the draw); --cap or --max-pair given must equal the frozen ones."""
     from spotcheck.domain.errors import SpotcheckError
     from spotcheck.ingest import load_city
-    from spotcheck.solver.assign_inputs import config_from_dict, load_decisions
-    from spotcheck.solver.assign_record import attach_assignments
+    from spotcheck.solver.assign_defer import attach_deferring
+    from spotcheck.solver.assign_inputs import decisions_from_dict, load_decisions
+    from spotcheck.solver.assign_options import refuse_other
     from spotcheck.solver.record import dump_record, load_record
+    from spotcheck.solver.snapshot_check import frozen_options
 
     def progress(stage: str, done: int, total: int) -> None:
         typer.echo(f"  {stage}: {done:,}/{total:,}", err=True)
 
     if plan is not None:
-        stats = _quarter_step(lambda: _assign_plan(plan, decisions))
+        stats = _quarter_step(lambda: _assign_plan(plan, decisions, cap, max_pair))
         typer.echo(
             f"plan {plan} assigned: {stats['teams_staffed']}/{stats['teams']} teams, {stats['seats']} seats"
         )
@@ -399,14 +462,21 @@ def assign_command(
         raise _fail(ValueError("offline assign needs --record, --input and --out (or use --plan)"))
     try:
         city = load_city(input_dir, plan_path=plan_file)
-        record = attach_assignments(
-            load_record(record_path),
+        drawn = load_record(record_path)
+        chosen = _frozen_options(cap, max_pair, None)
+        if isinstance(drawn.get("snapshot"), dict):  # a draw record: its options were fixed at the draw
+            chosen = frozen_options(drawn)
+            given = None if cap is None else _fraction(cap)
+            refuse_other(chosen, probability_cap=given, max_pair_visits=max_pair)
+        earlier = drawn.get("assignment", {}).get("decisions", [])
+        record = attach_deferring(
+            drawn,
             city,
             [load_record(p) for p in history or []],
-            decisions=None if decisions is None else load_decisions(decisions),
-            config=None
-            if cap is None and max_pair is None
-            else config_from_dict({"probability_cap": cap or "1/2", "max_pair_visits": max_pair}),
+            decisions=load_decisions(decisions) if decisions else decisions_from_dict(earlier),
+            by=_actor(None),
+            defer=chosen.defer_unstaffable,
+            config=chosen.config,
             progress=progress,
         )
         out.write_bytes(dump_record(record))
@@ -547,15 +617,25 @@ def freeze_command(
     plan: PlanOpt,
     on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
     actor: ActorOpt = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
+    unstaffable: UnstaffableOpt = None,
 ) -> None:
-    """Fix every input of the draw and publish the snapshot digest."""
+    """Fix every input of both draws (and the inspector draw's options) and publish the snapshot digest."""
     from datetime import date
 
     from spotcheck.services.freeze import freeze
 
     day = date.fromisoformat(on) if on else date.today()
     frozen = _quarter_step(
-        lambda: freeze(_uow(), plan, actor=_actor(actor), frozen_on=day, progress=_draw_progress)
+        lambda: freeze(
+            _uow(),
+            plan,
+            actor=_actor(actor),
+            frozen_on=day,
+            options=_frozen_options(cap, max_pair, unstaffable),
+            progress=_draw_progress,
+        )
     )
     typer.echo(f"plan {plan} frozen on {day}: snapshot digest {frozen.digest} ({frozen.firms:,} firms)")
 

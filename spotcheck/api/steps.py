@@ -9,7 +9,8 @@ against the commitments and keeps only what the ceremony defines).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from fractions import Fraction
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -17,9 +18,10 @@ from pydantic import BaseModel, Field
 from spotcheck.api.deps import CurrentRegulator, PlanId, UowFactoryDep, VisitId
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.api.security import Principal
-from spotcheck.domain.errors import Forbidden
+from spotcheck.domain.errors import Forbidden, ValidationError
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.solver.assign_options import options_from_dict
 
 __all__ = ["router"]
 
@@ -35,6 +37,12 @@ class SecretIn(BaseModel):
 
 class FreezeIn(BaseModel):
     frozen_on: date | None = Field(default=None, description="default: today (UTC)")
+    # The inspector draw's options, fixed with the snapshot (docs/assign-spec.md §8).
+    probability_cap: str = Field(default="1/2", max_length=32, description="officer–firm probability cap")
+    max_pair_visits: int | None = Field(default=None, ge=1, description="most teams per pair; null: no limit")
+    unstaffable: Literal["refuse", "defer"] = Field(
+        default="refuse", description="teams that cannot be staffed"
+    )
 
 
 class BeaconIn(BaseModel):
@@ -47,7 +55,11 @@ class DrawIn(BaseModel):
 
 
 class AssignIn(BaseModel):
-    defer_unstaffable: bool = False
+    """Options are fixed at the freeze; one given here must equal the frozen one (or it is refused)."""
+
+    defer_unstaffable: bool | None = None
+    probability_cap: str | None = Field(default=None, max_length=32)
+    max_pair_visits: int | None = Field(default=None, ge=1)
 
 
 class WindowIn(BaseModel):
@@ -100,7 +112,14 @@ def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 )
 def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
-    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on)
+    options = options_from_dict(
+        {
+            "probability_cap": body.probability_cap,
+            "max_pair_visits": body.max_pair_visits,
+            "unstaffable": body.unstaffable,
+        }
+    )
+    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on, options=options)
     return _done(factory, plan_id, "freeze", f"snapshot {frozen.digest} ({frozen.firms} firms)")
 
 
@@ -120,7 +139,18 @@ def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: Dr
 
 @router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
 def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: AssignIn) -> StepDone:
-    inspection.run_assign(factory(), plan_id, actor=_actor(me), defer_unstaffable=body.defer_unstaffable)
+    try:
+        cap = None if body.probability_cap is None else Fraction(body.probability_cap)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValidationError(f"probability_cap {body.probability_cap!r} is not a fraction") from exc
+    inspection.run_assign(
+        factory(),
+        plan_id,
+        actor=_actor(me),
+        defer_unstaffable=body.defer_unstaffable,
+        probability_cap=cap,
+        max_pair_visits=body.max_pair_visits,
+    )
     return _done(factory, plan_id, "assign")
 
 

@@ -34,6 +34,7 @@ from spotcheck.domain.model import EXCLUDED_STATUSES, EntityKind, Plan, Targets
 from spotcheck.ingest.city import read_plan
 from spotcheck.ingest.tiers import quarter_start
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.solver.assign_options import FrozenOptions
 from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
 from spotcheck.store.directory import EnterpriseRow
 from spotcheck.store.quarter import AssignmentRow, PlanRow, VisitRow
@@ -51,6 +52,8 @@ __all__ = [
 
 Say = Callable[[str], None]
 ACTOR = "demo"
+# The demo defers visits it cannot staff, chosen at the freeze like every option of the inspector draw.
+DEMO_OPTIONS = FrozenOptions(unstaffable="defer")
 # Simulated outcome shares (per mille), roughly as provincial publications show: most checks find nothing.
 OUTCOMES = (
     ("no_problem", 820),
@@ -210,7 +213,9 @@ def _quarter(uow: Callable[[], UnitOfWork], plan: Plan, seed: str, say: Say) -> 
     if state is PlanState.DRAFT:
         for department in sorted(set(secrets) - set(status.committed)):
             seeding.commit_secret(uow(), plan_id, department, secrets[department], actor=department)
-        frozen = freeze.freeze(uow(), plan_id, actor=ACTOR, frozen_on=begin - timedelta(days=7))
+        frozen = freeze.freeze(
+            uow(), plan_id, actor=ACTOR, frozen_on=begin - timedelta(days=7), options=DEMO_OPTIONS
+        )
         with uow() as u:
             cited = len(freeze.year_records(u, plan.year, plan.quarter))
         say(

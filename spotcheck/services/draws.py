@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from spotcheck.domain.errors import NotFound, VerificationError
+from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import Step
 from spotcheck.services.common import Progress, audit, step
-from spotcheck.services.freeze import frozen_inputs
+from spotcheck.services.freeze import prepare_frozen
 from spotcheck.services.seeding import check_secrets, commitments, reveals
 from spotcheck.solver.ceremony import seed_section
-from spotcheck.solver.quarter import draw, prepare
+from spotcheck.solver.quarter import draw
 from spotcheck.solver.record import dump_record, record_digest
 from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
@@ -48,15 +48,13 @@ def run_draw(
     """Draw the plan's targets under the ceremony's seed; store the record and its visits."""
     with uow:
         step(uow, plan_id, Step.DRAW)
-        city, history, digest = frozen_inputs(uow, plan_id)
+        prepared = prepare_frozen(
+            uow, plan_id, progress=progress
+        )  # the committed layout, the published digest
+        digest = prepared.snapshot
         beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar_one()
         checked = check_secrets(uow, plan_id, secrets)
         seed = seed_section(digest, beacon.value, commitments(uow, plan_id), checked, reveal=False)
-        prepared = prepare(city, history=history, progress=progress)
-        if prepared.snapshot != digest:
-            raise VerificationError(
-                f"plan {plan_id}: the frozen snapshot no longer gives its published digest"
-            )
         record = draw(prepared, seed, progress=progress)
         text = dump_record(record).decode("utf-8")
         row = uow.draws.add(plan_id, "draw", 1, text, record_digest(record))

@@ -11,6 +11,7 @@ from the snapshot (or the record's ``snapshot.options``); an option given later 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from spotcheck.domain.errors import ValidationError
@@ -56,15 +57,22 @@ def options_from_dict(data: Any) -> FrozenOptions:
 def refuse_other(
     frozen: FrozenOptions,
     *,
-    config: AssignConfig | None = None,
+    probability_cap: Fraction | None = None,
+    max_pair_visits: int | None = None,
     defer_unstaffable: bool | None = None,
+    config: AssignConfig | None = None,
 ) -> None:
-    """ValidationError when an option given at assignment time differs from the frozen one (None: not given)."""
+    """ValidationError when an option given at assignment time differs from the frozen one. None: not given;
+    a whole ``config`` gives both the cap and the pair limit (its None there meaning "no limit")."""
+    if config is not None:
+        probability_cap = config.probability_cap
     given: list[str] = []
-    if config is not None and config.probability_cap != frozen.config.probability_cap:
-        given.append(f"probability cap {config.probability_cap} (frozen: {frozen.config.probability_cap})")
-    if config is not None and config.max_pair_visits != frozen.config.max_pair_visits:
-        given.append(f"max pair {config.max_pair_visits} (frozen: {frozen.config.max_pair_visits})")
+    if probability_cap is not None and probability_cap != frozen.config.probability_cap:
+        given.append(f"probability cap {probability_cap} (frozen: {frozen.config.probability_cap})")
+    pair_given = config is not None or max_pair_visits is not None
+    pair = config.max_pair_visits if config is not None else max_pair_visits
+    if pair_given and pair != frozen.config.max_pair_visits:
+        given.append(f"max pair {pair} (frozen: {frozen.config.max_pair_visits})")
     if defer_unstaffable is not None and defer_unstaffable != frozen.defer_unstaffable:
         chosen = "defer" if defer_unstaffable else "refuse"
         given.append(f"unstaffable teams {chosen} (frozen: {frozen.unstaffable})")

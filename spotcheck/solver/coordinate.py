@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -163,8 +164,8 @@ def coordinate(
 
 
 def tie_break(
-    model: cp_model.CpModel, solver: cp_model.CpSolver, order: list[cp_model.IntVar], status: int
-) -> int:
+    model: cp_model.CpModel, solver: cp_model.CpSolver, order: list[cp_model.IntVar], status: Any
+) -> Any:
     """Among the layouts as good as the first solve's, the lexicographically greatest ``order`` (task order,
     then tiers A–D; aligned = 1 before spread = 0), so no solver-internal tie-break picks (draw-spec §5.1).
     Solved in stages of ``TIE_BITS`` variables, each maximising ``Σ 2^(TIE_BITS−1−j) · a_j`` and then fixing

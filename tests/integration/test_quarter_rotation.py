@@ -16,6 +16,7 @@ from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.services.snapshot import pack_payload, read_snapshot
 from spotcheck.solver.assign_inputs import last_teams
+from spotcheck.solver.assign_options import FrozenOptions
 from spotcheck.solver.assign_record import attach_assignments
 from spotcheck.solver.record import record_digest
 from spotcheck.store import UnitOfWork, import_folder
@@ -35,7 +36,13 @@ def assigned_quarter(
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
     frozen_on = date(year, 3 * quarter - 2, 1) - timedelta(days=10)
-    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=frozen_on)
+    freeze.freeze(
+        uow_factory(),
+        plan_id,
+        actor="planner",
+        frozen_on=frozen_on,
+        options=FrozenOptions(unstaffable="defer"),
+    )
     seeding.enter_beacon(
         uow_factory(), plan_id, f"{year}{quarter} 07 15 22", source="lottery", actor="planner"
     )
