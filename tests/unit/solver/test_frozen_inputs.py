@@ -153,7 +153,7 @@ def test_the_offsets_are_committed_and_verify_uses_them(city: City, record: dict
     coordination = record["plan"]["coordination"]
     assert set(coordination["offsets"]) == set(coordination["aligned"])
     edited = copy.deepcopy(record)
-    task = sorted(coordination["aligned"])[0]
+    task = min(coordination["aligned"])
     aligned = edited["plan"]["coordination"]["aligned"]
     aligned[task] = [] if aligned[task] else ["A", "B", "C", "D"]
     with pytest.raises(VerificationError, match="coordination"):
