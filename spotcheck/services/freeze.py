@@ -2,11 +2,11 @@
 
 The snapshot holds the directories, the tier history known on the freeze date, the plan and the year's earlier
 draw records; for the inspector draw's rotation also the earlier years' records with officers that hold each
-firm's last team (``rotation_records``). Its digest is the draw's own (draw-spec §1: directories, plan and the
-earlier records' digests), so the published digest, the ceremony's seed and the record all name the same inputs;
-the rotation records are read by the inspector draw only and are fixed by the freeze's audit entry (their
-digests and the payload's SHA-256), written before the seed exists. Every participating department must have
-committed first.
+firm's last team (``rotation_records``); the inspector draw's options; and the coordination's layout, solved
+here and committed. Its digest is the draw's own (draw-spec §1: every part both draws read), so the published
+digest, the ceremony's seed and the record all name the same inputs. The freeze's audit entry states the
+digest, the parts, the options and the committed layout (draw-spec §5.1), before the seed exists. Every
+participating department must have committed first.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Recompute a published draw and compare it with the record, byte for byte (docs/draw-spec.md §8).
 
-The file must be canonical (its bytes are exactly ``dump_record`` of its content); the target part (the record
-without what the inspector draw adds) must equal a fresh draw from the inputs, the record's seed and the cited
+The file must be canonical (its bytes are exactly ``dump_record`` of its content) and of the current format; the
+snapshot's parts recomputed from the inputs must equal the record's (a change is named by part, draw-spec §1);
+the committed layout must be the model's (§5.1); the target part (the record without what the inspector draw
+adds) must equal a fresh draw, with the committed layout, from the inputs, the record's seed and the cited
 history (the records of the record's own year; earlier years' records are read only by the inspector draw, for
 rotation). A ceremony seed is checked by ``spotcheck.solver.ceremony.check_seed`` and an inspector assignment by
 ``spotcheck.solver.assign_record.verify_assignments`` (issues 5 and 6), imported only when needed.
