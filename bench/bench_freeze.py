@@ -34,7 +34,7 @@ from sqlalchemy import inspect, text
 from bench import write_result
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import freeze, plans, seeding
-from spotcheck.services.demo import demo_secret
+from spotcheck.services.simulated import demo_secret
 from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
 from spotcheck.synth import generate_city
 

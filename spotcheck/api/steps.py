@@ -1,27 +1,30 @@
 """/api/regulator/plans/…: the quarter's steps, each one call to its use case in ``spotcheck.services``
 (which checks the plan's state, runs in one transaction, and appends the audit entry).
 
-A department commits and reveals only its own secret: a regulator token's subject is its department code.
+Each step needs its permission (``require``, ``spotcheck.domain.access``); a department commits and reveals
+only its own secret: a regulator token's subject is its department code.
 Secrets for the draw are sent in the request body and never stored by the API (the use case checks them
 against the commitments and keeps only what the ceremony defines).
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from spotcheck.api.deps import CurrentRegulator, PlanId, UowFactoryDep, VisitId
+from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import PlanCreate, StepDone
-from spotcheck.api.security import Principal
-from spotcheck.domain.errors import Forbidden, ValidationError
+from spotcheck.domain.access import Permission, Principal
+from spotcheck.domain.errors import ValidationError
+from spotcheck.edge import PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
-from spotcheck.solver.assign_options import options_from_dict
+from spotcheck.solver.assign.options import options_from_dict
 
 __all__ = ["router"]
 
@@ -67,6 +70,11 @@ class WindowIn(BaseModel):
     end: date
 
 
+class DeadlinesIn(BaseModel):
+    today: date | None = Field(default=None, description="default: today (UTC)")
+    only_overdue: bool = False
+
+
 class ReviewIn(BaseModel):
     approve: bool
     reason: str = Field(default="", max_length=2000)
@@ -85,15 +93,21 @@ def _done(factory: UowFactoryDep, plan_id: int, step: str, message: str = "") ->
     return StepDone(plan_id=plan_id, step=step, state=_state(factory, plan_id), message=message)
 
 
-def _own_department(me: Principal, department: str) -> None:
-    if department != me.subject:
-        raise Forbidden(
-            f"a {me.subject} token may not act for {department}: each department keeps its own secret"
-        )
+Planner = Annotated[Principal, require(Permission.PLAN_WRITE)]
+Freezer = Annotated[Principal, require(Permission.FREEZE)]
+BeaconKeeper = Annotated[Principal, require(Permission.BEACON)]
+Drawer = Annotated[Principal, require(Permission.DRAW)]
+Assigner = Annotated[Principal, require(Permission.ASSIGN)]
+Supervisor = Annotated[Principal, require(Permission.INSPECTION)]
+Reviewer = Annotated[Principal, require(Permission.REVIEW)]
+Publisher = Annotated[Principal, require(Permission.PUBLISH)]
+Reader = Annotated[Principal, require(Permission.PLAN_READ)]
+# each department keeps its own secret: it commits and reveals for the department its token names only
+Ceremony = Annotated[Principal, require(Permission.CEREMONY_COMMIT, department_in_body)]
 
 
 @router.post("/plans", response_model=StepDone, status_code=201, summary="Create the quarter's draft plan")
-def create_plan(factory: UowFactoryDep, me: CurrentRegulator, body: PlanCreate) -> StepDone:
+def create_plan(factory: UowFactoryDep, me: Planner, body: PlanCreate) -> StepDone:
     plan_id = plans.create_plan(factory(), parse_plan(body.plan), actor=_actor(me))
     return _done(factory, plan_id, "create")
 
@@ -101,8 +115,7 @@ def create_plan(factory: UowFactoryDep, me: CurrentRegulator, body: PlanCreate) 
 @router.post(
     "/plans/{plan_id}/commitments", response_model=StepDone, summary="Commit to this department's secret"
 )
-def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
-    _own_department(me, body.department)
+def commit(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn) -> StepDone:
     hashed = seeding.commit_secret(factory(), plan_id, body.department, body.secret, actor=_actor(me))
     return _done(factory, plan_id, "commit", f"commitment {hashed}")
 
@@ -110,7 +123,7 @@ def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 @router.post(
     "/plans/{plan_id}/freeze", response_model=StepDone, summary="Freeze the inputs; digest published"
 )
-def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: FreezeIn) -> StepDone:
+def freeze_plan(factory: UowFactoryDep, me: Freezer, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
     options = options_from_dict(
         {
@@ -124,13 +137,13 @@ def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, b
 
 
 @router.post("/plans/{plan_id}/beacon", response_model=StepDone, summary="Enter the public beacon value")
-def beacon(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: BeaconIn) -> StepDone:
+def beacon(factory: UowFactoryDep, me: BeaconKeeper, plan_id: PlanId, body: BeaconIn) -> StepDone:
     seeding.enter_beacon(factory(), plan_id, body.value, source=body.source, actor=_actor(me))
     return _done(factory, plan_id, "beacon")
 
 
 @router.post("/plans/{plan_id}/draw", response_model=StepDone, summary="Draw the targets (once)")
-def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: DrawIn) -> StepDone:
+def draw(factory: UowFactoryDep, me: Drawer, plan_id: PlanId, body: DrawIn) -> StepDone:
     drawn = draws.run_draw(factory(), plan_id, body.secrets, actor=_actor(me))
     return _done(
         factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}"
@@ -138,7 +151,7 @@ def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: Dr
 
 
 @router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
-def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: AssignIn) -> StepDone:
+def assign(factory: UowFactoryDep, me: Assigner, plan_id: PlanId, body: AssignIn) -> StepDone:
     try:
         cap = None if body.probability_cap is None else Fraction(body.probability_cap)
     except (ValueError, ZeroDivisionError) as exc:
@@ -157,20 +170,19 @@ def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 @router.post(
     "/plans/{plan_id}/start", response_model=StepDone, summary="Hand the assignments to the inspectors"
 )
-def start(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: WindowIn) -> StepDone:
+def start(factory: UowFactoryDep, me: Supervisor, plan_id: PlanId, body: WindowIn) -> StepDone:
     inspection.start_inspection(factory(), plan_id, begin=body.begin, end=body.end, actor=_actor(me))
     return _done(factory, plan_id, "start")
 
 
 @router.post("/plans/{plan_id}/close", response_model=StepDone, summary="End the inspection period")
-def close(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+def close(factory: UowFactoryDep, me: Supervisor, plan_id: PlanId) -> StepDone:
     inspection.close_inspection(factory(), plan_id, actor=_actor(me))
     return _done(factory, plan_id, "close")
 
 
 @router.post("/plans/{plan_id}/reveals", response_model=StepDone, summary="Reveal this department's secret")
-def reveal(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
-    _own_department(me, body.department)
+def reveal(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn) -> StepDone:
     seeding.reveal(factory(), plan_id, body.department, body.secret, actor=_actor(me))
     return _done(factory, plan_id, "reveal")
 
@@ -182,7 +194,7 @@ def reveal(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 )
 def review(
     factory: UowFactoryDep,
-    me: CurrentRegulator,
+    me: Reviewer,
     plan_id: PlanId,
     visit_id: VisitId,
     department: str,
@@ -197,32 +209,23 @@ def review(
 @router.post(
     "/plans/{plan_id}/publish", response_model=StepDone, summary="Publish visits, results, record, reveals"
 )
-def publish(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+def publish(factory: UowFactoryDep, me: Publisher, plan_id: PlanId) -> StepDone:
     done = publication.publish(factory(), plan_id, actor=_actor(me))
     return _done(factory, plan_id, "publish", f"audit head {done.get('audit_head', '')}")
 
 
 @router.get("/plans/{plan_id}/deadlines", summary="Unpublished results with their 20-working-day deadline")
 def due(
-    factory: UowFactoryDep,
-    me: CurrentRegulator,
-    plan_id: PlanId,
-    today: date | None = None,
-    only_overdue: bool = False,
+    factory: UowFactoryDep, me: Reader, plan_id: PlanId, ask: Annotated[DeadlinesIn, Query()]
 ) -> dict[str, Any]:
-    rows = results.deadlines(
-        factory(), plan_id, today=today or datetime.now(UTC).date(), only_overdue=only_overdue
-    )
+    today = ask.today or datetime.now(UTC).date()
+    rows = results.deadlines(factory(), plan_id, today=today, only_overdue=ask.only_overdue)
     data = [
-        {
-            "visit": r.visit,
-            "uscc": r.uscc,
-            "department": r.department,
+        asdict(r)
+        | {
             "state": r.state.value,
-            "end_of_check": r.end_of_check,
             "due": None if r.due is None else r.due.due.isoformat(),
             "provisional": bool(r.due and r.due.provisional),
-            "overdue": r.overdue,
         }
         for r in rows
     ]

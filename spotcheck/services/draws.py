@@ -1,4 +1,5 @@
-"""The draw on the database: one transaction, at most one draw per plan (issue 6 "Plan lifecycle").
+"""The draw on the database: one transaction, at most one draw per plan (docs/operations.md,
+"The states of a plan").
 
 ``run_draw`` locks the plan row (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), checks the state,
 recomputes the seed from the ceremony, draws on the frozen snapshot with the pure solver and stores the record
@@ -18,12 +19,12 @@ from sqlalchemy import insert, select
 
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import Step
+from spotcheck.evidence.ceremony import seed_section
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.freeze import prepare_frozen
 from spotcheck.services.seeding import check_secrets, commitments, reveals
-from spotcheck.solver.ceremony import seed_section
-from spotcheck.solver.quarter import draw
-from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.solver.draw.quarter import draw
+from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -48,9 +49,8 @@ def run_draw(
     """Draw the plan's targets under the ceremony's seed; store the record and its visits."""
     with uow:
         step(uow, plan_id, Step.DRAW)
-        prepared = prepare_frozen(
-            uow, plan_id, progress=progress
-        )  # the committed layout, the published digest
+        # the frozen inputs with the committed layout; refused unless they give the published digest
+        prepared = prepare_frozen(uow, plan_id, progress=progress)
         digest = prepared.snapshot
         beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar_one()
         checked = check_secrets(uow, plan_id, secrets)

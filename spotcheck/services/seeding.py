@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from spotcheck.domain.errors import InvalidTransition, ValidationError
 from spotcheck.domain.lifecycle import Step
+from spotcheck.evidence.ceremony import check_reveal, check_reveals, commitment, unmatched, validate_beacon
 from spotcheck.services.common import audit, step
 from spotcheck.services.plans import participants
-from spotcheck.solver.ceremony import check_reveal, commitment, validate_beacon
 from spotcheck.store.base import utcnow
 from spotcheck.store.quarter import BeaconRow, CommitmentRow
 from spotcheck.store.uow import UnitOfWork
@@ -67,14 +67,15 @@ def enter_beacon(uow: UnitOfWork, plan_id: int, value: str, *, source: str, acto
 def check_secrets(uow: UnitOfWork, plan_id: int, given: Mapping[str, str]) -> dict[str, str]:
     """Every committed department's secret, each checked against its commitment (VerificationError if not)."""
     committed = commitments(uow, plan_id)
-    missing = sorted(set(committed) - set(given))
-    if missing:
-        raise ValidationError(f"the draw needs every department's secret; missing: {', '.join(missing)}")
-    unknown = sorted(set(given) - set(committed))
-    if unknown:
-        raise ValidationError(f"secrets given for departments that did not commit: {', '.join(unknown)}")
-    for department in sorted(committed):
-        check_reveal(department, given[department], committed[department])
+    missing, unknown = unmatched(committed, given)
+    problem = (
+        f"the draw needs every department's secret; missing: {', '.join(missing)}"
+        if missing
+        else f"secrets given for departments that did not commit: {', '.join(unknown)}"
+    )
+    if missing or unknown:
+        raise ValidationError(problem)
+    check_reveals(committed, given)
     return {d: given[d] for d in sorted(committed)}
 
 

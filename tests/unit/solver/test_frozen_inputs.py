@@ -14,11 +14,11 @@ import pytest
 
 from spotcheck.domain.errors import ValidationError, VerificationError
 from spotcheck.domain.model import City, Conflict, Expert
-from spotcheck.solver.assign_options import FrozenOptions
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.assign_types import AssignConfig
-from spotcheck.solver.quarter import draw_quarter, prepare
-from spotcheck.solver.record import dump_record, load_record
+from spotcheck.solver.assign.options import FrozenOptions
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.assign.types import AssignConfig
+from spotcheck.solver.draw.quarter import draw_quarter, prepare
+from spotcheck.solver.draw.record import dump_record, load_record
 from spotcheck.solver.verify import verify_record
 from tests.unit.solver import citykit
 

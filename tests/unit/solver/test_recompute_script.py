@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from spotcheck.solver.quarter import draw_quarter
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.draw.quarter import draw_quarter
+from spotcheck.solver.draw.record import dump_record
 from tests.unit.solver import citykit
 from tests.unit.solver.cityfiles import write_city
 
