@@ -3,9 +3,9 @@
 
 The payload holds every directory as the import files' columns (sorted by key), the tier history up to the
 freeze date, the plan, the year's earlier published draw records (history) and, for the inspector draw's
-rotation only, earlier years' records with officers (``rotation``, docs/assign-spec.md §3). The draw's own digest
-(``spotcheck.solver.draw.snapshot_parts.snapshot_digest``, draw-spec §1) is what is published and enters the seed; the
-payload's SHA-256 is stored beside it so that the stored copy cannot be changed unnoticed.
+rotation only, earlier years' records with officers (``rotation``, docs/assign-spec.md §3). The draw's own
+digest (``spotcheck.solver.draw.snapshot_parts.snapshot_digest``, draw-spec §1) is what is published and enters
+the seed; the payload's SHA-256 is stored beside it so that the stored copy cannot be changed unnoticed.
 """
 
 from __future__ import annotations
