@@ -10,7 +10,7 @@ against the commitments and keeps only what the ceremony defines).
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -21,7 +21,7 @@ from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
 from spotcheck.domain.errors import ValidationError
-from spotcheck.edge import PlanId, UowFactoryDep, VisitId
+from spotcheck.edge import NO_NUL, Department, IsoDate, PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.solver.assign.options import options_from_dict
@@ -34,14 +34,16 @@ Secret = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$", descript
 
 
 class SecretIn(BaseModel):
-    department: str = Field(min_length=1, max_length=32)
+    department: str = Field(min_length=1, max_length=32, pattern=NO_NUL)
     secret: str = Secret
 
 
 class FreezeIn(BaseModel):
-    frozen_on: date | None = Field(default=None, description="default: today (UTC)")
+    frozen_on: IsoDate | None = Field(default=None, description="default: today (UTC)")
     # The inspector draw's options, fixed with the snapshot (docs/assign-spec.md §8).
-    probability_cap: str = Field(default="1/2", max_length=32, description="officer–firm probability cap")
+    probability_cap: str = Field(
+        default="1/2", max_length=32, pattern=NO_NUL, description="officer–firm probability cap"
+    )
     max_pair_visits: int | None = Field(default=None, ge=1, description="most teams per pair; null: no limit")
     unstaffable: Literal["refuse", "defer"] = Field(
         default="refuse", description="teams that cannot be staffed"
@@ -49,8 +51,10 @@ class FreezeIn(BaseModel):
 
 
 class BeaconIn(BaseModel):
-    value: str = Field(min_length=1, max_length=512)
-    source: str = Field(min_length=1, max_length=200, description="where the value was published")
+    value: str = Field(min_length=1, max_length=512, pattern=NO_NUL)
+    source: str = Field(
+        min_length=1, max_length=200, pattern=NO_NUL, description="where the value was published"
+    )
 
 
 class DrawIn(BaseModel):
@@ -61,23 +65,23 @@ class AssignIn(BaseModel):
     """Options are fixed at the freeze; one given here must equal the frozen one (or it is refused)."""
 
     defer_unstaffable: bool | None = None
-    probability_cap: str | None = Field(default=None, max_length=32)
+    probability_cap: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
     max_pair_visits: int | None = Field(default=None, ge=1)
 
 
 class WindowIn(BaseModel):
-    begin: date
-    end: date
+    begin: IsoDate
+    end: IsoDate
 
 
 class DeadlinesIn(BaseModel):
-    today: date | None = Field(default=None, description="default: today (UTC)")
+    today: IsoDate | None = Field(default=None, description="default: today (UTC)")
     only_overdue: bool = False
 
 
 class ReviewIn(BaseModel):
     approve: bool
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 def _actor(me: Principal) -> str:
@@ -197,7 +201,7 @@ def review(
     me: Reviewer,
     plan_id: PlanId,
     visit_id: VisitId,
-    department: str,
+    department: Department,
     body: ReviewIn,
 ) -> StepDone:
     after = results.review(
