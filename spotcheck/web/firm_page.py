@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse
 
 from spotcheck.domain.labels import INDUSTRIES, KINDS, METHODS, STATUSES, label
 from spotcheck.domain.uscc import normalise
-from spotcheck.edge import Code, UowDep
+from spotcheck.edge import Code
+from spotcheck.edge import PublicUowDep as UowDep  # the read-only database (docs/scale.md)
 from spotcheck.queries import disclosure, firms, plans
 from spotcheck.queries.gate import is_published
 from spotcheck.queries.results import results

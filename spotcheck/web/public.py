@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.categories import CATEGORIES
 from spotcheck.domain.labels import KINDS, PLAN_STATES, STATUSES, label
-from spotcheck.edge import NO_NUL, PlanId, UowDep
+from spotcheck.edge import NO_NUL, PlanId
+from spotcheck.edge import PublicUowDep as UowDep  # the read-only database (docs/scale.md)
 from spotcheck.queries import disclosure, firms, plans
 from spotcheck.queries.gate import is_published, public_plan
 from spotcheck.queries.results import results
