@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from spotcheck.edge import COOKIE
+from spotcheck.edge import COOKIE, get_public_uow_factory
 from spotcheck.queries.publication_state import publication_state
 
 __all__ = ["CACHE_CONTROL", "PublishedCache", "install_cache"]
@@ -77,7 +77,8 @@ def install_cache(app: FastAPI) -> None:
         private = "authorization" in request.headers or COOKIE in request.cookies
         if request.method != "GET" or private or not _PUBLIC.match(path) or _UNCACHED.match(path):
             return await call_next(request)
-        seq, published = await run_in_threadpool(publication_state, request.app.state.uow_factory)
+        # read where the public answers are read (a hot standby, if any): the key then matches what is served
+        seq, published = await run_in_threadpool(publication_state, get_public_uow_factory(request))
         plan = _PLAN.match(path)
         if plan is not None and int(plan.group(1)) not in published:
             response = await call_next(request)
