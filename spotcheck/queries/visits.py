@@ -31,7 +31,7 @@ def visits(
         ids = [visit.id for visit, _ in rows]
         for a in session.execute(
             select(AssignmentRow)
-            .where(AssignmentRow.visit_id.in_(ids))
+            .where(AssignmentRow.visit_id.in_(ids), AssignmentRow.current())
             .order_by(AssignmentRow.visit_id, AssignmentRow.department, AssignmentRow.inspector_id)
         ).scalars():
             officers.setdefault(a.visit_id, []).append(f"{a.department}:{a.inspector_id}")

@@ -4,7 +4,8 @@ appended record (draws.kind = "redraw", seq 1, 2, …) with its reason and a fre
     redraw seed = SHA-256( UTF-8( "spotcheck-redraw/1" LF seed LF seq LF subject ) )      (docs/ceremony.md)
 
 ``subject`` is the visit id (firm) or "visit id/department/officer" (officer). The original visit or team stays
-in the draw record and in the audit log.
+in the draw record and in the audit log; a replaced officer's assignment row stays too, with ``superseded_by``
+set to the redraw's ``draws.id`` (readers of the current team skip such rows).
 
 - firm: the replacement is, among the frozen directory's firms of the same tier, in every scope of the visit's
   tasks, inspectable (status), not visited this quarter, under the year's visit cap, without any of the items
@@ -81,7 +82,7 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
         team = [
             a.inspector_id
             for a in uow.session.execute(
-                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id)
+                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id, AssignmentRow.current())
             ).scalars()
         ]
         taken = set(uow.session.execute(select(VisitRow.uscc).where(VisitRow.plan_id == plan_id)).scalars())
@@ -123,7 +124,9 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
         )
         uow.session.flush()
         for a in (
-            uow.session.execute(select(AssignmentRow).where(AssignmentRow.visit_id == visit_id))
+            uow.session.execute(
+                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id, AssignmentRow.current())
+            )
             .scalars()
             .all()
         ):
@@ -176,7 +179,9 @@ def redraw_officer(
             a.inspector_id: a
             for a in uow.session.execute(
                 select(AssignmentRow).where(
-                    AssignmentRow.visit_id == visit_id, AssignmentRow.department == department
+                    AssignmentRow.visit_id == visit_id,
+                    AssignmentRow.department == department,
+                    AssignmentRow.current(),
                 )
             ).scalars()
         }
@@ -187,7 +192,7 @@ def redraw_officer(
             for inspector, joint in uow.session.execute(
                 select(AssignmentRow.inspector_id, VisitRow.joint)
                 .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-                .where(VisitRow.plan_id == plan_id)
+                .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
             )
         ]
         eligible = replacement_candidates(
@@ -215,9 +220,9 @@ def redraw_officer(
             "replacement": {"officer": chosen, "lottery": str(number)},
             "candidates": len(eligible),
         }
-        _store(uow, plan_id, entry, actor)
+        row = _store(uow, plan_id, entry, actor)
         leader = team[officer].leader
-        uow.session.delete(team[officer])  # the current team; the redraw record keeps who was replaced
+        team[officer].superseded_by = row.id  # kept, marked: published rows are never edited away
         uow.session.flush()
         uow.session.add(
             AssignmentRow(visit_id=visit_id, department=department, inspector_id=chosen, leader=leader)

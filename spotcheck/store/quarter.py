@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.lifecycle import PlanState
@@ -129,6 +130,15 @@ class AssignmentRow(Base):
     department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.id"), index=True)
     leader: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The redraw (draws.id) that replaced this officer; NULL while on the team. Rows are never deleted.
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("draws.id", name="fk_assignments_superseded_by_draws"), nullable=True
+    )
+
+    @classmethod
+    def current(cls) -> ColumnElement[bool]:
+        """The filter for the current team: rows no redraw has superseded."""
+        return cls.superseded_by.is_(None)
 
 
 class ResultRow(Base):

@@ -17,6 +17,8 @@ from spotcheck.domain.errors import Forbidden, InvalidTransition, ValidationErro
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.evidence.ceremony import check_seed
 from spotcheck.ingest.city import read_plan
+from spotcheck.queries import assignments
+from spotcheck.queries.visits import visits
 from spotcheck.services import draws, freeze, inspection, plans, publication, redraws, results, seeding
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
@@ -192,20 +194,41 @@ def test_redraws_are_appended_and_keep_the_original(uow_factory: UowFactory, tmp
     with pytest.raises(ValidationError, match="reason"):
         redraws.redraw_firm(uow_factory(), plan_id, visit["id"], reason=" ", actor="planner")
     new_visit = redraws.redraw_firm(uow_factory(), plan_id, visit["id"], reason="已关闭停业", actor="planner")
+
+    def every_row(uow: UnitOfWork) -> dict[int, tuple[str, str, str, bool, int | None]]:
+        rows = uow.session.execute(select(AssignmentRow)).scalars()
+        return {a.id: (a.visit_id, a.department, a.inspector_id, a.leader, a.superseded_by) for a in rows}
+
+    with uow_factory() as uow:
+        before = every_row(uow)
     replacement = redraws.redraw_officer(uow_factory(), plan_id, visit["id"], department, officer,
                                          reason="病假", actor="planner")  # fmt: skip
     assert replacement != officer
     with uow_factory() as uow:
         ids = set(uow.session.execute(select(VisitRow.id).where(VisitRow.plan_id == plan_id)).scalars())
         redrawn = [(r.seq, r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
+        redraw_id = next(r.id for r in uow.draws.for_plan(plan_id) if r.kind == "redraw" and r.seq == 2)
         team_now = set(
             uow.session.execute(
                 select(AssignmentRow.inspector_id).where(
-                    AssignmentRow.visit_id == visit["id"], AssignmentRow.department == department
+                    AssignmentRow.visit_id == visit["id"],
+                    AssignmentRow.department == department,
+                    AssignmentRow.current(),
                 )
             ).scalars()
         )
+        after = every_row(uow)
+        listed = visits(uow, plan_id, with_officers=True, limit=10_000)[0]
+        shown = next(v.officers for v in listed if v.id == visit["id"])
+        own = {a.visit_id for a in assignments.assignments(uow, officer)}  # the inspector's own visits page
         assert draws.draw_record(uow, plan_id) == record  # the draw itself is untouched
     assert {visit["id"], new_visit} <= ids and [seq for seq, _ in redrawn] == [1, 2]
     assert replacement in team_now and officer not in team_now
+    old = next(k for k, row in before.items() if row[:3] == (visit["id"], department, officer))
+    assert after[old] == (*before[old][:4], redraw_id)  # kept, marked with the redraw that replaced it
+    assert {k: row for k, row in after.items() if k != old and k in before} == {
+        k: row for k, row in before.items() if k != old
+    }  # no other team changed
+    assert f"{department}:{replacement}" in shown and f"{department}:{officer}" not in shown
+    assert visit["id"] not in own
     assert "已关闭停业" in redrawn[0][1] and "病假" in redrawn[1][1]
