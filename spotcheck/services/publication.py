@@ -25,6 +25,7 @@ from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.services.integrity import audit_problems
+from spotcheck.services.redraws import check_plan_redraws
 from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.draw.record import record_digest
@@ -178,7 +179,8 @@ def verify_audit(uow: UnitOfWork, *, published: str | None = None) -> tuple[str,
 
 def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     """Recompute a published plan's record from its frozen snapshot: the draw byte for byte, the ceremony (every
-    reveal against its commitment, the seed), the officers; then the audit chain. VerificationError otherwise."""
+    reveal against its commitment, the seed), the officers, each officer redraw; then the audit chain.
+    VerificationError otherwise."""
     with uow:
         state = uow.plans.get(plan_id).state
         if not is_published(state):
@@ -202,6 +204,8 @@ def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
             f"plan {plan_id}: the record names snapshot {record['snapshot']['digest']}, not {digest}"
         )
     verify_record(record, city, rotation + history)  # the target draw reads the year's records only
+    with uow:
+        check_plan_redraws(uow, plan_id, record)  # then each redraw, in order (docs/ceremony.md)
     head, entries = verify_audit(uow)
     return {
         "record": record_digest(record),

@@ -34,6 +34,7 @@ from spotcheck.services.draws import draw_record
 from spotcheck.services.freeze import frozen_inputs, frozen_inputs_and_rotation
 from spotcheck.solver.assign.inputs import last_teams
 from spotcheck.solver.assign.lottery import officer_number
+from spotcheck.solver.assign.redraw_replay import REDRAW_FORMAT, check_redraws, redraw_seed
 from spotcheck.solver.assign.replace import officer_load, replacement_candidates
 from spotcheck.solver.draw.frame import from_city, quarter_start
 from spotcheck.solver.draw.history import year_history
@@ -42,13 +43,7 @@ from spotcheck.solver.draw.tasks import draw_tasks
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["REDRAW_FORMAT", "redraw_firm", "redraw_officer", "redraw_seed"]
-
-REDRAW_FORMAT = "spotcheck-redraw/1"
-
-
-def redraw_seed(seed_hex: str, seq: int, subject: str) -> bytes:
-    return hashlib.sha256(f"{REDRAW_FORMAT}\n{seed_hex}\n{seq}\n{subject}".encode()).digest()
+__all__ = ["REDRAW_FORMAT", "check_plan_redraws", "redraw_firm", "redraw_officer", "redraw_seed"]
 
 
 def _begin(uow: UnitOfWork, plan_id: int, visit_id: str, reason: str) -> VisitRow:
@@ -250,3 +245,11 @@ def _replaced(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> 
         ):
             out.add(str(entry.get("replaced")))
     return out
+
+
+def check_plan_redraws(uow: UnitOfWork, plan_id: int, record: dict[str, Any]) -> int:
+    """Inside ``uow``: recompute the plan's officer redraws, in order, from ``record`` (the record with officers)
+    and the frozen inputs (``spotcheck.solver.assign.redraw_replay``); returns how many were recomputed."""
+    city, history, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
+    entries = [json.loads(r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
+    return check_redraws(record, city, last_teams(rotation + history), entries)

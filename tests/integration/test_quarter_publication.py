@@ -4,6 +4,7 @@ the publication clock, reveals (a missing one blocks publication), the credit fe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,7 +23,7 @@ from spotcheck.queries.visits import visits
 from spotcheck.services import draws, freeze, inspection, plans, publication, redraws, results, seeding
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
-from spotcheck.store.quarter import AssignmentRow, VisitRow
+from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from tests.conftest import write_tiny_city
 
 UowFactory = Callable[[], UnitOfWork]
@@ -231,4 +232,14 @@ def test_redraws_are_appended_and_keep_the_original(uow_factory: UowFactory, tmp
     }  # no other team changed
     assert f"{department}:{replacement}" in shown and f"{department}:{officer}" not in shown
     assert visit["id"] not in own
+    with uow_factory() as uow:  # verify recomputes the officer redraw from the record and the frozen inputs
+        assert redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id)) == 1
+        stored = uow.session.get(DrawRow, redraw_id)
+        assert stored is not None
+        entry = json.loads(stored.record)
+        entry["replacement"]["officer"] = officer  # tampered: the record claims someone else was drawn
+        stored.record = json.dumps(entry)
+        uow.session.flush()
+        with pytest.raises(VerificationError, match="redraw 2"):
+            redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id))
     assert "已关闭停业" in redrawn[0][1] and "病假" in redrawn[1][1]
