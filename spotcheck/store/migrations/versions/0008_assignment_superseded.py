@@ -1,7 +1,7 @@
 """assignments.superseded_by: a replaced officer's row is kept and marked with the redraw that replaced it
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30
 
 Published data is never edited in place (docs/ceremony.md "Redraws"): a redraw of an officer used to delete
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
