@@ -136,10 +136,6 @@ def draw_command(
     ] = None,
     plan_file: PlanFileOpt = None,
     plan: Annotated[int | None, typer.Option("--plan", help="database: draw this seeded plan")] = None,
-    secrets: Annotated[
-        Path | None,
-        typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department"),
-    ] = None,
 ) -> None:
     """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan)."""
     from spotcheck.domain.errors import SpotcheckError
@@ -148,7 +144,7 @@ def draw_command(
     from spotcheck.solver.record import dump_record, load_record
 
     if plan is not None:
-        _draw_plan(plan, secrets)
+        _draw_plan(plan)
         return
     if input_dir is None or year is None or quarter is None or seed is None or out is None:
         raise _fail(
@@ -172,17 +168,12 @@ def draw_command(
     )
 
 
-def _draw_plan(plan: int, secrets_file: Path | None) -> None:
-    """The database mode of `draw`: the ceremony's seed from the secrets, one transaction (spotcheck.services)."""
+def _draw_plan(plan: int) -> None:
+    """The database mode of `draw`: the ceremony's seed from the secrets the departments handed in (none is given
+    here), one transaction (spotcheck.services)."""
     from spotcheck.services.draws import run_draw
 
-    if secrets_file is None:
-        raise _fail(
-            ValueError("--plan needs --secrets FILE (lines DEPT=SECRET, one per committed department)")
-        )
-    lines = [ln.strip() for ln in secrets_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    given = dict(ln.split("=", 1) for ln in lines if "=" in ln)
-    drawn = _quarter_step(lambda: run_draw(_uow(), plan, given, actor=_actor(None), progress=_draw_progress))
+    drawn = _quarter_step(lambda: run_draw(_uow(), plan, actor=_actor(None), progress=_draw_progress))
     q = drawn.summary["quarter"]
     typer.echo(
         f"plan {plan} drawn: {drawn.visits} visits, {drawn.joint_visits} joint, coverage this quarter "
@@ -516,8 +507,17 @@ def plan_show(plan: PlanOpt) -> None:
         f"  departments: {', '.join(status.participants)}; committed: {', '.join(status.committed) or '-'}"
     )
     typer.echo(f"  snapshot digest: {view['snapshot_digest'] or '(not frozen)'}")
+    ceremony = view.get("ceremony")
+    if ceremony:
+        typer.echo(f"  beacon named at the freeze: {ceremony['beacon_source']} on {ceremony['beacon_date']}")
+        typer.echo(f"  system commitment: {ceremony['system_commitment']}")
+        typer.echo(f"  secrets handed in: {', '.join(ceremony['handed_in']) or '-'}")
     if view["beacon"]:
         typer.echo(f"  beacon: {view['beacon']['value']} ({view['beacon']['source']})")
+        if ceremony and ceremony["beacon_entered_by"]:
+            typer.echo(
+                f"  beacon entered by {ceremony['beacon_entered_by']} at {ceremony['beacon_entered_at']}"
+            )
     if view["published"]:
         typer.echo(f"  published: {len(view['visits'])} visits, record {view['record_digest']}")
         typer.echo(f"  audit head at publication: {view['audit_head']}")
@@ -539,23 +539,38 @@ def commit_command(
     hashed = _quarter_step(lambda: commit_secret(_uow(), plan, department, chosen, actor=_actor(actor)))
     typer.echo(f"{department} committed: {hashed}")
     if secret is None:
-        typer.echo(f"SECRET (keep it; it is not stored, you reveal it after the inspections): {chosen}")
+        typer.echo(f"SECRET (keep it; it is not stored, you hand it in after the beacon): {chosen}")
 
 
 @app.command("freeze")
 def freeze_command(
     plan: PlanOpt,
+    beacon_source: Annotated[
+        str, typer.Option("--beacon-source", help="the beacon named now, e.g. a lottery draw and its number")
+    ],
+    beacon_date: Annotated[
+        str, typer.Option("--beacon-date", help="YYYY-MM-DD its value is published (after the freeze)")
+    ],
     on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
     actor: ActorOpt = None,
 ) -> None:
-    """Fix every input of the draw and publish the snapshot digest."""
+    """Fix every input of the draw, name the beacon, publish the snapshot digest and the system commitment."""
     from datetime import date
 
     from spotcheck.services.freeze import freeze
 
     day = date.fromisoformat(on) if on else date.today()
+    named = date.fromisoformat(beacon_date)
     frozen = _quarter_step(
-        lambda: freeze(_uow(), plan, actor=_actor(actor), frozen_on=day, progress=_draw_progress)
+        lambda: freeze(
+            _uow(),
+            plan,
+            actor=_actor(actor),
+            frozen_on=day,
+            beacon_source=beacon_source,
+            beacon_date=named,
+            progress=_draw_progress,
+        )
     )
     typer.echo(f"plan {plan} frozen on {day}: snapshot digest {frozen.digest} ({frozen.firms:,} firms)")
 
@@ -571,7 +586,30 @@ def beacon_command(
     from spotcheck.services.seeding import enter_beacon
 
     _quarter_step(lambda: enter_beacon(_uow(), plan, value, source=source, actor=_actor(actor)))
-    typer.echo(f"plan {plan} seeded; next: `spotcheck draw --plan {plan} --secrets FILE`")
+    typer.echo(f"plan {plan} seeded; next: each department runs `spotcheck handin --plan {plan}`, then draw")
+
+
+@app.command("handin")
+def handin_command(
+    plan: PlanOpt,
+    department: Annotated[str, typer.Option("--department", help="the department handing in (audited)")],
+    secret_file: Annotated[
+        Path, typer.Option("--secret-file", help="a file holding the secret committed to (64 hex digits)")
+    ],
+    actor: ActorOpt = None,
+) -> None:
+    """A department hands in its secret after the beacon: checked against its commitment, sealed until
+    publication (docs/ceremony.md). The operator's --department and --actor go into the audit log."""
+    from spotcheck.services.ceremony import hand_in
+
+    try:
+        secret = secret_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise _fail(exc) from exc
+    _quarter_step(
+        lambda: hand_in(_uow(), plan, department, secret, actor=f"{_actor(actor)} for {department}")
+    )
+    typer.echo(f"{department} handed in its secret for plan {plan} (sealed until publication)")
 
 
 @app.command("reveal")
@@ -581,7 +619,8 @@ def reveal_command(
     secret: Annotated[str, typer.Option("--secret", help="the secret committed to")],
     actor: ActorOpt = None,
 ) -> None:
-    """Reveal a department's secret after the inspections; it must match its commitment."""
+    """Reveal a department's secret after the inspections (plans drawn under ceremony version 1; a version-2
+    secret was handed in before the draw and is published with the record)."""
     from spotcheck.services.seeding import reveal
 
     _quarter_step(lambda: reveal(_uow(), plan, department, secret, actor=_actor(actor)))

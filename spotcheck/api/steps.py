@@ -1,9 +1,9 @@
 """/api/regulator/plans/…: the quarter's steps, each one call to its use case in ``spotcheck.services``
 (which checks the plan's state, runs in one transaction, and appends the audit entry).
 
-A department commits and reveals only its own secret: a regulator token's subject is its department code.
-Secrets for the draw are sent in the request body and never stored by the API (the use case checks them
-against the commitments and keeps only what the ceremony defines).
+A department commits, hands in and reveals only its own secret: a regulator token's subject is its department
+code (docs/ceremony.md). The draw request carries no secret: each department has handed in its own after the
+beacon, and the use case refuses the draw, naming them, while one has not.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.api.security import Principal
 from spotcheck.domain.errors import Forbidden
 from spotcheck.ingest.plan import parse_plan
-from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
 
 __all__ = ["router"]
 
@@ -35,15 +35,15 @@ class SecretIn(BaseModel):
 
 class FreezeIn(BaseModel):
     frozen_on: date | None = Field(default=None, description="default: today (UTC)")
+    beacon_source: str = Field(
+        min_length=1, max_length=200, description="the beacon named now, e.g. a lottery draw's number"
+    )
+    beacon_date: date = Field(description="the day its value is published: after the freeze")
 
 
 class BeaconIn(BaseModel):
     value: str = Field(min_length=1, max_length=512)
     source: str = Field(min_length=1, max_length=200, description="where the value was published")
-
-
-class DrawIn(BaseModel):
-    secrets: dict[str, str] = Field(description="every committed department's secret")
 
 
 class AssignIn(BaseModel):
@@ -100,7 +100,14 @@ def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 )
 def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
-    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on)
+    frozen = freeze.freeze(
+        factory(),
+        plan_id,
+        actor=_actor(me),
+        frozen_on=on,
+        beacon_source=body.beacon_source,
+        beacon_date=body.beacon_date,
+    )
     return _done(factory, plan_id, "freeze", f"snapshot {frozen.digest} ({frozen.firms} firms)")
 
 
@@ -110,9 +117,18 @@ def beacon(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
     return _done(factory, plan_id, "beacon")
 
 
+@router.post(
+    "/plans/{plan_id}/handin", response_model=StepDone, summary="Hand in this department's secret (sealed)"
+)
+def handin(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
+    _own_department(me, body.department)
+    ceremony.hand_in(factory(), plan_id, body.department, body.secret, actor=_actor(me))
+    return _done(factory, plan_id, "handin")
+
+
 @router.post("/plans/{plan_id}/draw", response_model=StepDone, summary="Draw the targets (once)")
-def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: DrawIn) -> StepDone:
-    drawn = draws.run_draw(factory(), plan_id, body.secrets, actor=_actor(me))
+def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+    drawn = draws.run_draw(factory(), plan_id, actor=_actor(me))
     return _done(
         factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}"
     )

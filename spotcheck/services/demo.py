@@ -2,7 +2,7 @@
 
 generate the city (once) → db upgrade → import → then for each quarter 1..N of plan.json's year: plan (plan.json's
 tasks under that quarter's number) → commitments → freeze (the year's earlier records as history, see
-``services.freeze.year_records``) → beacon → draw → assign → start → simulated results → review → close → reveals
+``services.freeze.year_records``) → beacon → draw → assign → start → simulated results → review → close
 → publish. Each step is the real use case; a rerun resumes every plan from its state and, once all are
 published, only reports (idempotent: `make run` twice works).
 
@@ -10,9 +10,9 @@ The year's totals are recounted from the stored visits (not taken from the recor
 unique enterprises visited / enterprises in the directory (draw-spec §6: kind enterprise, status not excluded),
 joint share = visits with ≥2 departments / all visits, beside the plan's targets.
 
-Demo-only shortcuts, all visible in the audit log: the departments' secrets are derived from the demo seed and
-the quarter (real departments use ``seeding.new_secret``), the beacon is a stated simulated value, results are
-simulated from a hash of the visit.
+Demo-only shortcuts, all visible in the audit log: one operator commits and hands in every department's secret
+(random on every run, kept in ``data/demo-secrets.json``: ``services.demo_secrets``), the beacon is a stated
+simulated value entered on its named date (the demo's clock), results are simulated from a hash of the visit.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from spotcheck.domain.lifecycle import PlanState
 from spotcheck.domain.model import EXCLUDED_STATUSES, EntityKind, Plan, Targets
 from spotcheck.ingest.city import read_plan
 from spotcheck.ingest.tiers import quarter_start
-from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.services.demo_secrets import quarter_secrets
 from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
 from spotcheck.store.directory import EnterpriseRow
 from spotcheck.store.quarter import AssignmentRow, PlanRow, VisitRow
@@ -51,6 +52,7 @@ __all__ = [
 
 Say = Callable[[str], None]
 ACTOR = "demo"
+SECRETS_FILE = "demo-secrets.json"  # beside the demo city: data/demo-secrets.json (git-ignored, mode 0600)
 # Simulated outcome shares (per mille), roughly as provincial publications show: most checks find nothing.
 OUTCOMES = (
     ("no_problem", 820),
@@ -146,13 +148,6 @@ def simulated_category(seed: str, visit: str, department: str) -> str:
     return OUTCOMES[0][0]
 
 
-def demo_secret(seed: str, department: str, year: int, quarter: int) -> str:
-    """A department's demo secret for one quarter (each quarter its own: a revealed secret is never reused)."""
-    return hashlib.sha256(
-        f"spotcheck-demo-secret\n{seed}\n{year}Q{quarter}\n{department}".encode()
-    ).hexdigest()
-
-
 def run_demo(
     url: str, city_dir: Path, *, firms: int, seed: str = "demo", quarters: int = 1, say: Say = print
 ) -> DemoReport:
@@ -172,7 +167,8 @@ def run_demo(
             say(report.summary())
         base = read_plan(city_dir / "plan.json")
         plan_ids = [
-            _quarter(uow, dataclasses.replace(base, quarter=q), seed, say) for q in range(1, quarters + 1)
+            _quarter(uow, dataclasses.replace(base, quarter=q), seed, say, city_dir.parent / SECRETS_FILE)
+            for q in range(1, quarters + 1)
         ]
         return _report(uow, base.year, plan_ids, quarters)
     finally:
@@ -192,7 +188,7 @@ def _quarter_end(year: int, quarter: int) -> date:
     return (begin + timedelta(days=95)).replace(day=1) - timedelta(days=1)
 
 
-def _quarter(uow: Callable[[], UnitOfWork], plan: Plan, seed: str, say: Say) -> int:
+def _quarter(uow: Callable[[], UnitOfWork], plan: Plan, seed: str, say: Say, kept: Path) -> int:
     """Take the quarter's plan (created if missing) from its state to publication; return its id."""
     label = f"{plan.year}Q{plan.quarter}"
     with uow() as u:
@@ -204,13 +200,22 @@ def _quarter(uow: Callable[[], UnitOfWork], plan: Plan, seed: str, say: Say) -> 
         say(f"{label}: plan {plan_id} published (nothing to do)")
         return plan_id
     say(f"{label}: plan {plan_id} ({'new' if not existing else state.value})")
-    secrets = {d: demo_secret(seed, d, plan.year, plan.quarter) for d in status.participants}
+    secrets = quarter_secrets(kept, plan.year, plan.quarter, status.participants)
     begin = quarter_start(plan.year, plan.quarter)
     end = _quarter_end(plan.year, plan.quarter)
+    beacon_source = "simulated (demo): not a real public beacon"
+    beacon_date = begin - timedelta(days=6)
     if state is PlanState.DRAFT:
         for department in sorted(set(secrets) - set(status.committed)):
             seeding.commit_secret(uow(), plan_id, department, secrets[department], actor=department)
-        frozen = freeze.freeze(uow(), plan_id, actor=ACTOR, frozen_on=begin - timedelta(days=7))
+        frozen = freeze.freeze(
+            uow(),
+            plan_id,
+            actor=ACTOR,
+            frozen_on=begin - timedelta(days=7),
+            beacon_source=beacon_source,
+            beacon_date=beacon_date,
+        )
         with uow() as u:
             cited = len(freeze.year_records(u, plan.year, plan.quarter))
         say(
@@ -220,12 +225,14 @@ def _quarter(uow: Callable[[], UnitOfWork], plan: Plan, seed: str, say: Say) -> 
         state = PlanState.FROZEN
     if state is PlanState.FROZEN:
         beacon = f"demo beacon {label} {hashlib.sha256(seed.encode()).hexdigest()[:16]}"
-        seeding.enter_beacon(
-            uow(), plan_id, beacon, source="simulated (demo): not a real public beacon", actor=ACTOR
-        )
+        seeding.enter_beacon(uow(), plan_id, beacon, source=beacon_source, actor=ACTOR, today=beacon_date)
         state = PlanState.SEEDED
     if state is PlanState.SEEDED:
-        drawn = draws.run_draw(uow(), plan_id, secrets, actor=ACTOR, progress=_progress(say))
+        with uow() as u:
+            waiting = sorted(set(secrets) - set(ceremony.handed_in(u, plan_id)))
+        for department in waiting:
+            ceremony.hand_in(uow(), plan_id, department, secrets[department], actor=department)
+        drawn = draws.run_draw(uow(), plan_id, actor=ACTOR, progress=_progress(say))
         say(f"  drawn: {drawn.visits:,} visits, {drawn.joint_visits:,} joint")
         state = PlanState.DRAWN
     if state is PlanState.DRAWN:
@@ -241,8 +248,6 @@ def _quarter(uow: Callable[[], UnitOfWork], plan: Plan, seed: str, say: Say) -> 
         inspection.close_inspection(uow(), plan_id, actor=ACTOR)
         state = PlanState.RESULTS
     if state is PlanState.RESULTS:
-        for department, secret in secrets.items():
-            seeding.reveal(uow(), plan_id, department, secret, actor=department)
         published = publication.publish(uow(), plan_id, actor=ACTOR)
         say(f"  published: {published['results']:,} results; audit head {published['audit_head']}")
     return plan_id

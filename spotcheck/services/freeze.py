@@ -22,6 +22,7 @@ from spotcheck.domain.errors import InvalidTransition
 from spotcheck.domain.lifecycle import PlanState, Step
 from spotcheck.domain.model import City
 from spotcheck.ingest.tiers import quarter_start
+from spotcheck.services.ceremony import open_ceremony
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.plans import participants
 from spotcheck.services.seeding import commitments
@@ -106,9 +107,17 @@ def _staffed(record: dict[str, Any]) -> set[str]:
 
 
 def freeze(
-    uow: UnitOfWork, plan_id: int, *, actor: str, frozen_on: date, progress: Progress | None = None
+    uow: UnitOfWork,
+    plan_id: int,
+    *,
+    actor: str,
+    frozen_on: date,
+    beacon_source: str,
+    beacon_date: date,
+    progress: Progress | None = None,
 ) -> Frozen:
-    """Take the snapshot (one transaction) and return its digest; refuses an infeasible plan."""
+    """Take the snapshot (one transaction) and return its digest; refuses an infeasible plan. The beacon is
+    named here, before its value exists, with the system's sealed secret (services.ceremony.open_ceremony)."""
     with uow:
         row = step(uow, plan_id, Step.FREEZE)
         plan = uow.plans.plan(plan_id)
@@ -127,6 +136,9 @@ def freeze(
         payload = snapshot_payload(city, frozen_on=frozen_on, history=history, rotation=rotation)
         sha = store_snapshot(uow, row.id, prepared.snapshot, payload)
         del payload
+        opened = open_ceremony(
+            uow, row, beacon_source=beacon_source, beacon_date=beacon_date, frozen_on=frozen_on
+        )
         audit(
             uow,
             "freeze",
@@ -139,6 +151,7 @@ def freeze(
                 "rotation": [
                     {"year": r["year"], "quarter": r["quarter"], "digest": record_digest(r)} for r in rotation
                 ],
+                "ceremony": opened,
             },
         )
         uow.commit()

@@ -17,6 +17,7 @@ from spotcheck.credit.feed import append_results
 from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
 from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
+from spotcheck.services.ceremony import public_ceremony
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
@@ -65,7 +66,10 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
         append_results(uow, feed)
         row.state = PlanState.PUBLISHED.value
         digest = record_digest(record)
-        audit(uow, "publish", actor, {"plan": plan_id, "record": digest, "results": len(feed)})
+        entry: dict[str, Any] = {"plan": plan_id, "record": digest, "results": len(feed)}
+        if "system_secret" in record["seed"]:  # ceremony v2: the system secret is revealed here
+            entry["system_secret"] = record["seed"]["system_secret"]
+        audit(uow, "publish", actor, entry)
         head = uow.audit.head()
         assert head is not None
         uow.commit()
@@ -106,6 +110,7 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
             "snapshot_digest": snap,
             "commitments": commitments(uow, plan_id),
             "beacon": None if beacon is None else {"value": beacon.value, "source": beacon.source},
+            "ceremony": public_ceremony(uow, plan_id),
             "published": state in PUBLIC_STATES,
         }
         if state not in PUBLIC_STATES:
