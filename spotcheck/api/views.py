@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from spotcheck.api.schemas import PlanPublic, QuarterStats, Share
 from spotcheck.domain.errors import NotFound
+from spotcheck.services.ceremony import public_ceremony
 from spotcheck.store.tables import AuditRow, BeaconRow, CommitmentRow, DrawRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -106,6 +107,7 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         snapshot_digest=digest,
         commitments=commitments,
         plan=json.loads(row.plan_json),
+        ceremony=public_ceremony(uow, row.id),
     )
     if full:
         record = record_facts(session, row.id)
