@@ -55,7 +55,9 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     assert ok("POST", f"{base}/freeze", lead["SCJG"], named)["state"] == "frozen"
     public = client.get(f"/api/public/plans/{plan_id}").json()
     assert public["snapshot_digest"]  # published at once, with the system commitment and the named beacon
-    assert public["ceremony"]["beacon_source"] == SOURCE and len(public["ceremony"]["system_commitment"]) == 64
+    assert (
+        public["ceremony"]["beacon_source"] == SOURCE and len(public["ceremony"]["system_commitment"]) == 64
+    )
     ok("POST", f"{base}/beacon", lead["SCJG"], {"value": "03 11 19 27 33 + 05", "source": SOURCE})
     blocked = client.post(f"{base}/draw", headers=lead["SCJG"])
     assert blocked.status_code == 409 and "STHJ, XF" in blocked.json()["message"]  # nobody handed in yet
