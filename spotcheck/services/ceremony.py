@@ -27,7 +27,20 @@ from spotcheck.store.base import utcnow
 from spotcheck.store.quarter import BeaconRow, CeremonyRow, CommitmentRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["draw_seed", "hand_in", "handed_in", "open_ceremony", "public_ceremony", "published_seed"]
+__all__ = [
+    "draw_seed",
+    "hand_in",
+    "handed_in",
+    "new_system_secret",
+    "open_ceremony",
+    "public_ceremony",
+    "published_seed",
+]
+
+
+def new_system_secret() -> str:
+    """The system's secret for one plan: 32 bytes from the operating system's random source, as 64 hex digits."""
+    return os_random.token_hex(32)
 
 
 def open_ceremony(
@@ -54,7 +67,7 @@ def open_ceremony(
             f"cannot freeze plan {plan.id}: the commitments of {', '.join(stale)} bind another version of the "
             "plan (it was changed after they committed, or they committed under ceremony version 1)"
         )
-    secret = os_random.token_hex(32)
+    secret = new_system_secret()
     sealed = ceremony_v2.system_commitment(bound, secret)
     uow.session.add(
         CeremonyRow(
