@@ -29,6 +29,7 @@ test: venv
 	SPOTCHECK_REQUIRE_PG=1 scripts/with-postgres.sh $(PY) -m pytest
 
 bench: venv
+	$(VENV)/bin/pip install -q -e '.[bench]'
 	$(PY) -m bench
 
 lint: venv

@@ -20,11 +20,10 @@ from sqlalchemy import select
 
 from bench import write_result
 from spotcheck.api import create_app
+from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.services.demo import run_demo
-from spotcheck.store.engine import make_engine
 from spotcheck.store.tables import AssignmentRow, EnterpriseRow, PlanRow
-from spotcheck.store.uow import UnitOfWork
 
 FULL, QUICK = 20_000, 3_000
 REPEAT = 50
@@ -74,10 +73,9 @@ def _push(
 
 
 def _one(firms: int, folder: Path) -> dict[str, Any]:
-    url = f"sqlite:///{folder / 'api.sqlite'}"
-    run_demo(url, folder / "city", firms=firms, say=lambda _m: None)
-    engine = make_engine(url)
-    with UnitOfWork(engine) as uow:
+    storage = bootstrap(Settings(database_url=f"sqlite:///{folder / 'api.sqlite'}"), migrate=True)
+    run_demo(storage.uow, folder / "city", firms=firms, say=lambda _m: None)
+    with storage.uow() as uow:
         plan_id = uow.session.execute(select(PlanRow.id).where(PlanRow.state == "published")).scalar_one()
         officer = uow.session.execute(select(AssignmentRow.inspector_id).limit(1)).scalar_one()
         codes = list(uow.session.execute(select(EnterpriseRow.uscc).order_by(EnterpriseRow.uscc)).scalars())
@@ -88,7 +86,7 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
         }
         uow.commit()
     auth = {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
-    client = TestClient(create_app(Settings(), uow_factory=lambda: UnitOfWork(engine)))
+    client = TestClient(create_app(Settings(), uow_factory=storage.uow))
     calls = {
         "public page /": ("/", {}),
         "public search by name": (f"/api/public/enterprises?q={name[2:6]}", {}),
@@ -106,7 +104,7 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
         "csv": _push(client, auth["credit"], codes, "text/csv", "BENCH-CSV"),
         "jsonl": _push(client, auth["credit"], codes, "application/x-ndjson", "BENCH-JSONL"),
     }
-    engine.dispose()
+    storage.close()
     return {"firms": firms, "latency": latency, "tier_push": pushes}
 
 

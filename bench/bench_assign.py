@@ -28,27 +28,13 @@ from typing import Any
 import numpy as np
 
 from bench import write_result
-from spotcheck.domain.model import (
-    CITY_LEVEL,
-    CheckItem,
-    City,
-    Conflict,
-    Department,
-    District,
-    EntityKind,
-    Expert,
-    Inspector,
-    Method,
-    Plan,
-    Targets,
-    Visit,
-)
-from spotcheck.domain.uscc import ALPHABET, check_char
-from spotcheck.solver.assign import assign
-from spotcheck.solver.assign_lottery import officer_numbers
-from spotcheck.solver.assign_pool import Pools
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.assign_types import AssignConfig
+from spotcheck.domain import model as dm
+from spotcheck.solver.assign.lottery import officer_numbers
+from spotcheck.solver.assign.pool import Pools
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.assign.solve import assign
+from spotcheck.solver.assign.types import AssignConfig
+from tests.unit.solver.test_assign_kit import firm_code, record_of
 
 DISTRICTS = ("371302", "371311", "371312", "371321", "371322", "371323")
 SHARES = (("SCJG", 40), ("XF", 15), ("HB", 15), ("YJ", 15), ("WSJ", 15))  # percent of officers
@@ -61,19 +47,17 @@ def _u(*parts: object) -> int:
     return int.from_bytes(digest[:8], "big") % 1_000_000
 
 
-def _code(n: int, district: str) -> str:
-    body = "".join(ALPHABET[(n // 31**k) % 31] for k in range(9))[::-1]
-    first17 = f"91{district}{body}"
-    return first17 + check_char(first17)
-
-
-def _items() -> tuple[CheckItem, ...]:
-    kinds = (EntityKind.ENTERPRISE,)
+def _items() -> tuple[dm.CheckItem, ...]:
+    kinds = (dm.EntityKind.ENTERPRISE,)
     out = []
     for dept, _ in SHARES:
-        out.append(CheckItem(f"{dept}-A", dept, "general", "basis", Method.ONSITE, False, kinds, f"{dept}-a"))
-        out.append(CheckItem(f"{dept}-B", dept, "special", "basis", Method.ONSITE, False, kinds, f"{dept}-b"))
-    out.append(CheckItem("SCJG-K", "SCJG", "key", "basis", Method.ONSITE, True, kinds, "SCJG-b", 3))
+        out.append(
+            dm.CheckItem(f"{dept}-A", dept, "general", "basis", dm.Method.ONSITE, False, kinds, f"{dept}-a")
+        )
+        out.append(
+            dm.CheckItem(f"{dept}-B", dept, "special", "basis", dm.Method.ONSITE, False, kinds, f"{dept}-b")
+        )
+    out.append(dm.CheckItem("SCJG-K", "SCJG", "key", "basis", dm.Method.ONSITE, True, kinds, "SCJG-b", 3))
     return tuple(out)
 
 
@@ -86,16 +70,16 @@ def _department(i: int, n: int) -> str:
     return SHARES[-1][0]
 
 
-def city_quarter(visits: int, officers: int) -> tuple[City, list[Visit], dict[str, tuple[str, ...]]]:
+def city_quarter(visits: int, officers: int) -> tuple[dm.City, list[dm.Visit], dict[str, tuple[str, ...]]]:
     """A synthetic quarter: the city, its visits and the firms' previous teams."""
     people = []
     for i in range(officers):
         dept = _department(i, officers)
-        district = CITY_LEVEL if _u("city", i) < 120_000 else DISTRICTS[i % len(DISTRICTS)]
+        district = dm.CITY_LEVEL if _u("city", i) < 120_000 else DISTRICTS[i % len(DISTRICTS)]
         fields = (f"{dept}-a", f"{dept}-b") if _u("fields", i) < 750_000 else (f"{dept}-a",)
         capacity = 34 + _u("cap", i) % 21
         people.append(
-            Inspector(
+            dm.Inspector(
                 f"{dept}-{i:04d}",
                 f"officer {i}",
                 dept,
@@ -106,15 +90,15 @@ def city_quarter(visits: int, officers: int) -> tuple[City, list[Visit], dict[st
                 active=_u("active", i) >= 30_000,
             )
         )
-    experts = [Expert(f"EXP-{k}", "expert", "SCJG", ("SCJG-a",)) for k in range(10)]
-    experts += [Expert(people[k * 37].id, "both", people[k * 37].department, ()) for k in range(3)]
+    experts = [dm.Expert(f"EXP-{k}", "expert", "SCJG", ("SCJG-a",)) for k in range(10)]
+    experts += [dm.Expert(people[k * 37].id, "both", people[k * 37].department, ()) for k in range(3)]
     out, conflicts, last_team = [], [], {}
     by_pool: dict[tuple[str, str], list[str]] = {}
     for o in people:
         by_pool.setdefault((o.department, o.district), []).append(o.id)
     for n in range(visits):
         district = DISTRICTS[_u("district", n) % len(DISTRICTS)]
-        uscc = _code(n, district)
+        uscc = firm_code(n, district)
         if _u("joint", n) < 250_000:
             others = [d for d, _ in SHARES[1:] if _u("with", n, d) < 500_000] or [SHARES[1 + n % 4][0]]
             depts = sorted({"SCJG", *others})
@@ -127,7 +111,7 @@ def city_quarter(visits: int, officers: int) -> tuple[City, list[Visit], dict[st
                 f"{d}-K" if d == "SCJG" and roll < 50_000 else f"{d}-B" if roll < 300_000 else f"{d}-A"
             )
         out.append(
-            Visit(
+            dm.Visit(
                 f"2026Q1-{uscc}",
                 uscc,
                 district,
@@ -138,14 +122,14 @@ def city_quarter(visits: int, officers: int) -> tuple[City, list[Visit], dict[st
         )
         pool = by_pool.get((depts[0], district), [])
         if pool and _u("conflict", n) < 20_000:
-            conflicts.append(Conflict(pool[_u("who", n) % len(pool)], uscc, "relative"))
+            conflicts.append(dm.Conflict(pool[_u("who", n) % len(pool)], uscc, "relative"))
         if len(pool) >= 2 and _u("before", n) < 150_000:
             first = _u("last", n) % len(pool)
             last_team[uscc] = (pool[first], pool[(first + 1) % len(pool)])
-    plan = Plan(2026, 1, Targets(), (), (), allow_city_level=True, joint_visit_weight=1)
-    city = City(
-        departments=tuple(Department(d, d) for d, _ in SHARES),
-        districts=tuple(District(d, d) for d in DISTRICTS),
+    plan = dm.Plan(2026, 1, dm.Targets(), (), (), allow_city_level=True, joint_visit_weight=1)
+    city = dm.City(
+        departments=tuple(dm.Department(d, d) for d, _ in SHARES),
+        districts=tuple(dm.District(d, d) for d in DISTRICTS),
         items=_items(),
         enterprises=(),
         tiers=(),
@@ -158,7 +142,7 @@ def city_quarter(visits: int, officers: int) -> tuple[City, list[Visit], dict[st
 
 
 def greedy_lottery(
-    visits: list[Visit], city: City, seed: bytes, last_team: dict[str, tuple[str, ...]]
+    visits: list[dm.Visit], city: dm.City, seed: bytes, last_team: dict[str, tuple[str, ...]]
 ) -> int:
     """The baseline: same pools and numbers, each team in visit order takes the smallest numbers with room."""
     pools = Pools(city, last_team)
@@ -213,22 +197,7 @@ def scale(
         5 if max_pair is None else 1,
     )
     t_greedy, cpu_greedy, greedy_staffed = _best(lambda: greedy_lottery(quarter, city, SEED, last_team), 5)
-    record = {
-        "year": 2026,
-        "quarter": 1,
-        "seed": {"value": SEED.hex()},
-        "visits": [
-            {
-                "id": v.id,
-                "uscc": v.uscc,
-                "district": v.district,
-                "lead": v.lead,
-                "departments": list(v.departments),
-                "items": list(v.items),
-            }
-            for v in quarter
-        ],
-    }
+    record = record_of(quarter, SEED)
     history = [
         {
             "year": 2025,
@@ -264,24 +233,26 @@ def scale(
     }
 
 
-def fairness_city() -> tuple[City, list[Visit]]:
+def fairness_city() -> tuple[dm.City, list[dm.Visit]]:
     """Two districts of fire officers (10 each + 4 city level, capacity 20) and a 3-officer HB pool."""
     people = [
-        Inspector(f"XF-{d}-{i}", "x", "XF", d, f"C{d}{i}", ("XF-a",), 20)
+        dm.Inspector(f"XF-{d}-{i}", "x", "XF", d, f"C{d}{i}", ("XF-a",), 20)
         for d in DISTRICTS[:2]
         for i in range(10)
     ]
-    people += [Inspector(f"XF-city-{i}", "x", "XF", CITY_LEVEL, f"Cc{i}", ("XF-a",), 20) for i in range(4)]
-    people += [Inspector(f"HB-{i}", "x", "HB", DISTRICTS[0], f"Ch{i}", ("HB-a",), 40) for i in range(3)]
+    people += [
+        dm.Inspector(f"XF-city-{i}", "x", "XF", dm.CITY_LEVEL, f"Cc{i}", ("XF-a",), 20) for i in range(4)
+    ]
+    people += [dm.Inspector(f"HB-{i}", "x", "HB", DISTRICTS[0], f"Ch{i}", ("HB-a",), 40) for i in range(3)]
     visits = []
     for n in range(200):
         district = DISTRICTS[n % 2]
-        uscc = _code(10_000 + n, district)
+        uscc = firm_code(10_000 + n, district)
         depts = ("HB", "XF") if n % 10 == 0 and district == DISTRICTS[0] else ("XF",)
-        visits.append(Visit(f"2026Q1-{uscc}", uscc, district, "XF", depts, tuple(f"{d}-A" for d in depts)))
-    plan = Plan(2026, 1, Targets(), (), (), allow_city_level=True, joint_visit_weight=1)
-    city = City(
-        (), tuple(District(d, d) for d in DISTRICTS[:2]), _items(), (), (), tuple(people), (), (), plan
+        visits.append(dm.Visit(f"2026Q1-{uscc}", uscc, district, "XF", depts, tuple(f"{d}-A" for d in depts)))
+    plan = dm.Plan(2026, 1, dm.Targets(), (), (), allow_city_level=True, joint_visit_weight=1)
+    city = dm.City(
+        (), tuple(dm.District(d, d) for d in DISTRICTS[:2]), _items(), (), (), tuple(people), (), (), plan
     )
     return city, visits
 
@@ -316,7 +287,7 @@ def fairness(seeds: int, cap: Fraction) -> dict[str, Any]:
     capped = [n / seeds for (o, _), n in per_firm.items() if pool_of[o] not in over_cap_pools]
     uncapped = [n / seeds for (o, _), n in per_firm.items() if pool_of[o] in over_cap_pools]
     # Pairs within one district's pool of fire officers (city-level officers serve both pools, so leave them out).
-    home = {o.id: o.district for o in city.inspectors if o.department == "XF" and o.district != CITY_LEVEL}
+    home = {o.id: o.district for o in city.inspectors if o.department == "XF" and o.district != dm.CITY_LEVEL}
     xf_pairs = [n for (a, b), n in pairs.items() if a in home and b in home and home[a] == home[b]]
     partner: dict[str, Counter[str]] = {}
     for (a, b), n in pairs.items():

@@ -26,30 +26,14 @@ from typing import Any
 import numpy as np
 
 from bench import write_result
-from spotcheck.domain.model import (
-    CITY_LEVEL,
-    CheckItem,
-    City,
-    Department,
-    District,
-    EntityKind,
-    Inspector,
-    JointTask,
-    Method,
-    Participant,
-    Plan,
-    Scope,
-    Targets,
-    Task,
-    Tier,
-)
+from spotcheck.domain import model as dm
 from spotcheck.domain.uscc import ALPHABET, WEIGHTS
-from spotcheck.solver.draw import select
-from spotcheck.solver.fairness import simulate
-from spotcheck.solver.frame import Frame
-from spotcheck.solver.prn import lottery_numbers
-from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.draw.fairness import simulate
+from spotcheck.solver.draw.frame import Frame
+from spotcheck.solver.draw.prn import lottery_numbers
+from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.solver.draw.record import dump_record
+from spotcheck.solver.draw.select import select
 
 INDUSTRIES = tuple("ABCDEFGHIJKLMNOPQRST")
 DEPARTMENTS = ("HB", "JT", "NY", "SCJG", "SP", "SWJ", "WJ", "WL", "XF", "YJ")
@@ -82,81 +66,98 @@ def synthetic_frame(n: int, n_districts: int, salt: str) -> Frame:
     return Frame.build(codes, kind, district, industry, status, tier, districts, INDUSTRIES)
 
 
-def _r(a: str, b: str, c: str, d: str, k: Fraction) -> dict[Tier, Fraction]:
-    return {t: min(Fraction(1), Fraction(v) * k) for t, v in zip(Tier, (a, b, c, d), strict=True)}
+def _r(a: str, b: str, c: str, d: str, k: Fraction) -> dict[dm.Tier, Fraction]:
+    return {t: min(Fraction(1), Fraction(v) * k) for t, v in zip(dm.Tier, (a, b, c, d), strict=True)}
 
 
-def bench_plan(k: Fraction = Fraction(1)) -> Plan:
-    ent, ind = (EntityKind.ENTERPRISE,), (EntityKind.INDIVIDUAL,)
+def bench_plan(k: Fraction = Fraction(1)) -> dm.Plan:
+    ent, ind = (dm.EntityKind.ENTERPRISE,), (dm.EntityKind.INDIVIDUAL,)
     tasks = [
-        Task("T-SCJG-1", "SCJG", ("SCJG-01",), Scope(kinds=ent), _r("0.006", "0.015", "0.05", "0.15", k)),
-        Task("T-SCJG-2", "SCJG", ("SCJG-02",), Scope(kinds=ind), _r("0.001", "0.003", "0.01", "0.05", k)),
-        Task("T-SWJ", "SWJ", ("SWJ-01",), Scope(kinds=ent), _r("0.003", "0.008", "0.03", "0.08", k)),
-        Task(
+        dm.Task(
+            "T-SCJG-1", "SCJG", ("SCJG-01",), dm.Scope(kinds=ent), _r("0.006", "0.015", "0.05", "0.15", k)
+        ),
+        dm.Task(
+            "T-SCJG-2", "SCJG", ("SCJG-02",), dm.Scope(kinds=ind), _r("0.001", "0.003", "0.01", "0.05", k)
+        ),
+        dm.Task("T-SWJ", "SWJ", ("SWJ-01",), dm.Scope(kinds=ent), _r("0.003", "0.008", "0.03", "0.08", k)),
+        dm.Task(
             "T-HB",
             "HB",
             ("HB-01",),
-            Scope(kinds=ent, industries=("B", "C", "D")),
+            dm.Scope(kinds=ent, industries=("B", "C", "D")),
             _r("0.005", "0.01", "0.04", "0.1", k),
         ),
-        Task(
+        dm.Task(
             "T-XF",
             "XF",
             ("XF-01",),
-            Scope(industries=("F", "G", "H", "I")),
+            dm.Scope(industries=("F", "G", "H", "I")),
             _r("0.002", "0.006", "0.03", "0.08", k),
         ),
-        Task(
+        dm.Task(
             "T-YJ",
             "YJ",
             ("YJ-01",),
-            Scope(kinds=ent, industries=("B", "C", "D", "E")),
+            dm.Scope(kinds=ent, industries=("B", "C", "D", "E")),
             _r("0.004", "0.01", "0.04", "0.1", k),
         ),
-        Task("T-WJ", "WJ", ("WJ-01",), Scope(industries=("H", "Q")), _r("0.003", "0.008", "0.03", "0.08", k)),
-        Task("T-JT", "JT", ("JT-01",), Scope(industries=("G",)), _r("0.003", "0.008", "0.03", "0.08", k)),
-        Task("T-WL", "WL", ("WL-01",), Scope(industries=("I", "R")), _r("0.003", "0.008", "0.03", "0.08", k)),
-        Task(
+        dm.Task(
+            "T-WJ", "WJ", ("WJ-01",), dm.Scope(industries=("H", "Q")), _r("0.003", "0.008", "0.03", "0.08", k)
+        ),
+        dm.Task(
+            "T-JT", "JT", ("JT-01",), dm.Scope(industries=("G",)), _r("0.003", "0.008", "0.03", "0.08", k)
+        ),
+        dm.Task(
+            "T-WL", "WL", ("WL-01",), dm.Scope(industries=("I", "R")), _r("0.003", "0.008", "0.03", "0.08", k)
+        ),
+        dm.Task(
             "T-NY",
             "NY",
             ("NY-01",),
-            Scope(kinds=(EntityKind.COOPERATIVE,)),
+            dm.Scope(kinds=(dm.EntityKind.COOPERATIVE,)),
             _r("0.01", "0.02", "0.05", "0.1", k),
         ),
-        Task("T-SP", "SP", ("SP-01",), Scope(industries=("C", "H")), _r("0.002", "0.006", "0.03", "0.08", k)),
-        Task("T-NY-2", "NY", ("NY-02",), Scope(industries=("A",)), _r("0.003", "0.008", "0.03", "0.08", k)),
+        dm.Task(
+            "T-SP", "SP", ("SP-01",), dm.Scope(industries=("C", "H")), _r("0.002", "0.006", "0.03", "0.08", k)
+        ),
+        dm.Task(
+            "T-NY-2", "NY", ("NY-02",), dm.Scope(industries=("A",)), _r("0.003", "0.008", "0.03", "0.08", k)
+        ),
     ]
     joint = [
-        JointTask(
+        dm.JointTask(
             "J-1",
             "SCJG",
-            (Participant("SCJG", ("SCJG-03",)), Participant("XF", ("XF-02",))),
-            Scope(kinds=ent, industries=("H", "I")),
+            (dm.Participant("SCJG", ("SCJG-03",)), dm.Participant("XF", ("XF-02",))),
+            dm.Scope(kinds=ent, industries=("H", "I")),
             _r("0.002", "0.005", "0.02", "0.05", k),
         ),
-        JointTask(
+        dm.JointTask(
             "J-2",
             "HB",
-            (Participant("HB", ("HB-02",)), Participant("YJ", ("YJ-02",))),
-            Scope(kinds=ent, industries=("C",)),
+            (dm.Participant("HB", ("HB-02",)), dm.Participant("YJ", ("YJ-02",))),
+            dm.Scope(kinds=ent, industries=("C",)),
             _r("0.002", "0.005", "0.02", "0.05", k),
         ),
     ]
-    return Plan(2026, 1, Targets(), tuple(tasks), tuple(joint))
+    return dm.Plan(2026, 1, dm.Targets(), tuple(tasks), tuple(joint))
 
 
-def bench_city(plan: Plan, frame: Frame) -> City:
+def bench_city(plan: dm.Plan, frame: Frame) -> dm.City:
     codes = sorted(
         {i for t in plan.tasks for i in t.items}
         | {i for j in plan.joint_tasks for p in j.participants for i in p.items}
     )
     items = tuple(
-        CheckItem(c, c.split("-")[0], c, "", Method.ONSITE, False, tuple(EntityKind), "f") for c in codes
+        dm.CheckItem(c, c.split("-")[0], c, "", dm.Method.ONSITE, False, tuple(dm.EntityKind), "f")
+        for c in codes
     )
-    inspectors = tuple(Inspector(f"{d}-city", d, d, CITY_LEVEL, f"C-{d}", ("f",), 10**9) for d in DEPARTMENTS)
-    return City(
-        tuple(Department(d, d) for d in DEPARTMENTS),
-        tuple(District(d, d) for d in frame.districts),
+    inspectors = tuple(
+        dm.Inspector(f"{d}-city", d, d, dm.CITY_LEVEL, f"C-{d}", ("f",), 10**9) for d in DEPARTMENTS
+    )
+    return dm.City(
+        tuple(dm.Department(d, d) for d in DEPARTMENTS),
+        tuple(dm.District(d, d) for d in frame.districts),
         items,
         (),
         (),
@@ -174,7 +175,7 @@ def _floor(frame: Frame, masks: tuple[np.ndarray, ...], layout: Any) -> float:
     return time.perf_counter() - start
 
 
-def _full(city: City, frame: Frame) -> tuple[float, dict[str, Any], Any, int]:
+def _full(city: dm.City, frame: Frame) -> tuple[float, dict[str, Any], Any, int]:
     start = time.perf_counter()
     prep = prepare(city, frame=frame)
     record = draw(prep, SEED)
@@ -188,7 +189,7 @@ def _peer(frame: Frame, prep: Any, strata_limit: int | None) -> tuple[float, int
 
     start, drawn, done = time.perf_counter(), 0, 0
     for i, task in enumerate(prep.tasks):
-        for k, tier in enumerate(Tier):
+        for k, tier in enumerate(dm.Tier):
             if strata_limit is not None and done >= strata_limit:
                 break
             rows = np.flatnonzero(prep.eligibility.masks[i] & (frame.tier == k))

@@ -1,4 +1,5 @@
-"""The quarter on the database, end to end (issue 6): ``spotcheck demo``'s steps timed on the synthetic city.
+"""The quarter on the database, end to end (docs/operations.md): ``spotcheck demo``'s steps timed on the
+synthetic city.
 
 For each size: generate the city, then on a fresh SQLite file import, plan + commitments + freeze (snapshot and
 CP-SAT coordination), beacon + draw, assign, start + simulated results with review (one transaction each, as
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import write_result
+from spotcheck.bootstrap import bootstrap
+from spotcheck.config import Settings
 from spotcheck.services.demo import run_demo
 
 FULL = (20_000, 200_000)
@@ -39,7 +42,8 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
             if message.lstrip().startswith(prefix) or (prefix == "frozen:" and " frozen: " in message):
                 marks.append((step, time.perf_counter()))
 
-    report = run_demo(f"sqlite:///{folder / 'bench.sqlite'}", folder / "city", firms=firms, say=say)
+    with bootstrap(Settings(database_url=f"sqlite:///{folder / 'bench.sqlite'}"), migrate=True) as storage:
+        report = run_demo(storage.uow, folder / "city", firms=firms, say=say)
     end_of_run = time.perf_counter()
     steps: dict[str, float] = {}
     last = start

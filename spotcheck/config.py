@@ -1,15 +1,13 @@
-"""The one settings object, read at the edges (CLI, API) and passed inward as arguments."""
+"""The one settings object, read at the edges (CLI, API) and passed inward as arguments
+(``spotcheck.bootstrap.bootstrap(settings)`` opens the database it names)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_SECRET", "Settings", "get_settings"]
-
-DEFAULT_SECRET = "dev-only-secret"
+__all__ = ["Settings", "get_settings"]
 
 
 class Settings(BaseSettings):
@@ -17,15 +15,6 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_url: str = ""  # default: a SQLite file in data_dir
-    secret_key: str = DEFAULT_SECRET  # refused outside dev
-    env: str = "dev"
-
-    @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
-        # A deployment that forgot to set its secret must not start with the one printed in the source.
-        if self.env != "dev" and self.secret_key == DEFAULT_SECRET:
-            raise ValueError(f"SPOTCHECK_SECRET_KEY must be set when SPOTCHECK_ENV={self.env!r} (not 'dev')")
-        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,4 +1,4 @@
-"""The application factory: one FastAPI app serving the four users (DESIGN.md §1) and the web pages.
+"""The application factory: one FastAPI app serving the four users (docs/api.md) and the web pages.
 
 ``create_app(settings)`` opens the database named by the settings; tests pass ``uow_factory`` to use theirs.
 """
@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from spotcheck.api import credit, inspector, public, regulator, steps
 from spotcheck.api.errors import install_error_handlers
 from spotcheck.api.headers import install_headers
+from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
-from spotcheck.store.engine import make_engine
 from spotcheck.store.uow import UnitOfWork
-from spotcheck.web.pages import mount_static
-from spotcheck.web.pages import router as pages
+from spotcheck.web import inspector as inspector_pages
+from spotcheck.web import public as public_pages
+from spotcheck.web import regulator as regulator_pages
+from spotcheck.web.rendering import mount_static
 
 __all__ = ["create_app"]
 
@@ -24,21 +26,23 @@ DESCRIPTION = """\
 双随机、一公开 spot checks. Regulators plan and run the quarter, inspectors see and record only their own visits,
 the public reads what is published and recomputes the draw, the credit system pushes tiers and reads results.
 Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create`); the public needs none.
+The signed-in dashboard cookie is accepted for reads (GET) too.
 """
 
 
 def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
     app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
     if uow_factory is None:
-        engine = make_engine(settings.resolved_database_url)
-        app.state.engine = engine
-        uow_factory = lambda: UnitOfWork(engine)
+        storage = bootstrap(settings)
+        app.state.engine = storage.engine
+        uow_factory = storage.uow
     app.state.uow_factory = uow_factory
     app.state.settings = settings
     install_error_handlers(app)
     install_headers(app)
     for module in (public, regulator, steps, inspector, credit):
         app.include_router(module.router)
-    app.include_router(pages)
+    for pages in (public_pages, regulator_pages, inspector_pages):
+        app.include_router(pages.router)
     mount_static(app)
     return app

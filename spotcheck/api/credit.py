@@ -4,7 +4,7 @@ results feed with a cursor; it can read nothing else.
 A push is CSV (tiers.csv columns, docs/formats.md) or JSON lines (``Content-Type: application/x-ndjson``; one
 object per line with the keys uscc, tier, effective, batch). The body is streamed to a temporary file a chunk
 at a time, never held in memory whole, then checked and appended chunk by chunk in one transaction by
-``tier_push.append_tier_file`` (a single bad row appends nothing, every bad row is reported with its line).
+the use case ``services.tiers.append_tier_file`` (a single bad row appends nothing, every bad row is reported with its line).
 Tier records are history: appended, never updated.
 """
 
@@ -18,13 +18,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 
-from spotcheck.api.deps import CurrentCredit, Cursor, UowDep
-from spotcheck.api.schemas import FeedEntryPublic, FeedPublic, TierBatchReport
-from spotcheck.api.tier_push import append_tier_file
+from spotcheck.api.deps import require
+from spotcheck.domain.access import Permission, Principal
 from spotcheck.domain.errors import Problem, ValidationError
-from spotcheck.store.tables import FeedRow
+from spotcheck.edge import Cursor, UowDep
+from spotcheck.queries.feed import feed_after
+from spotcheck.queries.shapes import FeedPublic
+from spotcheck.services.tiers import TierBatchReport, append_tier_file
 
 __all__ = ["MAX_PUSH_BYTES", "router"]
 
@@ -96,7 +97,9 @@ def _jsonl_row(writer: Any, raw: bytes, line: int) -> None:
         }
     },
 )
-async def push_tiers(request: Request, uow: UowDep, client: CurrentCredit) -> TierBatchReport:
+async def push_tiers(
+    request: Request, uow: UowDep, client: Annotated[Principal, require(Permission.TIERS_PUSH)]
+) -> TierBatchReport:
     media = request.headers.get("content-type", "text/csv").split(";")[0].strip().lower()
     with tempfile.TemporaryDirectory(prefix="spotcheck-tiers-") as folder:
         target = Path(folder) / "tiers.csv"
@@ -112,15 +115,9 @@ async def push_tiers(request: Request, uow: UowDep, client: CurrentCredit) -> Ti
 @router.get("/feed", response_model=FeedPublic, summary="Published results after a cursor, oldest first")
 def feed(
     uow: UowDep,
-    client: CurrentCredit,
+    client: Annotated[Principal, require(Permission.FEED_READ)],
     after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> FeedPublic:
-    rows = (
-        uow.session.execute(select(FeedRow).where(FeedRow.id > after).order_by(FeedRow.id).limit(limit))
-        .scalars()
-        .all()
-    )
-    data = [FeedEntryPublic(cursor=r.id, uscc=r.uscc, result=json.loads(r.payload)) for r in rows]
     # Re-reading from the same cursor gives the same entries: a client that crashed simply asks again.
-    return FeedPublic(data=data, count=len(data), next_cursor=data[-1].cursor if data else after)
+    return feed_after(uow, after, limit=limit)

@@ -1,110 +1,91 @@
-"""Dependencies every router shares: the unit of work of the request and the caller behind a Bearer token.
+"""``require(permission, scope)``: the one access check (``spotcheck.domain.access``) in front of every endpoint
+that needs a token. What the routers share besides (the request's unit of work, bounded parameters) is in
+``spotcheck.edge``, which the pages use too.
 
-``CurrentRegulator`` / ``CurrentInspector`` / ``CurrentCredit`` answer 401 without a valid token and 403 for a
-token of another role. Object-level checks (an inspector's own visits) live in the routers, which know the
-object; they answer 404 so that another officer's assignment does not even reveal that it exists.
+The caller is the one behind a Bearer token or, for reads only, the dashboard's sign-in cookie. ``require``
+answers 401 without a valid token, 403 for a token of a role without the permission, and ``Forbidden`` (403)
+outside the permission's scope (another department). An inspector's own visits are the query's to find
+(``queries.assignments``): another officer's visit answers 404, so that it does not even reveal it exists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Query, Request, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from spotcheck.api.security import Principal, Role
-from spotcheck.store.uow import UnitOfWork
+from spotcheck.domain.access import ANYWHERE, GRANTS, Permission, Principal, Scope, check
+from spotcheck.edge import COOKIE, UowDep
+from spotcheck.queries.principals import principal_for
 
-__all__ = [
-    "COOKIE",
-    "MAX_ID",
-    "NOT_AUTHENTICATED",
-    "NO_NUL",
-    "WRONG_ROLE",
-    "Code",
-    "CurrentCredit",
-    "CurrentInspector",
-    "CurrentRegulator",
-    "Cursor",
-    "Offset",
-    "PlanId",
-    "UowDep",
-    "UowFactoryDep",
-    "VisitId",
-    "get_uow",
-    "principal_for",
-]
+__all__ = ["NOT_AUTHENTICATED", "WRONG_ROLE", "current_principal", "department_in_body", "require"]
 
 NOT_AUTHENTICATED = "not authenticated"
 WRONG_ROLE = "this token's role may not use this endpoint"
-COOKIE = "spotcheck_token"  # the dashboard page keeps the regulator's token here (HttpOnly)
-
-# Identifiers and offsets stay within a signed 32-bit integer, which every backend stores (SQLite and
-# PostgreSQL refuse larger parameters with an error the client should never cause).
-MAX_ID = 2**31 - 1
-PlanId = Annotated[int, Path(ge=1, le=MAX_ID, description="plan number")]
-Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
-# Text that reaches SQL: bounded, and never a NUL (PostgreSQL refuses it in a string).
-NO_NUL = r"^[^\x00]*$"
-Code = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL, description="credit code")]
-VisitId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_NUL, description="visit id")]
-Cursor = Annotated[int, Query(ge=0, le=MAX_ID, description="the last cursor you processed; 0 to start")]
+SAFE_METHODS = frozenset({"GET", "HEAD"})  # the sign-in cookie is accepted for reads only
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `spotcheck token create`")
 
 
-def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    """One unit of work per request; rolled back at the end unless the endpoint committed."""
-    factory: Callable[[], UnitOfWork] = request.app.state.uow_factory
-    with factory() as uow:
-        yield uow
+def _token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
+    """The Bearer token, or for a page's own reads (GET) the signed-in dashboard cookie (SameSite=Strict)."""
+    if credentials is not None:
+        return credentials.credentials
+    if request.method in SAFE_METHODS:
+        return request.cookies.get(COOKIE)
+    return None
 
 
-UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+def current_principal(
+    request: Request,
+    uow: UowDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller, or 401 without a valid token."""
+    principal = principal_for(uow, _token(request, credentials))
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"}
+        )
+    return principal
 
 
-def get_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
-    """For use cases (``spotcheck.services``), which open and commit their own unit of work."""
-    factory: Callable[[], UnitOfWork] = request.app.state.uow_factory
-    return factory
+def anywhere() -> Scope:
+    return ANYWHERE
 
 
-UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
+async def department_in_body(request: Request) -> Scope:
+    """The department a request's JSON body names (``{"department": …}``), if any; the body itself is
+    validated by the endpoint."""
+    try:
+        body = await request.json()
+    except ValueError:  # not JSON: the endpoint's own validation answers 422
+        return ANYWHERE
+    department = body.get("department") if isinstance(body, dict) else None
+    return Scope(department=department if isinstance(department, str) else None)
 
 
-def principal_for(uow: UnitOfWork, token: str | None) -> Principal | None:
-    """The caller behind ``token``, or None for a missing, unknown, revoked or role-less token."""
-    if not token:
-        return None
-    row = uow.tokens.find(token)
-    if row is None or row.role not in Role.__members__.values():
-        return None
-    return Principal(role=Role(row.role), subject=row.subject, token_id=row.id)
+def require(permission: Permission, scope: Callable[..., Any] = anywhere) -> Any:
+    """The dependency of an endpoint that needs ``permission``: 401 without a valid token, 403 with the fixed
+    wrong-role detail for a role that never holds it, ``Forbidden`` outside the scope that ``scope`` (itself a
+    dependency) reads from the request. Gives the principal."""
 
-
-def _unauthenticated() -> HTTPException:
-    return HTTPException(
-        status.HTTP_401_UNAUTHORIZED, NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"}
-    )
-
-
-def _require(role: Role) -> Callable[..., Principal]:
     def dependency(
-        uow: UowDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        principal: Annotated[Principal, Depends(current_principal)],
+        where: Annotated[Scope, Depends(scope)],
     ) -> Principal:
-        principal = principal_for(uow, credentials.credentials if credentials else None)
-        if principal is None:
-            raise _unauthenticated()
-        if principal.role is not role:
+        if permission not in GRANTS[principal.role]:
             raise HTTPException(status.HTTP_403_FORBIDDEN, WRONG_ROLE)
+        check(principal, permission, where)
         return principal
 
-    dependency.__name__ = f"current_{role.value}"
-    return dependency
-
-
-CurrentRegulator = Annotated[Principal, Depends(_require(Role.REGULATOR))]
-CurrentInspector = Annotated[Principal, Depends(_require(Role.INSPECTOR))]
-CurrentCredit = Annotated[Principal, Depends(_require(Role.CREDIT))]
+    # This module's annotations are strings, and ``scope`` is local: give FastAPI the objects themselves.
+    dependency.__annotations__ = {
+        "principal": Annotated[Principal, Depends(current_principal)],
+        "where": Annotated[Scope, Depends(scope)],
+        "return": Principal,
+    }
+    dependency.__name__ = f"require_{permission.name.lower()}"
+    return Depends(dependency)

@@ -26,7 +26,7 @@ from spotcheck.domain.errors import (
 )
 from spotcheck.store.errors import StorageError
 
-__all__ = ["DETAILS", "STATUS", "install_error_handlers", "status_and_detail"]
+__all__ = ["STATUS", "install_error_handlers", "status_and_detail"]
 
 log = logging.getLogger("spotcheck.api")
 
@@ -42,7 +42,6 @@ STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
     (VerificationError, 409, "verification failed"),
     (CalendarError, 409, "no holiday calendar for that year"),
 )
-DETAILS = {cls: detail for cls, _, detail in STATUS}
 INTERNAL = "internal error"
 
 

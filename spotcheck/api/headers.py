@@ -1,11 +1,14 @@
 """Response headers every answer carries: no sniffing, no framing, no referrer; the pages allow only their own
-scripts and styles; anything answered to a token (assignments, the dashboard) is never stored by a cache."""
+scripts and styles; anything answered to a token or a sign-in (assignments, the signed-in pages) is never stored
+by a cache."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+
+from spotcheck.edge import COOKIE
 
 __all__ = ["PAGE_POLICY", "install_headers"]
 
@@ -14,6 +17,7 @@ PAGE_POLICY = (
 )
 # The interactive API reference loads its own scripts from elsewhere; it gets no page policy.
 _REFERENCE = ("/docs", "/redoc")
+_SIGNED_IN_PAGES = ("/dashboard", "/inspector")
 
 
 def install_headers(app: FastAPI) -> None:
@@ -25,6 +29,7 @@ def install_headers(app: FastAPI) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         if not request.url.path.startswith(_REFERENCE):
             response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-        if "authorization" in request.headers or request.url.path.startswith("/dashboard"):
+        private = "authorization" in request.headers or COOKIE in request.cookies
+        if private or request.url.path.startswith(_SIGNED_IN_PAGES):
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,6 @@
 """A firm's own lottery number, explained: the public check that needs nothing but the seed and the code.
 
-The number itself is ``spotcheck.solver.prn.lottery_number`` (docs/draw-spec.md §2); this module only shapes the
+The number itself is ``spotcheck.solver.draw.prn.lottery_number`` (docs/draw-spec.md §2); this module only shapes the
 answer a firm reads: the integer, u as an exact fraction and as a rounded decimal for display, and the few
 lines of standard-library Python that recompute it.
 """
@@ -12,7 +12,7 @@ from fractions import Fraction
 from pydantic import BaseModel
 
 from spotcheck.domain.uscc import normalise
-from spotcheck.solver.prn import MODULUS, lottery_number, parse_seed, recompute_snippet
+from spotcheck.solver.draw.prn import MODULUS, lottery_number, parse_seed, recompute_snippet
 
 __all__ = ["EXPLANATION", "LotteryPublic", "explain_lottery"]
 

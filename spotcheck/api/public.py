@@ -1,16 +1,20 @@
 """/api/public: what anyone may read, no token. Before a plan is published nothing about its drawn targets,
-visits, assignments or seed is served (``views.public_plan`` enforces it)."""
+visits, assignments or seed is served (``queries.gate.public_plan`` enforces it)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from spotcheck.api.deps import NO_NUL, Code, Offset, PlanId, UowDep
-from spotcheck.api.listings import enterprise_page, results, visits
 from spotcheck.api.lottery import EXPLANATION, LotteryPublic, explain_lottery
-from spotcheck.api.schemas import (
+from spotcheck.domain.errors import NotFound
+from spotcheck.domain.uscc import normalise
+from spotcheck.edge import NO_NUL, Code, Offset, PlanId, UowDep
+from spotcheck.queries import firms, plans, visits
+from spotcheck.queries.gate import is_published, public_plan
+from spotcheck.queries.results import results
+from spotcheck.queries.shapes import (
     EnterprisePublic,
     EnterprisesPublic,
     PlanPublic,
@@ -18,12 +22,8 @@ from spotcheck.api.schemas import (
     ResultsPublic,
     VisitsPublic,
 )
-from spotcheck.api.views import plan_view, public_plan, public_plans, record_facts
-from spotcheck.domain.errors import NotFound
-from spotcheck.domain.uscc import normalise
 from spotcheck.services.draws import published_record
-from spotcheck.solver.record import dump_record
-from spotcheck.store.tables import EnterpriseRow
+from spotcheck.solver.draw.record import dump_record
 
 __all__ = ["router"]
 
@@ -39,56 +39,45 @@ def search_enterprises(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> EnterprisesPublic:
-    data, count = enterprise_page(uow.session, q, limit=limit, offset=offset)
+    data, count = firms.enterprise_page(uow, q, limit=limit, offset=offset)
     return EnterprisesPublic(data=data, count=count)
 
 
 @router.get("/enterprises/{uscc}", response_model=EnterprisePublic, summary="One firm's registry facts")
 def get_enterprise(uow: UowDep, uscc: Code) -> EnterprisePublic:
-    code, _ = normalise(uscc)
-    row = uow.session.get(EnterpriseRow, code)
-    if row is None:
-        raise NotFound(f"no firm with credit code {code}")
-    return EnterprisePublic(
-        uscc=row.uscc,
-        name=row.name,
-        kind=row.kind,
-        district=row.district,
-        industry=row.industry,
-        status=row.status,
-    )
+    return firms.enterprise(uow, uscc)
 
 
 @router.get("/enterprises/{uscc}/results", response_model=ResultsPublic, summary="A firm's published results")
 def enterprise_results(uow: UowDep, uscc: Code, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
     code, _ = normalise(uscc)
-    data, count = results(uow.session, uscc=code, limit=limit, offset=offset)
+    data, count = results(uow, uscc=code, limit=limit, offset=offset)
     return ResultsPublic(data=data, count=count)
 
 
 @router.get("/plans", response_model=PlansPublic, summary="Plans past the freeze; figures once published")
 def list_plans(uow: UowDep) -> PlansPublic:
-    data = public_plans(uow)
+    data = plans.public_plans(uow)
     return PlansPublic(data=data, count=len(data))
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, summary="One plan as the public sees it")
 def get_plan(uow: UowDep, plan_id: PlanId) -> PlanPublic:
     row = public_plan(uow, plan_id, need_published=False)
-    return plan_view(uow, row, full=row.state == "published")
+    return plans.plan_view(uow, row, full=is_published(row.state))
 
 
 @router.get("/plans/{plan_id}/visits", response_model=VisitsPublic, summary="A published plan's visits")
 def plan_visits(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offset = 0) -> VisitsPublic:
     public_plan(uow, plan_id, need_published=True)
-    data, count = visits(uow.session, plan_id, with_officers=False, limit=limit, offset=offset)
+    data, count = visits.visits(uow, plan_id, with_officers=False, limit=limit, offset=offset)
     return VisitsPublic(data=data, count=count)
 
 
 @router.get("/plans/{plan_id}/results", response_model=ResultsPublic, summary="A published plan's results")
 def plan_results(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
     public_plan(uow, plan_id, need_published=True)
-    data, count = results(uow.session, plan_id=plan_id, limit=limit, offset=offset)
+    data, count = results(uow, plan_id=plan_id, limit=limit, offset=offset)
     return ResultsPublic(data=data, count=count)
 
 
@@ -110,9 +99,8 @@ def plan_record(uow: UowDep, plan_id: PlanId) -> Response:
 )
 def plan_lottery(uow: UowDep, plan_id: PlanId, uscc: Code) -> LotteryPublic:
     public_plan(uow, plan_id, need_published=True)
-    record: dict[str, Any] = record_facts(uow.session, plan_id) or {}
-    seed = str(record.get("seed", {}).get("value") or "")
-    if not seed:
+    seed = plans.public_seed(uow, plan_id)
+    if seed is None:
         raise NotFound(f"plan {plan_id} has no published seed")
     return explain_lottery(seed, uscc)
 

@@ -1,172 +1,19 @@
-"""Pydantic shapes of what the API accepts and returns, separate from the ORM rows.
-
-Public and credit shapes list only publishable fields: nothing here can carry a drawn target, an assignment or
-a seed before publication, because the routers that fill them only read published plans.
-Families: ``XCreate`` (input), ``XPublic`` (one), ``XsPublic`` (``data`` + ``count``).
-"""
+"""What the API accepts from its callers (``XCreate``) and answers for a step, separate from the ORM rows and
+from the read shapes of ``spotcheck.queries.shapes``."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = [
-    "AssignmentPublic",
-    "AssignmentsPublic",
-    "DirectoryCounts",
-    "EnterprisePublic",
-    "EnterprisesPublic",
-    "FeedEntryPublic",
-    "FeedPublic",
-    "FirmPublic",
-    "PlanCreate",
-    "PlanPublic",
-    "PlansPublic",
-    "QuarterStats",
-    "ResultCreate",
-    "ResultPublic",
-    "ResultRecorded",
-    "ResultsPublic",
-    "StepDone",
-    "TeammatePublic",
-    "TierBatchReport",
-    "VisitPublic",
-    "VisitsPublic",
-    "WorkloadPublic",
-    "WorkloadsPublic",
-]
+__all__ = ["PlanCreate", "ResultCreate", "ResultRecorded", "StepDone"]
 
 
-class EnterprisePublic(BaseModel):
-    """Registry facts that are public anyway (the national credit publicity system shows them)."""
+class PlanCreate(BaseModel):
+    """The quarter's plan, exactly as plan.json (docs/formats.md); ratios are decimal strings."""
 
-    uscc: str
-    name: str
-    kind: str
-    district: str
-    industry: str
-    status: str
-
-
-class EnterprisesPublic(BaseModel):
-    data: list[EnterprisePublic]
-    count: int
-
-
-class Share(BaseModel):
-    exact: str  # a fraction string, e.g. "3/40"
-    percent: str  # for display, two decimals
-
-
-class QuarterStats(BaseModel):
-    visits: int
-    joint_visits: int
-    joint_share: Share
-    enterprises_visited: int
-    directory_enterprises: int
-    coverage: Share  # this quarter's unique enterprises / the directory
-    year_coverage: Share | None = None  # the year so far, this quarter included (target: 5 %)
-    year_joint_share: Share | None = None  # the year so far (target: 10 %)
-
-
-class PlanPublic(BaseModel):
-    """A plan as the public sees it: the plan and item list from the freeze on; the rest once published."""
-
-    id: int
-    year: int
-    quarter: int
-    state: str
-    published: bool
-    snapshot_digest: str | None = None
-    commitments: dict[str, str] = Field(default_factory=dict)  # department -> commitment hash
-    beacon: str | None = None  # the public value entered at draw time, and where it was published
-    beacon_source: str | None = None
-    # ceremony v2 (docs/ceremony.md): plan digest, system commitment, the beacon named at the freeze, who
-    # handed in, who entered the beacon and when; never a secret
-    ceremony: dict[str, Any] | None = None
-    plan: dict[str, Any] = Field(default_factory=dict)
-    stats: QuarterStats | None = None  # only when published (regulators: from the draw on)
-    seed: str | None = None  # only when published
-    audit_head: str | None = None  # only when published
-
-
-class PlansPublic(BaseModel):
-    data: list[PlanPublic]
-    count: int
-
-
-class VisitPublic(BaseModel):
-    id: str
-    uscc: str
-    name: str
-    district: str
-    lead: str
-    departments: list[str]
-    items: list[str]
-    joint: bool
-    officers: list[str] = Field(default_factory=list)  # regulators only; empty in public answers
-
-
-class VisitsPublic(BaseModel):
-    data: list[VisitPublic]
-    count: int
-
-
-class ResultPublic(BaseModel):
-    visit_id: str
-    year: int
-    quarter: int
-    uscc: str
-    name: str
-    department: str
-    category: str  # Chinese label, as provincial systems show it
-    category_en: str
-    findings: str
-
-
-class ResultsPublic(BaseModel):
-    data: list[ResultPublic]
-    count: int
-
-
-class FirmPublic(BaseModel):
-    uscc: str
-    name: str
-    district: str
-    address: str
-
-
-class TeammatePublic(BaseModel):
-    officer: str
-    name: str
-    department: str
-    leader: bool
-
-
-class AssignmentPublic(BaseModel):
-    """One visit as the assigned officer sees it."""
-
-    visit_id: str
-    plan_id: int
-    year: int
-    quarter: int
-    firm: FirmPublic
-    department: str  # the officer's own department
-    items: list[str]  # the officer's department's items on this visit
-    all_items: list[str]
-    joint: bool
-    leader: bool
-    teammates: list[TeammatePublic]
-    window_start: date | None
-    deadline: date | None
-    result_state: str  # of the officer's department's result
-
-
-class AssignmentsPublic(BaseModel):
-    data: list[AssignmentPublic]
-    count: int
+    plan: dict[str, Any]
 
 
 class ResultCreate(BaseModel):
@@ -182,58 +29,8 @@ class ResultRecorded(BaseModel):
     state: str
 
 
-class DirectoryCounts(BaseModel):
-    departments: int
-    districts: int
-    items: int
-    enterprises: int
-    tiers: int
-    inspectors: int
-    experts: int
-    conflicts: int
-
-
-class PlanCreate(BaseModel):
-    """The quarter's plan, exactly as plan.json (docs/formats.md); ratios are decimal strings."""
-
-    plan: dict[str, Any]
-
-
 class StepDone(BaseModel):
     plan_id: int
     step: str
     state: str
     message: str = ""
-
-
-class WorkloadPublic(BaseModel):
-    officer: str
-    name: str
-    department: str
-    district: str
-    visits: int
-    capacity: int
-
-
-class WorkloadsPublic(BaseModel):
-    data: list[WorkloadPublic]
-    count: int
-
-
-class TierBatchReport(BaseModel):
-    batch: str
-    received: int
-    appended: int
-    batches_written: int
-
-
-class FeedEntryPublic(BaseModel):
-    cursor: int
-    uscc: str
-    result: dict[str, Any]
-
-
-class FeedPublic(BaseModel):
-    data: list[FeedEntryPublic]
-    count: int
-    next_cursor: int

@@ -1,23 +1,25 @@
 """/api/regulator/plans/…: the quarter's steps, each one call to its use case in ``spotcheck.services``
 (which checks the plan's state, runs in one transaction, and appends the audit entry).
 
-A department commits, hands in and reveals only its own secret: a regulator token's subject is its department
-code (docs/ceremony.md). The draw request carries no secret: each department has handed in its own after the
-beacon, and the use case refuses the draw, naming them, while one has not.
+Each step needs its permission (``require``, ``spotcheck.domain.access``); a department commits, hands in and
+reveals only its own secret: the principal's department (docs/ceremony.md). The draw request carries no secret:
+each department has handed in its own after the beacon, and the use case refuses the draw, naming them, while
+one has not.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from spotcheck.api.deps import CurrentRegulator, PlanId, UowFactoryDep, VisitId
+from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import PlanCreate, StepDone
-from spotcheck.api.security import Principal
-from spotcheck.domain.errors import Forbidden
+from spotcheck.domain.access import Permission, Principal
+from spotcheck.edge import PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
 
@@ -55,6 +57,11 @@ class WindowIn(BaseModel):
     end: date
 
 
+class DeadlinesIn(BaseModel):
+    today: date | None = Field(default=None, description="default: today (UTC)")
+    only_overdue: bool = False
+
+
 class ReviewIn(BaseModel):
     approve: bool
     reason: str = Field(default="", max_length=2000)
@@ -73,15 +80,21 @@ def _done(factory: UowFactoryDep, plan_id: int, step: str, message: str = "") ->
     return StepDone(plan_id=plan_id, step=step, state=_state(factory, plan_id), message=message)
 
 
-def _own_department(me: Principal, department: str) -> None:
-    if department != me.subject:
-        raise Forbidden(
-            f"a {me.subject} token may not act for {department}: each department keeps its own secret"
-        )
+Planner = Annotated[Principal, require(Permission.PLAN_WRITE)]
+Freezer = Annotated[Principal, require(Permission.FREEZE)]
+BeaconKeeper = Annotated[Principal, require(Permission.BEACON)]
+Drawer = Annotated[Principal, require(Permission.DRAW)]
+Assigner = Annotated[Principal, require(Permission.ASSIGN)]
+Supervisor = Annotated[Principal, require(Permission.INSPECTION)]
+Reviewer = Annotated[Principal, require(Permission.REVIEW)]
+Publisher = Annotated[Principal, require(Permission.PUBLISH)]
+Reader = Annotated[Principal, require(Permission.PLAN_READ)]
+# each department keeps its own secret: it commits, hands in and reveals for its own department only
+Ceremony = Annotated[Principal, require(Permission.CEREMONY_COMMIT, department_in_body)]
 
 
 @router.post("/plans", response_model=StepDone, status_code=201, summary="Create the quarter's draft plan")
-def create_plan(factory: UowFactoryDep, me: CurrentRegulator, body: PlanCreate) -> StepDone:
+def create_plan(factory: UowFactoryDep, me: Planner, body: PlanCreate) -> StepDone:
     plan_id = plans.create_plan(factory(), parse_plan(body.plan), actor=_actor(me))
     return _done(factory, plan_id, "create")
 
@@ -89,8 +102,7 @@ def create_plan(factory: UowFactoryDep, me: CurrentRegulator, body: PlanCreate) 
 @router.post(
     "/plans/{plan_id}/commitments", response_model=StepDone, summary="Commit to this department's secret"
 )
-def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
-    _own_department(me, body.department)
+def commit(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn) -> StepDone:
     hashed = seeding.commit_secret(factory(), plan_id, body.department, body.secret, actor=_actor(me))
     return _done(factory, plan_id, "commit", f"commitment {hashed}")
 
@@ -98,7 +110,7 @@ def commit(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 @router.post(
     "/plans/{plan_id}/freeze", response_model=StepDone, summary="Freeze the inputs; digest published"
 )
-def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: FreezeIn) -> StepDone:
+def freeze_plan(factory: UowFactoryDep, me: Freezer, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
     frozen = freeze.freeze(
         factory(),
@@ -112,7 +124,7 @@ def freeze_plan(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, b
 
 
 @router.post("/plans/{plan_id}/beacon", response_model=StepDone, summary="Enter the public beacon value")
-def beacon(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: BeaconIn) -> StepDone:
+def beacon(factory: UowFactoryDep, me: BeaconKeeper, plan_id: PlanId, body: BeaconIn) -> StepDone:
     seeding.enter_beacon(factory(), plan_id, body.value, source=body.source, actor=_actor(me))
     return _done(factory, plan_id, "beacon")
 
@@ -120,14 +132,13 @@ def beacon(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 @router.post(
     "/plans/{plan_id}/handin", response_model=StepDone, summary="Hand in this department's secret (sealed)"
 )
-def handin(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
-    _own_department(me, body.department)
+def handin(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn) -> StepDone:
     ceremony.hand_in(factory(), plan_id, body.department, body.secret, actor=_actor(me))
     return _done(factory, plan_id, "handin")
 
 
 @router.post("/plans/{plan_id}/draw", response_model=StepDone, summary="Draw the targets (once)")
-def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+def draw(factory: UowFactoryDep, me: Drawer, plan_id: PlanId) -> StepDone:
     drawn = draws.run_draw(factory(), plan_id, actor=_actor(me))
     return _done(
         factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}"
@@ -135,7 +146,7 @@ def draw(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepD
 
 
 @router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
-def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: AssignIn) -> StepDone:
+def assign(factory: UowFactoryDep, me: Assigner, plan_id: PlanId, body: AssignIn) -> StepDone:
     inspection.run_assign(factory(), plan_id, actor=_actor(me), defer_unstaffable=body.defer_unstaffable)
     return _done(factory, plan_id, "assign")
 
@@ -143,20 +154,19 @@ def assign(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 @router.post(
     "/plans/{plan_id}/start", response_model=StepDone, summary="Hand the assignments to the inspectors"
 )
-def start(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: WindowIn) -> StepDone:
+def start(factory: UowFactoryDep, me: Supervisor, plan_id: PlanId, body: WindowIn) -> StepDone:
     inspection.start_inspection(factory(), plan_id, begin=body.begin, end=body.end, actor=_actor(me))
     return _done(factory, plan_id, "start")
 
 
 @router.post("/plans/{plan_id}/close", response_model=StepDone, summary="End the inspection period")
-def close(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+def close(factory: UowFactoryDep, me: Supervisor, plan_id: PlanId) -> StepDone:
     inspection.close_inspection(factory(), plan_id, actor=_actor(me))
     return _done(factory, plan_id, "close")
 
 
 @router.post("/plans/{plan_id}/reveals", response_model=StepDone, summary="Reveal this department's secret")
-def reveal(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: SecretIn) -> StepDone:
-    _own_department(me, body.department)
+def reveal(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn) -> StepDone:
     seeding.reveal(factory(), plan_id, body.department, body.secret, actor=_actor(me))
     return _done(factory, plan_id, "reveal")
 
@@ -168,7 +178,7 @@ def reveal(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId, body: 
 )
 def review(
     factory: UowFactoryDep,
-    me: CurrentRegulator,
+    me: Reviewer,
     plan_id: PlanId,
     visit_id: VisitId,
     department: str,
@@ -183,32 +193,23 @@ def review(
 @router.post(
     "/plans/{plan_id}/publish", response_model=StepDone, summary="Publish visits, results, record, reveals"
 )
-def publish(factory: UowFactoryDep, me: CurrentRegulator, plan_id: PlanId) -> StepDone:
+def publish(factory: UowFactoryDep, me: Publisher, plan_id: PlanId) -> StepDone:
     done = publication.publish(factory(), plan_id, actor=_actor(me))
     return _done(factory, plan_id, "publish", f"audit head {done.get('audit_head', '')}")
 
 
 @router.get("/plans/{plan_id}/deadlines", summary="Unpublished results with their 20-working-day deadline")
 def due(
-    factory: UowFactoryDep,
-    me: CurrentRegulator,
-    plan_id: PlanId,
-    today: date | None = None,
-    only_overdue: bool = False,
+    factory: UowFactoryDep, me: Reader, plan_id: PlanId, ask: Annotated[DeadlinesIn, Query()]
 ) -> dict[str, Any]:
-    rows = results.deadlines(
-        factory(), plan_id, today=today or datetime.now(UTC).date(), only_overdue=only_overdue
-    )
+    today = ask.today or datetime.now(UTC).date()
+    rows = results.deadlines(factory(), plan_id, today=today, only_overdue=ask.only_overdue)
     data = [
-        {
-            "visit": r.visit,
-            "uscc": r.uscc,
-            "department": r.department,
+        asdict(r)
+        | {
             "state": r.state.value,
-            "end_of_check": r.end_of_check,
             "due": None if r.due is None else r.due.due.isoformat(),
             "provisional": bool(r.due and r.due.provisional),
-            "overdue": r.overdue,
         }
         for r in rows
     ]

@@ -1,4 +1,5 @@
-"""The credit feed: published results in publication order, read by the credit system with a cursor (issue 6).
+"""The credit feed: published results in publication order, read by the credit system with a cursor
+(docs/operations.md, "Credit feed").
 
 Each published result is one feed entry whose id only grows. The client asks for entries after the last id it
 has processed; an entry is written in the same transaction as its publication, so none is seen half-published,
@@ -17,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import ValidationError
-from spotcheck.solver.audit import canonical_json
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.store.ledger import FeedRow
 from spotcheck.store.uow import UnitOfWork
 

@@ -1,4 +1,4 @@
-"""Chinese working days and the publication clock (DOMAIN.md "Publication": results within 20 working days).
+"""Chinese working days and the publication clock (docs/operations.md "Publication clock").
 
 A day is a working day unless it is a public holiday, or a Saturday/Sunday that is not a make-up working day
 (调休上班). The official calendar comes from two sources, in this order:

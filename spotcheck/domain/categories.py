@@ -1,4 +1,4 @@
-"""Result categories of a spot check and the review states of a result (DOMAIN.md "Publication").
+"""Result categories of a spot check and the review states of a result (docs/operations.md "Results").
 
 Each department records, for its items on a visit, one category (谁检查、谁录入、谁公开). Codes are stable: they
 are stored, published and fed to the credit system; the Chinese label is the one provincial systems display.
@@ -39,48 +39,29 @@ class Category:
     flags: frozenset[Flag] = frozenset()
 
 
-_F = Flag
+_FOLLOW_UP = frozenset({Flag.ADVERSE, Flag.FOLLOW_UP})
+_LISTED = frozenset({Flag.ADVERSE, Flag.ABNORMAL_LIST})
+_GONE = frozenset({Flag.NOT_OPERATING})
 CATEGORIES: tuple[Category, ...] = (
     Category("no_problem", "未发现问题", "no problem found"),
     Category(
-        "info_not_published",
-        "未按规定公示应当公示的信息",
-        "required information not published",
-        frozenset({_F.ADVERSE, _F.FOLLOW_UP}),
+        "info_not_published", "未按规定公示应当公示的信息", "required information not published", _FOLLOW_UP
     ),
+    Category("info_false", "公示信息隐瞒真实情况弄虚作假", "published information false", _LISTED),
     Category(
-        "info_false",
-        "公示信息隐瞒真实情况弄虚作假",
-        "published information false",
-        frozenset({_F.ADVERSE, _F.ABNORMAL_LIST}),
+        "corrected", "发现问题经责令已改正", "problem found, corrected on order", frozenset({Flag.ADVERSE})
     ),
-    Category(
-        "corrected", "发现问题经责令已改正", "problem found, corrected on order", frozenset({_F.ADVERSE})
-    ),
-    Category(
-        "follow_up",
-        "发现问题待后续处理",
-        "problem found, follow-up pending",
-        frozenset({_F.ADVERSE, _F.FOLLOW_UP}),
-    ),
+    Category("follow_up", "发现问题待后续处理", "problem found, follow-up pending", _FOLLOW_UP),
     Category("no_activity", "未发现开展本次抽查涉及的经营活动", "no such business activity"),
     Category(
-        "unreachable",
-        "通过登记的住所（经营场所）无法联系",
-        "unreachable at registered address",
-        frozenset({_F.ADVERSE, _F.ABNORMAL_LIST}),
+        "unreachable", "通过登记的住所（经营场所）无法联系", "unreachable at registered address", _LISTED
     ),
-    Category(
-        "non_cooperation",
-        "不配合检查情节严重",
-        "serious non-cooperation",
-        frozenset({_F.ADVERSE, _F.FOLLOW_UP}),
-    ),
-    Category("closed", "已关闭停业或正在组织清算", "closed or liquidating", frozenset({_F.NOT_OPERATING})),
-    Category("deregistered", "已注销", "deregistered", frozenset({_F.NOT_OPERATING})),
-    Category("revoked", "被吊销", "licence revoked", frozenset({_F.NOT_OPERATING})),
-    Category("cancelled", "被撤销", "registration cancelled", frozenset({_F.NOT_OPERATING})),
-    Category("moved_out", "迁出", "moved out of the jurisdiction", frozenset({_F.NOT_OPERATING})),
+    Category("non_cooperation", "不配合检查情节严重", "serious non-cooperation", _FOLLOW_UP),
+    Category("closed", "已关闭停业或正在组织清算", "closed or liquidating", _GONE),
+    Category("deregistered", "已注销", "deregistered", _GONE),
+    Category("revoked", "被吊销", "licence revoked", _GONE),
+    Category("cancelled", "被撤销", "registration cancelled", _GONE),
+    Category("moved_out", "迁出", "moved out of the jurisdiction", _GONE),
 )
 _BY_KEY = {c.code: c for c in CATEGORIES} | {c.label_zh: c for c in CATEGORIES}
 

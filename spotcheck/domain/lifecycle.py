@@ -1,4 +1,4 @@
-"""The states of a quarter's plan and the steps that move it (issue 6, "Plan lifecycle").
+"""The states of a quarter's plan and the steps that move it (docs/operations.md "The states of a plan").
 
     draft ─freeze→ frozen ─beacon→ seeded ─draw→ drawn ─assign→ assigned ─start→ in_inspection
           ─close→ results ─publish→ published

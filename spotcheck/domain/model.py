@@ -1,4 +1,4 @@
-"""The plain objects every layer shares (DESIGN.md §2). No ORM, no web: frozen dataclasses.
+"""The plain objects every layer shares (docs/formats.md). No ORM, no web: frozen dataclasses.
 
 Ratios are ``fractions.Fraction`` parsed from decimal strings ("0.05"), never floats, so that nobody's
 rounding can change who is drawn. Codes are canonical strings; collections are sorted tuples so that
@@ -16,7 +16,6 @@ __all__ = [
     "CITY_LEVEL",
     "DEFAULT_TIER",
     "EXCLUDED_STATUSES",
-    "Assignment",
     "CheckItem",
     "City",
     "Conflict",
@@ -37,7 +36,6 @@ __all__ = [
     "Tier",
     "TierRecord",
     "Visit",
-    "parse_ratio",
 ]
 
 
@@ -83,19 +81,6 @@ class Method(StrEnum):
 
 # An inspector whose district is CITY_LEVEL works for the whole city (市级), where the plan allows it.
 CITY_LEVEL = "city"
-
-
-def parse_ratio(text: str | Fraction) -> Fraction:
-    """A ratio in [0, 1] from a decimal string such as "0.05" (exact; floats are refused)."""
-    if isinstance(text, Fraction):
-        value = text
-    elif isinstance(text, str):
-        value = Fraction(text.strip())
-    else:
-        raise TypeError(f"ratio must be a decimal string, not {type(text).__name__}")
-    if not 0 <= value <= 1:
-        raise ValueError(f"ratio {text} is outside [0, 1]")
-    return value
 
 
 @dataclass(frozen=True)
@@ -268,11 +253,3 @@ class Visit:
     @property
     def joint(self) -> bool:
         return len(self.departments) >= 2
-
-
-@dataclass(frozen=True)
-class Assignment:
-    visit: str
-    department: str
-    officer: str
-    leader: bool = False

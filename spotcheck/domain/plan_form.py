@@ -1,7 +1,7 @@
 """The canonical data form of a Plan: lists sorted, every ratio written by a caller-chosen formatter.
 
 Two forms share it: plan.json (``spotcheck.ingest.plan_to_dict``, ratios as shortest decimal strings) and the
-plan inside the draw record (``spotcheck.solver.canonical.plan_dict``, ratios as fraction strings, draw-spec §7).
+plan inside the draw record (``spotcheck.solver.draw.snapshot.plan_dict``, ratios as fraction strings, draw-spec §7).
 """
 
 from __future__ import annotations

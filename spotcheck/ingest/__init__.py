@@ -12,7 +12,7 @@ from spotcheck.ingest.columns import COLUMNS, FILE_NAMES, KEYS, KINDS
 from spotcheck.ingest.parse import Parsed, Progress, key_of, parse_file
 from spotcheck.ingest.plan import check_plan, decimal_string, parse_plan, plan_problems, plan_to_dict
 from spotcheck.ingest.references import Lookup, check_references, lookup_in
-from spotcheck.ingest.tiers import in_force, quarter_start
+from spotcheck.ingest.tiers import in_force, quarter_end, quarter_start
 
 __all__ = [
     "COLUMNS",
@@ -35,6 +35,7 @@ __all__ = [
     "parse_plan",
     "plan_problems",
     "plan_to_dict",
+    "quarter_end",
     "quarter_start",
     "read_plan",
 ]

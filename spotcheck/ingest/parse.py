@@ -16,12 +16,11 @@ from spotcheck.ingest.columns import COLUMNS, KEYS, resolve_header
 from spotcheck.ingest.rows import BUILDERS, Record
 from spotcheck.ingest.sources import open_table
 
-__all__ = ["PROGRESS_EVERY", "Parsed", "Progress", "key_of", "parse_file"]
+__all__ = ["Parsed", "Progress", "key_of", "parse_file"]
 
 # progress(label, rows read so far): called after every chunk of CHUNK rows and once at the end.
 Progress = Callable[[str, int], None]
 CHUNK = 50_000
-PROGRESS_EVERY = CHUNK
 
 
 @dataclass

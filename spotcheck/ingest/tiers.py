@@ -5,11 +5,11 @@ the greater ``batch``. A firm with no record in force is treated as DEFAULT_TIER
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from spotcheck.domain.model import TierRecord
 
-__all__ = ["in_force", "quarter_start"]
+__all__ = ["in_force", "quarter_end", "quarter_start"]
 
 
 def in_force(records: Iterable[TierRecord], on: date) -> tuple[TierRecord, ...]:
@@ -25,4 +25,12 @@ def in_force(records: Iterable[TierRecord], on: date) -> tuple[TierRecord, ...]:
 
 
 def quarter_start(year: int, quarter: int) -> date:
+    """The quarter's first day (the day the quarter's tiers are read on)."""
     return date(year, 3 * (quarter - 1) + 1, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The quarter's last day."""
+    if quarter == 4:
+        return date(year, 12, 31)
+    return date(year, 3 * quarter + 1, 1) - timedelta(days=1)

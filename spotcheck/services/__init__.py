@@ -1,5 +1,6 @@
-"""Use cases of a quarter on the database (issue 6): each takes an un-entered ``UnitOfWork``, runs one step in
-one transaction, appends an audit entry and commits. Entry points (CLI, API) parse, call these, and print.
+"""Use cases of a quarter on the database (docs/operations.md): each takes an un-entered ``UnitOfWork``, runs
+one step in one transaction, appends an audit entry and commits. Entry points (CLI, API) parse, call these,
+and print.
 
     plans        create_plan, plan_status, list_plans
     seeding      commit_secret, enter_beacon, reveal, new_secret, commitments, reveals
@@ -10,5 +11,5 @@ one transaction, appends an audit entry and commits. Entry points (CLI, API) par
     redraws      redraw_firm, redraw_officer
     results      record_result, review, deadlines
     publication  publish, public_view, verify_audit
-    demo         run_demo (the whole quarter on the synthetic city)
+    demo         run_demo (the whole year on the synthetic city); simulated: its stand-ins
 """

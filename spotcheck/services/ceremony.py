@@ -7,7 +7,7 @@
   against every earlier use, stored sealed. The draw (``draw_seed``) needs no secret in its request and is
   refused, naming them, while a department has not handed in.
 - At publication the handed-in secrets become the reveals and the system secret is published
-  (``published_seed``); before it nothing here is served.
+  (``published_seed``); before it nothing here is served. What is public earlier: ``queries.ceremony``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from sqlalchemy import select
 
 from spotcheck.domain.errors import InvalidTransition, ValidationError
 from spotcheck.domain.lifecycle import Step
+from spotcheck.evidence import ceremony, ceremony_v2
+from spotcheck.queries.ceremony import ceremony_row
 from spotcheck.services.common import audit, step
 from spotcheck.services.seeding import check_secret, commitments, context, refuse_reuse, reveals
-from spotcheck.solver import ceremony, ceremony_v2
 from spotcheck.store.base import utcnow
 from spotcheck.store.quarter import BeaconRow, CeremonyRow, CommitmentRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
@@ -30,10 +31,8 @@ from spotcheck.store.uow import UnitOfWork
 __all__ = [
     "draw_seed",
     "hand_in",
-    "handed_in",
     "new_system_secret",
     "open_ceremony",
-    "public_ceremony",
     "published_seed",
 ]
 
@@ -86,18 +85,6 @@ def open_ceremony(
     }
 
 
-def _ceremony(uow: UnitOfWork, plan_id: int) -> CeremonyRow | None:
-    return uow.session.execute(select(CeremonyRow).where(CeremonyRow.plan_id == plan_id)).scalar()
-
-
-def handed_in(uow: UnitOfWork, plan_id: int) -> list[str]:
-    """The departments that have handed in their secret, in code order."""
-    query = select(CommitmentRow.department).where(
-        CommitmentRow.plan_id == plan_id, CommitmentRow.secret.is_not(None)
-    )
-    return sorted(uow.session.execute(query).scalars())
-
-
 def hand_in(uow: UnitOfWork, plan_id: int, department: str, secret: str, *, actor: str) -> None:
     """``department`` hands in its secret after the beacon: checked against its commitment, sealed until
     publication. Refused before the beacon or after the draw, twice, or for a secret used elsewhere."""
@@ -131,7 +118,7 @@ def draw_seed(uow: UnitOfWork, plan_id: int, snapshot_digest: str) -> dict[str, 
             "(each department hands in its own: spotcheck handin)"
         )
     beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar_one()
-    row = _ceremony(uow, plan_id)
+    row = ceremony_row(uow, plan_id)
     if row is None:
         return ceremony.seed_section(snapshot_digest, beacon.value, committed, secrets, reveal=False)
     plan = uow.plans.get(plan_id)
@@ -145,25 +132,7 @@ def published_seed(uow: UnitOfWork, plan_id: int, section: dict[str, Any]) -> di
     """The stored seed section with what publication reveals: the departments' secrets and, for version 2, the
     system secret. Call only for publication (its callers check the plan's state)."""
     out = {**section, "reveals": reveals(uow, plan_id)}
-    row = _ceremony(uow, plan_id)
+    row = ceremony_row(uow, plan_id)
     if row is not None and section.get("tag") == ceremony_v2.SEED_TAG:
         out["system_secret"] = row.system_secret
     return out
-
-
-def public_ceremony(uow: UnitOfWork, plan_id: int) -> dict[str, Any] | None:
-    """What is public about a version-2 ceremony before publication: the plan digest, the system commitment,
-    the named beacon, who handed in, and who entered the beacon value when. Never a secret."""
-    row = _ceremony(uow, plan_id)
-    if row is None:
-        return None
-    beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar()
-    return {
-        "plan_digest": row.plan_digest,
-        "system_commitment": row.system_commitment,
-        "beacon_source": row.beacon_source,
-        "beacon_date": row.beacon_date.isoformat(),
-        "beacon_entered_by": None if beacon is None else beacon.entered_by,
-        "beacon_entered_at": None if beacon is None else beacon.entered.isoformat(timespec="seconds"),
-        "handed_in": handed_in(uow, plan_id),
-    }

@@ -1,7 +1,7 @@
 """What every use case shares: the clock of audit entries, loading a plan with its state, moving it, auditing.
 
-Use cases take a ``UnitOfWork`` (``spotcheck.store``), do one step inside it and commit once: a crash before the
-commit leaves the plan exactly as it was (issue 6: each transition is one transaction).
+Use cases take a ``UnitOfWork`` (``spotcheck.store``), do one step inside it and commit once: each transition is
+one transaction, so a crash before the commit leaves the plan exactly as it was (docs/operations.md).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""The draw on the database: one transaction, at most one draw per plan (issue 6 "Plan lifecycle").
+"""The draw on the database: one transaction, at most one draw per plan (docs/operations.md,
+"The states of a plan").
 
 ``run_draw`` locks the plan row (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), checks the state,
-recomputes the seed from the ceremony (the secrets handed in), draws on the frozen snapshot with the pure solver and stores the record
-and its visits. Two processes drawing the same plan: the second waits for the lock, then finds the plan
+recomputes the seed from the ceremony (the secrets handed in), draws on the frozen snapshot with the pure solver
+and stores the record and its visits. Two processes drawing the same plan: the second waits for the lock, then finds the plan
 ``drawn`` and is refused; should both get past the state check anyway, UNIQUE(plan_id, kind, seq) lets only one
 record land. A crash before the commit leaves the plan ``seeded``; the rerun gives the same record.
 """
@@ -20,8 +21,8 @@ from spotcheck.domain.lifecycle import Step
 from spotcheck.services.ceremony import draw_seed, published_seed
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.freeze import frozen_inputs
-from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 

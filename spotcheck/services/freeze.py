@@ -1,4 +1,5 @@
-"""Freeze: fix every input of the draw before the seed exists, and publish its digest (issue 6 "Freeze").
+"""Freeze: fix every input of the draw before the seed exists, and publish its digest (docs/operations.md,
+"The stored snapshot").
 
 The snapshot holds the directories, the tier history known on the freeze date, the plan and the year's earlier
 draw records; for the inspector draw's rotation also the earlier years' records with officers that hold each
@@ -33,8 +34,8 @@ from spotcheck.services.snapshot import (
     snapshot_payload,
     store_snapshot,
 )
-from spotcheck.solver.quarter import prepare
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.draw.quarter import prepare
+from spotcheck.solver.draw.record import record_digest
 from spotcheck.store.city_repo import city_from_store
 from spotcheck.store.quarter import DrawRow, PlanRow
 from spotcheck.store.uow import UnitOfWork

@@ -7,7 +7,7 @@ is the "end of the check" from which the publication clock counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -17,22 +17,15 @@ from spotcheck.domain.lifecycle import Step
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.draws import ASSIGN_KIND, draw_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.assign_types import Decision
-from spotcheck.solver.record import dump_record, record_digest
-from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.assign.types import Decision
+from spotcheck.solver.draw.record import dump_record, record_digest
+from spotcheck.store.quarter import AssignmentRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["DEFER_ROUNDS", "close_inspection", "quarter_end", "run_assign", "start_inspection"]
+__all__ = ["DEFER_ROUNDS", "close_inspection", "run_assign", "start_inspection"]
 
 DEFER_ROUNDS = 5  # deferring frees capacity, so a second solve may staff what the first could not
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    """The quarter's last day."""
-    if quarter == 4:
-        return date(year, 12, 31)
-    return date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
 def start_inspection(uow: UnitOfWork, plan_id: int, *, begin: date, end: date, actor: str) -> None:
@@ -91,15 +84,7 @@ def run_assign(
             first = section["problems"][:3]
             named = "; ".join(f"{p['visit']} {p['department']} ({p['rule']}): {p['fix']}" for p in first)
             raise StaffingError(f"{len(section['problems'])} team(s) cannot be staffed lawfully: {named}")
-        uow.session.add(
-            DrawRow(
-                plan_id=plan_id,
-                kind=ASSIGN_KIND,
-                seq=1,
-                record=dump_record(record).decode("utf-8"),
-                digest=record_digest(record),
-            )
-        )
+        uow.draws.add(plan_id, ASSIGN_KIND, 1, dump_record(record).decode("utf-8"), record_digest(record))
         rows = [
             {
                 "visit_id": v["id"],

@@ -1,4 +1,4 @@
-"""Creating a quarter's plan and reading where it stands (issue 6 "Plan lifecycle")."""
+"""Creating a quarter's plan and reading where it stands (docs/operations.md, the plan's lifecycle)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.domain.model import Plan
 from spotcheck.ingest.plan import check_plan
+from spotcheck.queries.plans import plan_rows
 from spotcheck.services.common import audit
-from spotcheck.store.quarter import CommitmentRow, PlanRow
+from spotcheck.store.quarter import CommitmentRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["PlanStatus", "create_plan", "latest_plan_id", "list_plans", "participants", "plan_status"]
+__all__ = ["PlanStatus", "create_plan", "list_plans", "participants", "plan_status"]
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,5 @@ def plan_status(uow: UnitOfWork, plan_id: int) -> PlanStatus:
 def list_plans(uow: UnitOfWork) -> list[PlanStatus]:
     """Every plan, newest quarter first (participants and commitments left empty: see ``plan_status``)."""
     with uow:
-        rows = uow.session.execute(
-            select(PlanRow).order_by(PlanRow.year.desc(), PlanRow.quarter.desc(), PlanRow.id.desc())
-        ).scalars()
+        rows = plan_rows(uow, drafts=True)
         return [PlanStatus(r.id, r.year, r.quarter, PlanState(r.state), (), ()) for r in rows]
-
-
-def latest_plan_id(uow: UnitOfWork) -> int | None:
-    with uow:
-        return uow.session.execute(
-            select(PlanRow.id).order_by(PlanRow.id.desc()).limit(1)
-        ).scalar_one_or_none()

@@ -1,9 +1,9 @@
 """Publication (一公开): reveals checked, results, visits, the record and the audit head made public at once.
 
 ``publish`` refuses while any department has not revealed its secret, naming it, and records the refusal in the
-audit log (so a blocked publication is visible); it refuses while any result is not approved. ``public_view`` is
-the only query the public side should call: before publication it shows the plan, the snapshot digest, the
-commitments and the beacon, never a drawn firm or an assignment.
+audit log (so a blocked publication is visible); it refuses while any result is not approved. ``public_view``
+gives the whole quarter as the public may see it now, as the gate ``spotcheck.queries.gate`` decides: before
+publication the plan, the snapshot digest, the commitments and the beacon, never a drawn firm or an assignment.
 """
 
 from __future__ import annotations
@@ -16,16 +16,18 @@ from sqlalchemy import select
 from spotcheck.credit.feed import append_results
 from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
-from spotcheck.domain.lifecycle import PUBLIC_STATES, PlanState, Step, require
-from spotcheck.services.ceremony import public_ceremony
+from spotcheck.domain.lifecycle import PlanState, Step, require
+from spotcheck.evidence.audit import verify_chain
+from spotcheck.evidence.ceremony import check_seed, missing_reveals
+from spotcheck.queries.audit import publication_head
+from spotcheck.queries.ceremony import public_ceremony
+from spotcheck.queries.gate import is_published
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
-from spotcheck.solver.audit import verify_chain
-from spotcheck.solver.ceremony import check_seed, missing_reveals
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.draw.record import record_digest
 from spotcheck.solver.verify import verify_record
 from spotcheck.store.quarter import BeaconRow, ResultRow, SnapshotRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
@@ -96,7 +98,7 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     """What anyone may see of a plan now. Drawn firms, visits, results and the record only once published."""
     with uow:
         row = uow.plans.get(plan_id)
-        state = PlanState(row.state)
+        published = is_published(row.state)
         snap = uow.session.execute(select(SnapshotRow.digest).where(SnapshotRow.plan_id == plan_id)).scalar()
         beacon = uow.session.execute(
             select(BeaconRow).where(BeaconRow.plan_id == plan_id)
@@ -105,15 +107,15 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
             "plan": plan_id,
             "year": row.year,
             "quarter": row.quarter,
-            "state": state.value,
+            "state": row.state,
             "plan_json": row.plan_json,
             "snapshot_digest": snap,
             "commitments": commitments(uow, plan_id),
             "beacon": None if beacon is None else {"value": beacon.value, "source": beacon.source},
             "ceremony": public_ceremony(uow, plan_id),
-            "published": state in PUBLIC_STATES,
+            "published": published,
         }
-        if state not in PUBLIC_STATES:
+        if not published:
             return view
         record = published_record(uow, plan_id)
         results = latest_results(uow, plan_id)
@@ -154,10 +156,10 @@ def _public_result(result: ResultRow | None) -> dict[str, Any] | None:
 
 
 def _publication_head(uow: UnitOfWork, plan_id: int) -> str:
-    for entry in reversed(uow.audit.entries()):
-        if entry.action == "publish" and entry.payload.get("plan") == plan_id:
-            return entry.hash
-    raise NotFound(f"plan {plan_id} has no publication entry in the audit log")
+    head = publication_head(uow, plan_id)
+    if head is None:
+        raise NotFound(f"plan {plan_id} has no publication entry in the audit log")
+    return head
 
 
 def verify_audit(uow: UnitOfWork, *, published: str | None = None) -> tuple[str, int]:
@@ -177,11 +179,9 @@ def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     """Recompute a published plan's record from its frozen snapshot: the draw byte for byte, the ceremony (every
     reveal against its commitment, the seed), the officers; then the audit chain. VerificationError otherwise."""
     with uow:
-        require_published = PlanState(uow.plans.get(plan_id).state)
-        if require_published not in PUBLIC_STATES:
-            raise InvalidTransition(
-                f"plan {plan_id} is {require_published.value}: only a published plan is verified"
-            )
+        state = uow.plans.get(plan_id).state
+        if not is_published(state):
+            raise InvalidTransition(f"plan {plan_id} is {state}: only a published plan is verified")
         record = published_record(uow, plan_id)
         city, history, rotation, digest = frozen_inputs_and_rotation(uow, plan_id)
         frozen = [

@@ -1,4 +1,4 @@
-"""Redraws (issue 6): a firm turns out closed, an officer falls ill. Never an edit of the draw: each redraw is an
+"""Redraws (docs/ceremony.md): a firm turns out closed, an officer falls ill. Never an edit of the draw: each redraw is an
 appended record (draws.kind = "redraw", seq 1, 2, …) with its reason and a fresh lottery derived from the seed::
 
     redraw seed = SHA-256( UTF-8( "spotcheck-redraw/1" LF seed LF seq LF subject ) )      (docs/ceremony.md)
@@ -10,30 +10,34 @@ in the draw record and in the audit log.
   tasks, inspectable (status), not visited this quarter, under the year's visit cap, without any of the items
   this year and not recused by the team, the one with the smallest lottery number under the redraw seed. It gets
   the same departments, items and team.
-- officer: the replacement is, among the department's active officers certified for its items on the visit, in
-  jurisdiction, not recused, not on the team and under capacity, the one with the smallest officer number
-  (assign-spec) under the redraw seed.
+- officer: the replacement is, among the officers the inspector draw itself would allow on the seat
+  (``spotcheck.solver.assign.replace``: assign-spec §3 eligibility, rotation and experts included, and the seat's
+  joint-visit weight left of the officer's capacity), not on the team nor replaced from it, the one with the
+  smallest officer number (assign-spec §2) under the redraw seed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from spotcheck.domain.errors import NotFound, StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
-from spotcheck.domain.model import CITY_LEVEL, EXCLUDED_STATUSES, City
+from spotcheck.domain.model import EXCLUDED_STATUSES, City, Visit
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.services.common import audit, step
 from spotcheck.services.draws import draw_record
-from spotcheck.services.freeze import frozen_inputs
-from spotcheck.solver.assign_lottery import officer_number
-from spotcheck.solver.audit import canonical_json
-from spotcheck.solver.frame import from_city, quarter_start
-from spotcheck.solver.history import year_history
-from spotcheck.solver.prn import lottery_number
-from spotcheck.solver.tasks import draw_tasks
+from spotcheck.services.freeze import frozen_inputs, frozen_inputs_and_rotation
+from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.lottery import officer_number
+from spotcheck.solver.assign.replace import officer_load, replacement_candidates
+from spotcheck.solver.draw.frame import from_city, quarter_start
+from spotcheck.solver.draw.history import year_history
+from spotcheck.solver.draw.prn import lottery_number
+from spotcheck.solver.draw.tasks import draw_tasks
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -46,7 +50,11 @@ def redraw_seed(seed_hex: str, seq: int, subject: str) -> bytes:
     return hashlib.sha256(f"{REDRAW_FORMAT}\n{seed_hex}\n{seq}\n{subject}".encode()).digest()
 
 
-def _visit(uow: UnitOfWork, plan_id: int, visit_id: str) -> VisitRow:
+def _begin(uow: UnitOfWork, plan_id: int, visit_id: str, reason: str) -> VisitRow:
+    """Inside ``uow``: a redraw needs a reason, a plan at a step that allows it, and a visit of that plan."""
+    if not reason.strip():
+        raise ValidationError("a redraw needs a reason")
+    step(uow, plan_id, Step.REDRAW)
     visit = uow.session.get(VisitRow, visit_id)
     if visit is None or visit.plan_id != plan_id:
         raise NotFound(f"visit {visit_id} is not in plan {plan_id}")
@@ -63,11 +71,8 @@ def _store(uow: UnitOfWork, plan_id: int, record: dict[str, Any], actor: str) ->
 
 def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, actor: str) -> str:
     """Draw a replacement for a visit's firm (e.g. found closed); returns the new visit's id."""
-    if not reason.strip():
-        raise ValidationError("a redraw needs a reason")
     with uow:
-        step(uow, plan_id, Step.REDRAW)
-        visit = _visit(uow, plan_id, visit_id)
+        visit = _begin(uow, plan_id, visit_id, reason)
         city, history, _ = frozen_inputs(uow, plan_id)
         record = draw_record(uow, plan_id)
         drawn = next(v for v in record["visits"] if v["id"] == visit_id)
@@ -163,14 +168,10 @@ def redraw_officer(
     uow: UnitOfWork, plan_id: int, visit_id: str, department: str, officer: str, *, reason: str, actor: str
 ) -> str:
     """Replace one officer of a visit's team (e.g. ill); returns the replacement's id."""
-    if not reason.strip():
-        raise ValidationError("a redraw needs a reason")
     with uow:
-        step(uow, plan_id, Step.REDRAW)
-        visit = _visit(uow, plan_id, visit_id)
-        city, _, _ = frozen_inputs(uow, plan_id)
-        plan = city.plan
-        assert plan is not None
+        visit = _begin(uow, plan_id, visit_id, reason)
+        city, history, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
+        assert city.plan is not None
         team = {
             a.inspector_id: a
             for a in uow.session.execute(
@@ -181,28 +182,21 @@ def redraw_officer(
         }
         if officer not in team:
             raise NotFound(f"{officer} is not on {department}'s team for visit {visit_id}")
-        fields = {
-            i.field for i in city.items if i.code in visit.items.split(";") and i.department == department
-        }
-        recused = {c.inspector for c in city.conflicts if c.uscc == visit.uscc}
-        load = dict(
-            uow.session.execute(
-                select(AssignmentRow.inspector_id, func.count())
+        seats = [
+            (inspector, bool(joint))
+            for inspector, joint in uow.session.execute(
+                select(AssignmentRow.inspector_id, VisitRow.joint)
                 .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
                 .where(VisitRow.plan_id == plan_id)
-                .group_by(AssignmentRow.inspector_id)
-            ).all()
-        )
-        eligible = sorted(
-            o.id
-            for o in city.inspectors
-            if o.department == department
-            and o.active
-            and o.id not in team
-            and o.id not in recused
-            and fields <= set(o.fields)
-            and (o.district == visit.district or (o.district == CITY_LEVEL and plan.allow_city_level))
-            and load.get(o.id, 0) < o.capacity
+            )
+        ]
+        eligible = replacement_candidates(
+            city,
+            _as_visit(visit),
+            department,
+            last_team=last_teams(rotation + history),
+            team=set(team) | _replaced(uow, plan_id, visit_id, department),
+            load=officer_load(seats, city.plan.joint_visit_weight),
         )
         if not eligible:
             raise StaffingError(f"no eligible {department} officer can replace {officer} on visit {visit_id}")
@@ -230,3 +224,24 @@ def redraw_officer(
         )
         uow.commit()
         return chosen
+
+
+def _as_visit(row: VisitRow) -> Visit:
+    departments = tuple(d for d in row.departments.split(";") if d)
+    items = tuple(i for i in row.items.split(";") if i)
+    return Visit(row.id, row.uscc, row.district, row.lead, departments, items)
+
+
+def _replaced(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> set[str]:
+    """Officers earlier redraws took off this seat's team: a replacement is never one of them."""
+    out: set[str] = set()
+    for row in uow.draws.for_plan(plan_id):
+        if row.kind != "redraw":
+            continue
+        entry = json.loads(row.record)
+        if entry.get("kind") == "officer" and (entry.get("visit"), entry.get("department")) == (
+            visit_id,
+            department,
+        ):
+            out.add(str(entry.get("replaced")))
+    return out

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from spotcheck.domain.errors import InvalidTransition, ValidationError, VerificationError
 from spotcheck.domain.lifecycle import Step
+from spotcheck.evidence import ceremony_v2
+from spotcheck.evidence.ceremony import check_reveal, validate_beacon
+from spotcheck.evidence.ceremony import commitment as commitment_v1
 from spotcheck.services.common import audit, step
 from spotcheck.services.plans import participants
-from spotcheck.solver import ceremony_v2
-from spotcheck.solver.ceremony import check_reveal, validate_beacon
-from spotcheck.solver.ceremony import commitment as commitment_v1
 from spotcheck.store.base import utcnow
 from spotcheck.store.quarter import BeaconRow, CeremonyRow, CommitmentRow, PlanRow
 from spotcheck.store.uow import UnitOfWork

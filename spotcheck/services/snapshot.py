@@ -1,9 +1,10 @@
-"""The frozen inputs of a draw as one canonical JSON document, and back (issue 6 "Freeze").
+"""The frozen inputs of a draw as one canonical JSON document, and back (docs/operations.md,
+"The stored snapshot").
 
 The payload holds every directory as the import files' columns (sorted by key), the tier history up to the
 freeze date, the plan, the year's earlier published draw records (history) and, for the inspector draw's
 rotation only, earlier years' records with officers (``rotation``, docs/assign-spec.md §3). The draw's own digest
-(``spotcheck.solver.canonical.snapshot_digest``, draw-spec §1) is what is published and enters the seed; the
+(``spotcheck.solver.draw.snapshot.snapshot_digest``, draw-spec §1) is what is published and enters the seed; the
 payload's SHA-256 is stored beside it so that the stored copy cannot be changed unnoticed.
 """
 
@@ -22,8 +23,8 @@ from sqlalchemy import select
 
 from spotcheck.domain.errors import NotFound, VerificationError
 from spotcheck.domain.model import City
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
-from spotcheck.solver.audit import canonical_json
 from spotcheck.store.convert import KEY_COLUMNS, from_row, to_values
 from spotcheck.store.quarter import SnapshotRow
 from spotcheck.store.uow import UnitOfWork

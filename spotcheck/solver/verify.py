@@ -1,142 +1,38 @@
-"""Recompute a published draw and compare it with the record, byte for byte (docs/draw-spec.md §8).
+"""Recompute a published record and compare it with the published one, byte for byte (docs/draw-spec.md §8).
 
-The file must be canonical (its bytes are exactly ``dump_record`` of its content); the target part (the record
-without what the inspector draw adds) must equal a fresh draw from the inputs, the record's seed and the cited
-history (the records of the record's own year; earlier years' records are read only by the inspector draw, for
-rotation). A ceremony seed is checked by ``spotcheck.solver.ceremony.check_seed`` and an inspector assignment by
-``spotcheck.solver.assign_record.verify_assignments`` (issues 5 and 6), imported only when needed.
+The file must be canonical (its bytes are exactly ``dump_record`` of its content). Each section is checked by
+the algorithm it names (``spotcheck.solver.algorithms``): the target part by its ``algorithm``, the inspector
+draw by ``assignment.algorithm``. A ceremony seed is checked by ``spotcheck.evidence.ceremony.check_seed``
+(docs/ceremony.md).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from spotcheck.domain.errors import SpotcheckError, VerificationError
-from spotcheck.domain.model import City, Plan
-from spotcheck.solver.canonical import plan_dict
-from spotcheck.solver.history import year_history
-from spotcheck.solver.quarter import draw, prepare
-from spotcheck.solver.record import dump_record, load_record, target_part
+from spotcheck.domain.errors import VerificationError
+from spotcheck.domain.model import City
+from spotcheck.evidence.ceremony import check_seed
+from spotcheck.solver.algorithms import algorithm
+from spotcheck.solver.difference import first_difference
+from spotcheck.solver.draw.record import dump_record, load_record
 
 __all__ = ["first_difference", "verify_file", "verify_record"]
 
 
-def first_difference(published: Any, recomputed: Any, path: str = "$") -> str | None:
-    """The JSON path of the first difference (keys in sorted order, lists by index), or None if equal."""
-    if isinstance(published, dict) and isinstance(recomputed, dict):
-        for key in sorted(set(published) | set(recomputed)):
-            if key not in published or key not in recomputed:
-                side = "recomputed draw" if key not in published else "record"
-                return f"{path}.{key} (only in the {side})"
-            found = first_difference(published[key], recomputed[key], f"{path}.{key}")
-            if found:
-                return found
-        return None
-    if isinstance(published, list) and isinstance(recomputed, list):
-        for i, (a, b) in enumerate(zip(published, recomputed, strict=False)):
-            found = first_difference(a, b, f"{path}[{i}]")
-            if found:
-                return found
-        if len(published) != len(recomputed):
-            return f"{path} (record has {len(published)} entries, recomputed {len(recomputed)})"
-        return None
-    if type(published) is not type(recomputed) or published != recomputed:
-        return f"{path} (record: {_short(published)}, recomputed: {_short(recomputed)})"
-    return None
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def verify_record(record: dict[str, Any], city: City, history: Sequence[dict[str, Any]] = ()) -> None:
     """Raise VerificationError naming the first difference; return None if the record is reproduced."""
-    plan = city.plan
-    if plan is None or (plan.year, plan.quarter) != (record.get("year"), record.get("quarter")):
-        found = "no plan" if plan is None else f"the plan of {plan.year}Q{plan.quarter}"
-        raise VerificationError(
-            f"the record is for {record.get('year')}Q{record.get('quarter')} but the input has {found}"
-        )
-    year, rotation_only = _split_history(plan.year, history)
-    if rotation_only and "assignment" not in record:
-        raise VerificationError(
-            f"history record {rotation_only[0].get('year')}Q{rotation_only[0].get('quarter')} is of an earlier "
-            f"year than {plan.year}: only the inspector draw reads earlier years (rotation), and this record has "
-            "no assignment"
-        )
-    _check_plan_and_history(record, plan, year)
-    published = target_part(record)
-    try:
-        fresh = draw(
-            prepare(city, history=year), record.get("seed", {}), discarded=record.get("discarded", [])
-        )
-    except SpotcheckError as exc:
-        raise VerificationError(f"the draw cannot be recomputed from these inputs: {exc}") from exc
-    if published.get("snapshot") != fresh["snapshot"]:
-        raise VerificationError(
-            "the inputs are not the record's snapshot: "
-            + (first_difference(published.get("snapshot"), fresh["snapshot"], "$.snapshot") or "$.snapshot")
-        )
-    if dump_record(published) != dump_record(fresh):
-        where = first_difference(published, fresh) or "$ (canonical bytes)"
-        raise VerificationError(f"the recomputed draw differs from the record at {where}")
+    algorithm(record.get("algorithm"), "target").verify(record, city, history)
     if record.get("seed", {}).get("kind") == "ceremony":
         if record["seed"].get("snapshot_digest") != record["snapshot"]["digest"]:
             raise VerificationError("the ceremony seed was made for another snapshot than the record's")
-        _call("spotcheck.solver.ceremony", "check_seed", record["seed"])
+        check_seed(record["seed"])
     if "assignment" in record:
-        _call("spotcheck.solver.assign_record", "verify_assignments", record, city, history)
-
-
-def _split_history(
-    year: int, history: Sequence[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(the records the target draw reads, the others): the target draw reads the records of its own year
-    (draw-spec §4); the inspector draw reads them all, earlier years included (rotation, assign-spec §3, §9).
-    A record of a later year stays with the target draw's, which refuses it with its reason."""
-    same = [h for h in history if not isinstance(h, dict) or not _earlier_year(h.get("year"), year)]
-    return same, [h for h in history if isinstance(h, dict) and _earlier_year(h.get("year"), year)]
-
-
-def _earlier_year(value: Any, year: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value < year
-
-
-def _check_plan_and_history(record: dict[str, Any], plan: Plan, history: Sequence[dict[str, Any]]) -> None:
-    """The plan and the cited history are part of the snapshot (draw-spec §1): name a change in either as a
-    snapshot mismatch before recomputing anything."""
-    given = record.get("plan")
-    if isinstance(given, dict):
-        as_recorded = {k: v for k, v in given.items() if k != "coordination"}
-        where = first_difference(as_recorded, plan_dict(plan), "$.plan")
-        if where:
-            raise VerificationError(
-                f"the inputs are not the record's snapshot: the input's plan differs from the record's at {where}"
-            )
-    try:
-        cited = list(year_history(history, plan.year, plan.quarter).cited)
-    except SpotcheckError:
-        return  # refused with its reason when the draw is recomputed
-    if record.get("history") != cited:
-        raise VerificationError(
-            "the inputs are not the record's snapshot: the history records given are not the ones the record "
-            f"cites (record: {_cited(record.get('history'))}; given: {_cited(cited)})"
-        )
-
-
-def _cited(history: Any) -> str:
-    if not isinstance(history, list) or not history:
-        return "none"
-    return ", ".join(
-        f"{h.get('year')}Q{h.get('quarter')} ({str(h.get('digest'))[:12]}…)"
-        if isinstance(h, dict)
-        else repr(h)
-        for h in history
-    )
+        section = record["assignment"]
+        named = section.get("algorithm") if isinstance(section, dict) else None
+        algorithm(named, "assignment").verify(record, city, history)
 
 
 def verify_file(path: Path | str, city: City, history: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
@@ -152,13 +48,3 @@ def verify_file(path: Path | str, city: City, history: Sequence[dict[str, Any]] 
         raise VerificationError(f"{path} is not in canonical form (first differing byte at offset {at})")
     verify_record(record, city, history)
     return record
-
-
-def _call(module: str, name: str, *args: Any) -> None:
-    try:
-        checker = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise VerificationError(
-            f"this installation cannot check this part of the record ({module}.{name})"
-        ) from exc
-    checker(*args)

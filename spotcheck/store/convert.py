@@ -5,44 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from spotcheck.domain.model import (
-    CheckItem,
-    Conflict,
-    Department,
-    District,
-    Enterprise,
-    EntityKind,
-    Expert,
-    Inspector,
-    Method,
-    Status,
-    Tier,
-    TierRecord,
-)
+from spotcheck.domain import model as m
 from spotcheck.ingest.columns import KEYS
+from spotcheck.store import directory as d
 from spotcheck.store.base import Base
-from spotcheck.store.directory import (
-    CheckItemRow,
-    ConflictRow,
-    DepartmentRow,
-    DistrictRow,
-    EnterpriseRow,
-    ExpertRow,
-    InspectorRow,
-    TierRow,
-)
 
 __all__ = ["KEY_COLUMNS", "ROW_CLASSES", "from_row", "to_values"]
 
 ROW_CLASSES: dict[str, type[Base]] = {
-    "departments": DepartmentRow,
-    "districts": DistrictRow,
-    "items": CheckItemRow,
-    "enterprises": EnterpriseRow,
-    "tiers": TierRow,
-    "inspectors": InspectorRow,
-    "experts": ExpertRow,
-    "conflicts": ConflictRow,
+    "departments": d.DepartmentRow,
+    "districts": d.DistrictRow,
+    "items": d.CheckItemRow,
+    "enterprises": d.EnterpriseRow,
+    "tiers": d.TierRow,
+    "inspectors": d.InspectorRow,
+    "experts": d.ExpertRow,
+    "conflicts": d.ConflictRow,
 }
 
 # Primary-key columns of each directory: the key columns of its file (tiers are keyed by their unique constraint).
@@ -74,32 +52,32 @@ def to_values(kind: str, record: Any) -> dict[str, Any]:
 
 
 _READERS: dict[str, Callable[[Any], Any]] = {
-    "departments": lambda r: Department(code=r.code, name=r.name, name_en=r.name_en),
-    "districts": lambda r: District(code=r.code, name=r.name),
-    "items": lambda r: CheckItem(
+    "departments": lambda r: m.Department(code=r.code, name=r.name, name_en=r.name_en),
+    "districts": lambda r: m.District(code=r.code, name=r.name),
+    "items": lambda r: m.CheckItem(
         code=r.code,
         department=r.department,
         name=r.name,
         legal_basis=r.legal_basis,
-        method=Method(r.method),
+        method=m.Method(r.method),
         key=bool(r.key),
-        target_kinds=tuple(EntityKind(k) for k in _split(r.target_kinds)),
+        target_kinds=tuple(m.EntityKind(k) for k in _split(r.target_kinds)),
         field=r.field,
         team_size=r.team_size,
     ),
-    "enterprises": lambda r: Enterprise(
+    "enterprises": lambda r: m.Enterprise(
         uscc=r.uscc,
         name=r.name,
-        kind=EntityKind(r.kind),
+        kind=m.EntityKind(r.kind),
         district=r.district,
         industry=r.industry,
-        status=Status(r.status),
+        status=m.Status(r.status),
         legal_rep=r.legal_rep,
         address=r.address,
         registered_on=r.registered_on,
     ),
-    "tiers": lambda r: TierRecord(uscc=r.uscc, tier=Tier(r.tier), effective=r.effective, batch=r.batch),
-    "inspectors": lambda r: Inspector(
+    "tiers": lambda r: m.TierRecord(uscc=r.uscc, tier=m.Tier(r.tier), effective=r.effective, batch=r.batch),
+    "inspectors": lambda r: m.Inspector(
         id=r.id,
         name=r.name,
         department=r.department,
@@ -109,8 +87,8 @@ _READERS: dict[str, Callable[[Any], Any]] = {
         capacity=r.capacity,
         active=bool(r.active),
     ),
-    "experts": lambda r: Expert(id=r.id, name=r.name, department=r.department, fields=_split(r.fields)),
-    "conflicts": lambda r: Conflict(inspector=r.inspector, uscc=r.uscc, reason=r.reason),
+    "experts": lambda r: m.Expert(id=r.id, name=r.name, department=r.department, fields=_split(r.fields)),
+    "conflicts": lambda r: m.Conflict(inspector=r.inspector, uscc=r.uscc, reason=r.reason),
 }
 
 

@@ -1,4 +1,4 @@
-"""Rows of the one list and the two directories (DESIGN.md §2): departments, districts, check items,
+"""Rows of the one list and the two directories (docs/formats.md): departments, districts, check items,
 enterprises, tier history, inspectors, experts, recusals. Lists inside a row are stored ';'-joined, sorted."""
 
 from __future__ import annotations

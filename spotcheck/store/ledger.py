@@ -7,15 +7,16 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from spotcheck.domain.access import Role
 from spotcheck.store.base import Base, utcnow
 
 __all__ = ["TOKEN_ROLES", "AuditRow", "FeedRow", "TokenRow"]
 
-TOKEN_ROLES = ("regulator", "inspector", "public", "credit")
+TOKEN_ROLES = tuple(r.value for r in Role)  # the one list of roles: spotcheck.domain.access
 
 
 class AuditRow(Base):
-    """Append-only; the hash chain of spotcheck.solver.audit (hash covers seq, at, action, actor, payload,
+    """Append-only; the hash chain of spotcheck.evidence.audit (hash covers seq, at, action, actor, payload,
     prev_hash); seq has no gaps."""
 
     __tablename__ = "audit_entries"

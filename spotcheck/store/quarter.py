@@ -1,5 +1,5 @@
-"""Rows of a quarter's pipeline (DESIGN.md §3): plan, snapshot, seed ceremony (commitments, beacon), draws,
-visits, assignments and results. Records and payloads are canonical JSON text, stored byte for byte; the
+"""Rows of a quarter's pipeline (docs/architecture.md): plan, snapshot, seed ceremony (commitments, beacon),
+draws, visits, assignments and results. Records and payloads are canonical JSON text, stored byte for byte; the
 snapshot's payload is that text gzip-compressed (spotcheck.services.snapshot)."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from spotcheck.domain.lifecycle import PlanState
 from spotcheck.store.base import Base, utcnow
 
 __all__ = [
+    "DRAW_KINDS",
     "PLAN_STATES",
     "RESULT_STATES",
     "AssignmentRow",
@@ -40,6 +41,8 @@ __all__ = [
 
 # The plan lifecycle (spotcheck.domain.lifecycle.PlanState values), in order.
 PLAN_STATES = tuple(state.value for state in PlanState)
+# The target draw, its appended redraws, and the record with officers (the inspector draw, one per plan).
+DRAW_KINDS = ("draw", "redraw", "assign")
 
 # Result review states as stored codes (spotcheck.domain.categories.ReviewState values; label_zh for display).
 RESULT_STATES = tuple(state.value for state in ReviewState)
@@ -117,7 +120,7 @@ class DrawRow(Base):
     __table_args__ = (UniqueConstraint("plan_id", "kind", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(8))  # 'draw' | 'redraw'
+    kind: Mapped[str] = mapped_column(String(8))  # one of DRAW_KINDS
     seq: Mapped[int] = mapped_column(Integer)
     record: Mapped[str] = mapped_column(Text)  # canonical JSON record
     digest: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of record

@@ -1,6 +1,6 @@
 """Small repositories for plans, draw records, the audit chain and API tokens.
 
-The audit repository only appends, chaining entries with spotcheck.solver.audit (each hash covers the previous
+The audit repository only appends, chaining entries with spotcheck.evidence.audit (each hash covers the previous
 one), so changing any stored entry breaks the chain from there on (``verify``).
 """
 
@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError
 from spotcheck.domain.model import Plan
+from spotcheck.evidence.audit import AuditEntry, chain_entry, verify_chain
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
-from spotcheck.solver.audit import AuditEntry, canonical_json, chain_entry, verify_chain
 from spotcheck.store.base import utcnow
 from spotcheck.store.errors import translated
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, TokenRow
-from spotcheck.store.quarter import PLAN_STATES, DrawRow, PlanRow
+from spotcheck.store.quarter import DRAW_KINDS, DrawRow, PlanRow
 
 __all__ = [
     "AUDIT_LOCK",
@@ -65,20 +66,6 @@ class PlanRepository:
         with translated("reading plans"):
             return list(self.session.execute(query).scalars())
 
-    def set_state(self, plan_id: int, state: str, *, expected: str | None = None) -> PlanRow:
-        """Move the plan to ``state``; with ``expected``, refuse unless it is currently in that state."""
-        if state not in PLAN_STATES:
-            raise ValidationError(f"unknown plan state {state!r}; expected one of {', '.join(PLAN_STATES)}")
-        row = self.get(plan_id)
-        if expected is not None and row.state != expected:
-            raise InvalidTransition(
-                f"plan {plan_id} is {row.state}, not {expected}: cannot move it to {state}"
-            )
-        row.state = state
-        with translated("saving the plan state"):
-            self.session.flush()
-        return row
-
 
 class DrawRepository:
     def __init__(self, session: Session) -> None:
@@ -90,9 +77,10 @@ class DrawRepository:
             return int(self.session.execute(query).scalar_one_or_none() or 0) + 1
 
     def add(self, plan_id: int, kind: str, seq: int, record: str, digest: str) -> DrawRow:
-        """Store a record; a second record with the same (plan, kind, seq) raises InvalidTransition."""
-        if kind not in ("draw", "redraw"):
-            raise ValidationError(f"draw kind must be 'draw' or 'redraw', not {kind!r}")
+        """Store a record of ``kind`` (DRAW_KINDS); a second record with the same (plan, kind, seq) raises
+        InvalidTransition."""
+        if kind not in DRAW_KINDS:
+            raise ValidationError(f"draw kind must be one of {', '.join(DRAW_KINDS)}, not {kind!r}")
         row = DrawRow(plan_id=plan_id, kind=kind, seq=seq, record=record, digest=digest)
         try:
             with self.session.begin_nested():
@@ -108,7 +96,7 @@ class DrawRepository:
 
 
 class AuditRepository:
-    """Appends entries chained by spotcheck.solver.audit; never updates or deletes one."""
+    """Appends entries chained by spotcheck.evidence.audit; never updates or deletes one."""
 
     def __init__(self, session: Session) -> None:
         self.session = session

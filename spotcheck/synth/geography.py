@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AREAS", "CITY_CODE", "CITY_NAME", "PROVINCE_NAME", "ROADS", "Area"]
+__all__ = ["AREAS", "CITY_NAME", "PROVINCE_NAME", "ROADS", "Area"]
 
 PROVINCE_NAME = "山东省"
 CITY_NAME = "临沂市"
-CITY_CODE = "371300"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Every department has one or two tasks over scopes that overlap (the market regulator's enterprise task
 covers every industry the others check), and six joint tasks are planned by a lead department. Ratios rise
-with risk, A low … D high, in the spirit of the local rules quoted in DOMAIN.md, and are the same every
+with risk, A low … D high, in the spirit of the local rules (docs/synthetic-city.md), and are the same every
 quarter. ``calibration.outlook`` shows what they give on a generated city.
 """
 

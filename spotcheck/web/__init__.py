@@ -1,1 +1,1 @@
-"""web layer."""
+"""The server-rendered pages, one module per user: ``public``, ``regulator`` (the dashboard), ``inspector``."""

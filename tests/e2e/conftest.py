@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.domain.categories import ReviewState
+from spotcheck.evidence.ceremony import commitment
 from spotcheck.ingest.plan import parse_plan
-from spotcheck.solver.ceremony import commitment
-from spotcheck.solver.record import RECORD_FORMAT, dump_record, record_digest
+from spotcheck.solver.draw.record import RECORD_FORMAT, dump_record, record_digest
 from spotcheck.store.importer import import_folder
 from spotcheck.store.tables import (
     AssignmentRow,
@@ -170,23 +170,20 @@ def populate(
                         visit_id=visit_id, department=department, inspector_id=officer, leader=leader
                     )
                 )
-        published = ResultRow(
-            visit_id=v_pub["id"],
-            department="SCJG",
-            version=1,
-            category="no_problem",
-            findings="经检查未发现问题",
-            state=ReviewState.PUBLISHED.value,
-            recorded_by="SCJG-002",
-        )
-        pending = ResultRow(
-            visit_id=v_joint["id"],
-            department="XF",
-            version=1,
-            category="follow_up",
-            findings="SECRET-FINDING 消防通道堵塞",
-            state=ReviewState.PENDING.value,
-            recorded_by="XF-002",
+        published, pending = (
+            ResultRow(
+                visit_id=v["id"],
+                department=d,
+                version=1,
+                category=c,
+                findings=f,
+                state=st.value,
+                recorded_by=by,
+            )
+            for v, d, c, f, st, by in (
+                (v_pub, "SCJG", "no_problem", "经检查未发现问题", ReviewState.PUBLISHED, "SCJG-002"),
+                (v_joint, "XF", "follow_up", "SECRET-FINDING 消防通道堵塞", ReviewState.PENDING, "XF-002"),
+            )
         )
         uow.session.add_all([published, pending])
         uow.session.flush()

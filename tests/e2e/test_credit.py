@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from spotcheck.api.tier_push import append_tier_file
 from spotcheck.domain.errors import ValidationError
+from spotcheck.services.tiers import append_tier_file
 from spotcheck.store.tables import AuditRow, TierRow
 from tests.conftest import REAL_CODES, make_code
 from tests.e2e.conftest import World

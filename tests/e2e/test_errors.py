@@ -68,11 +68,3 @@ def test_request_validation_is_422_with_fields(uow_factory: Callable[[], UnitOfW
     response = client.get("/api/public/enterprises", params={"q": "x"})
     assert response.status_code == 422
     assert response.json()["problems"][0]["field"].endswith("q")
-
-
-def test_default_secret_refused_outside_dev() -> None:
-    from pydantic import ValidationError as SettingsError
-
-    with pytest.raises(SettingsError, match="SPOTCHECK_SECRET_KEY"):
-        Settings(env="production")
-    assert Settings(env="production", secret_key="k" * 32).env == "production"

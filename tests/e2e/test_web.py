@@ -51,3 +51,33 @@ def test_plan_page_before_publication_names_no_firm(world: World) -> None:
     assert page.status_code == 200 and "不予公开" in page.text
     assert FIRM_A not in page.text and "SECRET-FINDING" not in page.text
     assert world.client.get(f"/plans/{world.plans['draft']}").status_code == 404
+
+
+def test_dashboard_links_open_for_the_signed_in_regulator(world: World) -> None:
+    plan = world.plans["inspecting"]
+    links = [f"/api/regulator/plans/{plan}/visits", f"/api/regulator/plans/{plan}/workload"]
+    for link in links:
+        assert world.client.get(link).json() == {"detail": "not authenticated"}
+    page = world.client.post("/dashboard/login", data={"token": world.tokens["regulator"]})
+    assert all(link in page.text for link in links)
+    visits = world.client.get(links[0])
+    assert visits.status_code == 200 and visits.json()["count"] == 2
+    assert visits.headers["cache-control"] == "no-store"
+    assert world.client.get(links[1]).status_code == 200
+
+
+def test_the_sign_in_cookie_never_runs_a_step(world: World) -> None:
+    world.client.post("/dashboard/login", data={"token": world.tokens["regulator"]})
+    response = world.client.post(f"/api/regulator/plans/{world.plans['inspecting']}/close")
+    assert response.status_code == 401  # writes need the Bearer header: a cookie alone is not enough
+
+
+def test_inspector_page_lists_only_the_officers_own_visits(world: World) -> None:
+    assert world.client.get("/inspector").status_code == 401
+    refused = world.client.post("/inspector/login", data={"token": world.tokens["regulator"]})
+    assert refused.status_code == 401 and "not an inspector token" in refused.text
+    page = world.client.post("/inspector/login", data={"token": world.tokens["scjg004"]})
+    assert page.status_code == 200 and "no-store" == page.headers["cache-control"]
+    assert world.visits["solo"] in page.text and world.visits["joint"] not in page.text
+    world.client.post("/inspector/logout")
+    assert world.client.get("/inspector").status_code == 401

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from spotcheck.cli import app
-from spotcheck.services.demo import OUTCOMES, simulated_category
+from spotcheck.services.simulated import OUTCOMES, simulated_category
 
 GONE = (
     "closed",

@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 
 from spotcheck.domain.errors import InvalidTransition, ValidationError, VerificationError
 from spotcheck.domain.lifecycle import PlanState
+from spotcheck.evidence import ceremony_v2
+from spotcheck.evidence.ceremony import check_seed
 from spotcheck.ingest import load_city
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import ceremony, draws, plans, seeding
 from spotcheck.services.snapshot import pack_payload, read_snapshot
-from spotcheck.solver import ceremony_v2
-from spotcheck.solver.ceremony import check_seed
-from spotcheck.solver.quarter import draw_quarter, prepare
-from spotcheck.solver.record import dump_record
+from spotcheck.solver.draw.quarter import draw_quarter, prepare
+from spotcheck.solver.draw.record import dump_record
 from spotcheck.solver.verify import verify_record
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.quarter import CeremonyRow, DrawRow, SnapshotRow, VisitRow

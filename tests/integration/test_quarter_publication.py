@@ -15,9 +15,9 @@ from spotcheck.credit.feed import read_feed
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.errors import Forbidden, InvalidTransition, ValidationError, VerificationError
 from spotcheck.domain.lifecycle import PlanState
+from spotcheck.evidence.ceremony import check_seed
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, inspection, plans, publication, redraws, results, seeding
-from spotcheck.solver.ceremony import check_seed
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
 from spotcheck.store.quarter import AssignmentRow, CommitmentRow, VisitRow

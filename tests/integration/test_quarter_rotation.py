@@ -1,4 +1,4 @@
-"""Rotation across years on SQLite and PostgreSQL (assign-spec §3, issue 5): the freeze of year 2's Q1 fixes
+"""Rotation across years on SQLite and PostgreSQL (docs/assign-spec.md §3): the freeze of year 2's Q1 fixes
 year 1's records with officers, and the inspector draw keeps each firm's last officers away from it."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from spotcheck.domain.errors import VerificationError
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.services.snapshot import pack_payload, read_snapshot
-from spotcheck.solver.assign_inputs import last_teams
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.draw.record import record_digest
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.quarter import SnapshotRow
 from tests.ceremony_steps import freeze_named, hand_in_all, secret_for, seed_with_beacon

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
+from spotcheck.domain.model import Plan
 from spotcheck.ingest import load_city
+from spotcheck.services import freeze, plans, seeding
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
 
@@ -23,29 +26,40 @@ def test_nothing_is_kept_without_commit(uow_factory: UowFactory) -> None:
         assert uow.directory.count("departments") == 0
 
 
-def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    plan = load_city(tiny_city_dir).plan
+def stored_plan(uow_factory: UowFactory, city_dir: Path) -> tuple[int, Plan]:
+    """The city imported and its plan stored as a draft: (plan id, plan)."""
+    import_folder(uow_factory(), city_dir)
+    plan = load_city(city_dir).plan
     assert plan is not None
     with uow_factory() as uow:
         plan_id = uow.plans.add(plan).id
         uow.commit()
+    return plan_id, plan
+
+
+def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    plan_id, plan = stored_plan(uow_factory, tiny_city_dir)
     with uow_factory() as uow:
         assert uow.plans.plan(plan_id) == plan
-        uow.plans.set_state(plan_id, "frozen", expected="draft")
-        with pytest.raises(InvalidTransition, match="is frozen, not draft"):
-            uow.plans.set_state(plan_id, "seeded", expected="draft")
-        with pytest.raises(ValidationError):
-            uow.plans.set_state(plan_id, "finished")
         with pytest.raises(NotFound):
             uow.plans.get(plan_id + 1)
+    # The state moves only through the lifecycle's use cases, each guarded by the state it needs.
+    for n, department in enumerate(plans.plan_status(uow_factory(), plan_id).participants, start=1):
+        seeding.commit_secret(uow_factory(), plan_id, department, f"{n:02x}" * 32, actor=department)
+    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
+    with uow_factory() as uow:
+        assert uow.plans.get(plan_id).state == "frozen"
+    with pytest.raises(InvalidTransition, match="cannot freeze: the plan is frozen"):
+        freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
+    with pytest.raises(InvalidTransition, match="cannot commit: the plan is frozen"):
+        seeding.commit_secret(uow_factory(), plan_id, "XF", "ab" * 32, actor="XF")
+    with uow_factory() as uow:
+        assert uow.plans.get(plan_id).state == "frozen"
 
 
 def test_a_second_draw_with_the_same_seq_cannot_land(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    plan = load_city(tiny_city_dir).plan
-    assert plan is not None
+    plan_id, _ = stored_plan(uow_factory, tiny_city_dir)
     with uow_factory() as uow:
-        plan_id = uow.plans.add(plan).id
         uow.draws.add(plan_id, "draw", uow.draws.next_seq(plan_id, "draw"), "{}", "0" * 64)
         uow.commit()
     with uow_factory() as first, uow_factory() as second:
@@ -61,6 +75,21 @@ def test_a_second_draw_with_the_same_seq_cannot_land(uow_factory: UowFactory, ti
             uow.draws.add(plan_id, "draw", 1, "{}", "3" * 64)
         uow.draws.add(plan_id, "redraw", 1, "{}", "4" * 64)  # the session is still usable after the refusal
         uow.commit()
+
+
+def test_draws_take_the_record_with_officers_and_refuse_other_kinds(
+    uow_factory: UowFactory, tiny_city_dir: Path
+) -> None:
+    plan_id, _ = stored_plan(uow_factory, tiny_city_dir)
+    with uow_factory() as uow:
+        uow.draws.add(plan_id, "assign", 1, "{}", "5" * 64)
+        with pytest.raises(ValidationError, match="draw kind must be one of draw, redraw, assign"):
+            uow.draws.add(plan_id, "officers", 1, "{}", "6" * 64)
+        with pytest.raises(InvalidTransition, match="already has assign #1"):
+            uow.draws.add(plan_id, "assign", 1, "{}", "7" * 64)
+        uow.commit()
+    with uow_factory() as uow:
+        assert [(d.kind, d.seq) for d in uow.draws.for_plan(plan_id)] == [("assign", 1)]
 
 
 def test_audit_chain_appends_and_detects_tampering(uow_factory: UowFactory) -> None:

@@ -19,6 +19,7 @@ from alembic import command
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import VerificationError
+from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest import load_city
 from spotcheck.services import draws, freeze, seeding
 from spotcheck.services import snapshot as snapshot_module
@@ -30,8 +31,7 @@ from spotcheck.services.snapshot import (
     read_snapshot,
     unpack_payload,
 )
-from spotcheck.solver.audit import canonical_json
-from spotcheck.solver.quarter import prepare
+from spotcheck.solver.draw.quarter import prepare
 from spotcheck.store import UnitOfWork
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import alembic_config, current, upgrade

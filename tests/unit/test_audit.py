@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from spotcheck.domain.errors import ValidationError, VerificationError
-from spotcheck.solver.audit import GENESIS, AuditEntry, chain_entry, entry_hash, verify_chain
+from spotcheck.evidence.audit import GENESIS, AuditEntry, chain_entry, entry_hash, verify_chain
 
 ACTIONS = ["import", "commit", "freeze", "beacon", "draw", "assign", "result", "review", "publish"]
 

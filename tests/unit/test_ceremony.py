@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from spotcheck.domain.errors import ValidationError, VerificationError
-from spotcheck.solver.ceremony import (
+from spotcheck.evidence.ceremony import (
     ceremony_seed,
     check_reveal,
     check_seed,

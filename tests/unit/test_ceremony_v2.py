@@ -8,8 +8,8 @@ import hashlib
 import pytest
 
 from spotcheck.domain.errors import ValidationError, VerificationError
-from spotcheck.solver import ceremony_v2 as v2
-from spotcheck.solver.ceremony import check_seed
+from spotcheck.evidence import ceremony_v2 as v2
+from spotcheck.evidence.ceremony import check_seed
 
 DIGEST = hashlib.sha256(b"snapshot").hexdigest()
 PLAN = v2.plan_digest('{"quarter":1,"year":2026}')

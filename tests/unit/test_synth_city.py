@@ -165,8 +165,8 @@ def test_cli_generate_writes_the_folder_and_reports(tmp_path: Path) -> None:
 def test_the_plan_draws_and_every_team_is_staffed(city: Path) -> None:
     """End to end on the generated city: the target draw accepts the plan, the inspector draw staffs it."""
     from spotcheck.ingest import load_city
-    from spotcheck.solver.assign_record import attach_assignments
-    from spotcheck.solver.quarter import draw_quarter
+    from spotcheck.solver.assign.record import attach_assignments
+    from spotcheck.solver.draw.quarter import draw_quarter
 
     loaded = load_city(city)
     record = draw_quarter(loaded, year=2026, quarter=1, seed="5eed" * 8)

@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from spotcheck.domain.model import City
-from spotcheck.solver.canonical import plan_dict
+from spotcheck.solver.draw.snapshot import plan_dict
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:

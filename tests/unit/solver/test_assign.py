@@ -10,12 +10,12 @@ import pytest
 
 from spotcheck.domain.errors import ValidationError, VerificationError
 from spotcheck.domain.model import CITY_LEVEL, Conflict, Expert
-from spotcheck.solver.assign import assign
-from spotcheck.solver.assign_inputs import last_teams
-from spotcheck.solver.assign_lottery import officer_number
-from spotcheck.solver.assign_record import attach_assignments, verify_assignments
-from spotcheck.solver.assign_types import AssignConfig, Decision
-from spotcheck.solver.record import dump_record, record_digest
+from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.lottery import officer_number
+from spotcheck.solver.assign.record import attach_assignments, verify_assignments
+from spotcheck.solver.assign.solve import assign
+from spotcheck.solver.assign.types import AssignConfig, Decision
+from spotcheck.solver.draw.record import dump_record, record_digest
 from tests.unit.solver.test_assign_kit import (
     DISTRICTS,
     SEED,

@@ -12,7 +12,7 @@ from collections import Counter
 from fractions import Fraction
 from itertools import combinations
 
-from spotcheck.solver.assign import assign
+from spotcheck.solver.assign.solve import assign
 from tests.unit.solver.test_assign_kit import DISTRICTS, city, item, officer, visit
 
 SEEDS = 300

@@ -26,7 +26,7 @@ from spotcheck.domain.model import (
     Visit,
 )
 from spotcheck.domain.uscc import ALPHABET, check_char
-from spotcheck.solver.record import RECORD_FORMAT
+from spotcheck.solver.draw.record import RECORD_FORMAT
 
 DISTRICTS = ("371302", "371311")
 SEED = "🎲".encode() * 8  # an odd, fixed seed: the dice emoji's bytes, 32 in all

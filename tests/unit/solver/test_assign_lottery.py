@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import io
 
-from spotcheck.solver.assign_lottery import officer_number, officer_numbers, recompute_snippet
+from spotcheck.solver.assign.lottery import officer_number, officer_numbers, recompute_snippet
 from tests.unit.solver.test_assign_kit import SEED
 
 VISIT = "2026Q1-91350200776049653A"

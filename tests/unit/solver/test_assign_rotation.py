@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from spotcheck.cli import app
-from spotcheck.solver.assign_inputs import last_teams
-from spotcheck.solver.assign_record import attach_assignments
-from spotcheck.solver.record import load_record, record_digest
+from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.solver.draw.record import load_record, record_digest
 from tests.unit.solver import citykit
 from tests.unit.solver.cityfiles import write_city
 

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 from spotcheck.cli import app
 from spotcheck.domain.model import EXCLUDED_STATUSES, City, Visit
 from spotcheck.ingest import load_city
-from spotcheck.solver.assign_inputs import last_teams
-from spotcheck.solver.assign_record import attach_assignments, verify_assignments
-from spotcheck.solver.assign_types import RULES
-from spotcheck.solver.frame import tiers_in_force
-from spotcheck.solver.record import dump_record, load_record
+from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.record import attach_assignments, verify_assignments
+from spotcheck.solver.assign.types import RULES
+from spotcheck.solver.draw.frame import tiers_in_force
+from spotcheck.solver.draw.record import dump_record, load_record
 from spotcheck.synth import generate_city
 from tests.unit.solver.test_assign_kit import record_of, rule_breaches
 

@@ -9,11 +9,11 @@ import pytest
 
 from spotcheck.domain.errors import InfeasiblePlan, ValidationError, VerificationError
 from spotcheck.domain.model import EntityKind, Scope, Targets, Task
-from spotcheck.solver.eligibility import Cell
-from spotcheck.solver.expectation import Layout, expected
-from spotcheck.solver.frame import TIERS
-from spotcheck.solver.prn import MODULUS
-from spotcheck.solver.quarter import draw, prepare
+from spotcheck.solver.draw.eligibility import Cell
+from spotcheck.solver.draw.expectation import Layout, expected
+from spotcheck.solver.draw.frame import TIERS
+from spotcheck.solver.draw.prn import MODULUS
+from spotcheck.solver.draw.quarter import draw, prepare
 from spotcheck.solver.verify import verify_record
 from tests.unit.solver import citykit
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from spotcheck.cli import app
-from spotcheck.solver.prn import lottery_number
-from spotcheck.solver.record import load_record
+from spotcheck.solver.draw.prn import lottery_number
+from spotcheck.solver.draw.record import load_record
 from tests.unit.solver import citykit
 from tests.unit.solver.cityfiles import write_city
 

@@ -13,23 +13,16 @@ import pytest
 
 from spotcheck.domain.errors import VerificationError
 from spotcheck.domain.model import EXCLUDED_STATUSES, Status
-from spotcheck.solver.prn import lottery_number, parse_seed
-from spotcheck.solver.quarter import draw_quarter
-from spotcheck.solver.record import dump_record, load_record, record_digest, target_part, visits_of
+from spotcheck.solver.draw.prn import lottery_number, parse_seed
+from spotcheck.solver.draw.quarter import draw_quarter
+from spotcheck.solver.draw.record import dump_record, load_record, record_digest, target_part, visits_of
 from spotcheck.solver.verify import first_difference, verify_file, verify_record
-from tests.unit.solver import citykit
-
-SEED = "5eed" * 16
+from tests.unit.solver.conftest import SEED
 
 
 @pytest.fixture(scope="module")
-def city() -> Any:
-    return citykit.city(1500)
-
-
-@pytest.fixture(scope="module")
-def record(city: Any) -> dict[str, Any]:
-    return draw_quarter(city, year=2026, quarter=1, seed=SEED)
+def record(q1: dict[str, Any]) -> dict[str, Any]:
+    return q1
 
 
 def test_same_inputs_and_seed_give_identical_bytes(city: Any, record: dict[str, Any]) -> None:
@@ -148,8 +141,8 @@ def test_another_thread_count_gives_identical_bytes(record: dict[str, Any]) -> N
     script = (
         "import sys, hashlib; sys.path.insert(0, '.');"
         "from tests.unit.solver import citykit;"
-        "from spotcheck.solver.quarter import draw_quarter;"
-        "from spotcheck.solver.record import dump_record;"
+        "from spotcheck.solver.draw.quarter import draw_quarter;"
+        "from spotcheck.solver.draw.record import dump_record;"
         f"print(hashlib.sha256(dump_record(draw_quarter(citykit.city(1500), year=2026, quarter=1, seed='{SEED}'))).hexdigest())"
     )
     env = {
@@ -167,7 +160,7 @@ def test_another_thread_count_gives_identical_bytes(record: dict[str, Any]) -> N
 
 def test_the_snapshot_digest_fixes_the_plan_and_the_history(city: Any, record: dict[str, Any]) -> None:
     """Everything the draw reads before the seed is in the published digest (draw-spec §1)."""
-    from spotcheck.solver.quarter import prepare
+    from spotcheck.solver.draw.quarter import prepare
 
     base = prepare(city).snapshot
     assert base == record["snapshot"]["digest"]

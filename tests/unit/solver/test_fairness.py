@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from spotcheck.solver.draw import select
-from spotcheck.solver.fairness import simulate
-from spotcheck.solver.quarter import draw_quarter, prepare
+from spotcheck.solver.draw.fairness import simulate
+from spotcheck.solver.draw.quarter import draw_quarter, prepare
+from spotcheck.solver.draw.select import select
 from tests.unit.solver import citykit
 
 SEEDS = 400

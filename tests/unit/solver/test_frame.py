@@ -8,7 +8,7 @@ import pytest
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import Tier, TierRecord
-from spotcheck.solver.frame import TIERS, from_city, tiers_in_force
+from spotcheck.solver.draw.frame import TIERS, from_city, tiers_in_force
 from tests.unit.solver import citykit
 
 

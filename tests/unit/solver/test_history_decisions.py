@@ -6,24 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-import pytest
-
-from spotcheck.solver.history import year_history
-from spotcheck.solver.quarter import draw_quarter, prepare
-from spotcheck.solver.tasks import draw_tasks
-from tests.unit.solver import citykit
-
-SEED = "5eed" * 16
-
-
-@pytest.fixture(scope="module")
-def city() -> Any:
-    return citykit.city(1500)
-
-
-@pytest.fixture(scope="module")
-def q1(city: Any) -> dict[str, Any]:
-    return draw_quarter(city, year=2026, quarter=1, seed=SEED)
+from spotcheck.solver.draw.history import year_history
+from spotcheck.solver.draw.quarter import draw_quarter, prepare
+from spotcheck.solver.draw.tasks import draw_tasks
+from tests.unit.solver.conftest import SEED
 
 
 def decided(record: dict[str, Any], *decisions: dict[str, str]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from spotcheck.domain.errors import ValidationError
-from spotcheck.solver.prn import (
+from spotcheck.solver.draw.prn import (
     MODULUS,
     lottery_number,
     lottery_numbers,

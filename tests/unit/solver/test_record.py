@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from spotcheck.domain.errors import ValidationError
-from spotcheck.solver.record import RECORD_FORMAT, dump_record, load_record, target_part, visits_of
+from spotcheck.solver.draw.record import RECORD_FORMAT, dump_record, load_record, target_part, visits_of
 
 VISIT = {
     "id": "2026Q1-91350200776049653A",

@@ -10,7 +10,7 @@ import pytest
 
 from spotcheck.domain.model import EXCLUDED_STATUSES, City, EntityKind
 from spotcheck.ingest import load_city
-from spotcheck.solver.quarter import draw_quarter
+from spotcheck.solver.draw.quarter import draw_quarter
 from spotcheck.synth import generate_city
 from spotcheck.synth.city import plan_json
 from spotcheck.synth.plan import example_plan, plan_document

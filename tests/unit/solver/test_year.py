@@ -10,8 +10,8 @@ import pytest
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import EXCLUDED_STATUSES, EntityKind
-from spotcheck.solver.quarter import draw_quarter
-from spotcheck.solver.record import record_digest
+from spotcheck.solver.draw.quarter import draw_quarter
+from spotcheck.solver.draw.record import record_digest
 from tests.unit.solver import citykit
 
 SEEDS = ("a1" * 16, "b2" * 16, "c3" * 16, "d4" * 16)

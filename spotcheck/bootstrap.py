@@ -1,0 +1,55 @@
+"""The one place that turns settings into a database connection: every entry point (CLI, API app, demo,
+benchmarks) calls ``bootstrap(settings)`` instead of building engines itself.
+
+    with bootstrap(settings, migrate=True) as storage:   # migrate: bring the schema to head first
+        run_draw(storage.uow(), plan_id, secrets, actor=...)
+
+``storage.uow`` is the unit-of-work factory the use cases take (``spotcheck.services``): each call returns a new,
+un-entered ``UnitOfWork`` on the same engine. ``close()`` (or leaving the ``with``) disposes the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+
+from spotcheck.config import Settings
+from spotcheck.store.engine import make_engine
+from spotcheck.store.migrate import upgrade
+from spotcheck.store.uow import UnitOfWork
+
+__all__ = ["Storage", "bootstrap"]
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The engine for the configured database and the unit-of-work factory over it."""
+
+    url: str
+    engine: Engine
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def bootstrap(settings: Settings, *, migrate: bool = False) -> Storage:
+    """Open the database the settings name (``Settings.resolved_database_url``); with ``migrate``, first bring
+    its schema to the newest revision (idempotent; schema changes only through the shipped migrations)."""
+    url = settings.resolved_database_url
+    if migrate:
+        upgrade(url)
+    return Storage(url=url, engine=make_engine(url))

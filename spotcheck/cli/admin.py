@@ -1,0 +1,71 @@
+"""Running the service: the database schema, API tokens, and the HTTP server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from spotcheck.cli.shared import database_url, exits_on_error, fail, run
+
+__all__ = ["db_current", "db_upgrade", "serve_command", "token_create"]
+
+
+def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
+    """Create or migrate the tables on SPOTCHECK_DATABASE_URL (default: data/spotcheck.sqlite)."""
+    from spotcheck.store.migrate import current, upgrade
+
+    url = database_url()
+    with exits_on_error():
+        upgrade(url, revision)
+        typer.echo(f"database at revision {current(url)}")
+
+
+def db_current() -> None:
+    """Show the database's schema revision and the newest one this version ships."""
+    from spotcheck.store.migrate import current, head
+
+    with exits_on_error():
+        typer.echo(f"database: {current(database_url()) or '(not migrated)'}; newest: {head()}")
+
+
+def token_create(
+    role: Annotated[str, typer.Option(help="regulator | inspector | credit")],
+    subject: Annotated[str, typer.Option(help="department code, inspector id, or client name")],
+) -> None:
+    """Issue an API token and print it once."""
+    from spotcheck.domain.access import ISSUABLE_ROLES
+    from spotcheck.store.uow import UnitOfWork
+
+    if role not in ISSUABLE_ROLES:
+        raise fail(ValueError(f"role must be one of {', '.join(ISSUABLE_ROLES)}, not {role!r}"))
+    if not subject.strip():
+        raise fail(ValueError("--subject must name who the token is for"))
+
+    def issue(uow: UnitOfWork) -> tuple[str, int]:
+        with uow:
+            token, row = uow.tokens.issue(role, subject.strip())
+            uow.commit()
+        return token, row.id
+
+    token, token_id = run(lambda uow: issue(uow()))
+    typer.echo(f"token #{token_id} for {role} {subject.strip()} (shown once, keep it safe):", err=True)
+    typer.echo(token)
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the API and the public page (uvicorn)."""
+    import uvicorn
+
+    from spotcheck.api import create_app
+    from spotcheck.config import get_settings
+
+    try:
+        application = create_app(get_settings())
+    except ValueError as exc:  # settings that do not validate
+        raise fail(exc) from exc
+    typer.echo(f"spotcheck API on http://{host}:{port} (docs /docs, public page /, dashboard /dashboard)")
+    uvicorn.run(application, host=host, port=port, log_level="info")

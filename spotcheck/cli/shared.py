@@ -1,0 +1,95 @@
+"""What every command group shares: the one error exit, the database a command runs on, and the options the
+quarter's steps repeat. Commands parse, call a use case (``spotcheck.services``), print; nothing else.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from spotcheck.domain.errors import SpotcheckError
+
+__all__ = [
+    "ActorOpt",
+    "PlanFileOpt",
+    "PlanOpt",
+    "UowFactory",
+    "database_url",
+    "draw_progress",
+    "exits_on_error",
+    "fail",
+    "percent",
+    "run",
+    "who",
+]
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # the store is imported when a command runs, not when `--help` is shown
+    from spotcheck.store.uow import UnitOfWork
+
+UowFactory = Callable[[], "UnitOfWork"]
+
+ActorOpt = Annotated[str | None, typer.Option("--actor", help="who acts (recorded in the audit log)")]
+PlanOpt = Annotated[int, typer.Option("--plan", help="plan id (spotcheck plan list)")]
+PlanFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan-file", help="offline: the quarter's plan (default: plan.json in the --input folder)"
+    ),
+]
+
+
+def fail(exc: Exception) -> typer.Exit:
+    """The one error exit: the message on stderr, status 1 (raise the result ``from exc``)."""
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def exits_on_error(*also: type[Exception]) -> Iterator[None]:
+    """A spotcheck error (and any of ``also``) inside the block ends the command through ``fail``."""
+    caught: tuple[type[Exception], ...] = (SpotcheckError, *also)
+    try:
+        yield
+    except caught as exc:
+        raise fail(exc) from exc
+
+
+def database_url() -> str:
+    from spotcheck.config import get_settings
+
+    return get_settings().resolved_database_url
+
+
+def run(action: Callable[[UowFactory], T], *, migrate: bool = False) -> T:
+    """Run a use case on the configured database (``spotcheck.bootstrap``): ``action`` gets the unit-of-work
+    factory. A spotcheck error is printed and exits with status 1; the connections are closed after."""
+    from spotcheck.bootstrap import bootstrap
+    from spotcheck.config import get_settings
+
+    with exits_on_error(), bootstrap(get_settings(), migrate=migrate) as storage:
+        return action(storage.uow)
+
+
+def who(actor: str | None) -> str:
+    """Who acts, for the audit log: ``--actor``, else the login name."""
+    return actor or getpass.getuser()
+
+
+def percent(fraction: str) -> str:
+    return f"{float(Fraction(fraction)) * 100:.2f}%"
+
+
+def draw_progress(stage: str, done: int, total: int) -> None:
+    """Progress of a draw, a freeze or an inspector draw on stderr."""
+    if stage == "lottery":
+        typer.echo(f"\r  lottery numbers: {done:,}/{total:,}", err=True, nl=done == total)
+    elif done == 0:
+        typer.echo(f"  {stage} ...", err=True)

@@ -1,0 +1,1 @@
+"""Evidence anyone can recompute: canonical JSON, the audit hash chain, the seed ceremony (docs/ceremony.md)."""

@@ -1,0 +1,83 @@
+"""Published results (the newest version of each visit × department), by plan or by firm.
+
+Only published results of published plans are ever returned, whatever the caller asks; whether a plan may be
+shown at all is ``queries.gate``'s to say.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.sql import Subquery
+
+from spotcheck.domain.categories import CATEGORIES, ReviewState
+from spotcheck.queries.gate import PUBLISHED_STATES
+from spotcheck.queries.shapes import ResultPublic
+from spotcheck.store.tables import EnterpriseRow, PlanRow, ResultRow, VisitRow
+from spotcheck.store.uow import UnitOfWork
+
+__all__ = ["results"]
+
+_EN = {c.label_zh: c.label_en for c in CATEGORIES} | {c.code: c.label_en for c in CATEGORIES}
+_ZH = {c.code: c.label_zh for c in CATEGORIES}
+
+
+def _current_results() -> Subquery:
+    """The newest version of each visit × department result, as a subquery."""
+    return (
+        select(ResultRow.visit_id, ResultRow.department, func.max(ResultRow.version).label("version"))
+        .group_by(ResultRow.visit_id, ResultRow.department)
+        .subquery()
+    )
+
+
+def results(
+    uow: UnitOfWork,
+    *,
+    plan_id: int | None = None,
+    uscc: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[ResultPublic], int]:
+    """Published results (current versions) of published plans, filtered by plan or firm."""
+    latest = _current_results()
+    query = (
+        select(ResultRow, VisitRow, PlanRow, EnterpriseRow.name)
+        .join(
+            latest,
+            and_(
+                ResultRow.visit_id == latest.c.visit_id,
+                ResultRow.department == latest.c.department,
+                ResultRow.version == latest.c.version,
+            ),
+        )
+        .join(VisitRow, VisitRow.id == ResultRow.visit_id)
+        .join(PlanRow, PlanRow.id == VisitRow.plan_id)
+        .join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc)
+        .where(PlanRow.state.in_(PUBLISHED_STATES), ResultRow.state == ReviewState.PUBLISHED.value)
+    )
+    if plan_id is not None:
+        query = query.where(PlanRow.id == plan_id)
+    if uscc is not None:
+        query = query.where(VisitRow.uscc == uscc)
+    session = uow.session
+    count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(PlanRow.year.desc(), PlanRow.quarter.desc(), VisitRow.id, ResultRow.department)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    data = [
+        ResultPublic(
+            visit_id=visit.id,
+            year=plan.year,
+            quarter=plan.quarter,
+            uscc=visit.uscc,
+            name=name,
+            department=result.department,
+            category=_ZH.get(result.category, result.category),
+            category_en=_EN.get(result.category, ""),
+            findings=result.findings,
+        )
+        for result, visit, plan, name in rows
+    ]
+    return data, int(count)

@@ -1,0 +1,1 @@
+"""The inspector draw, algorithm officer-flow/1 (docs/assign-spec.md): pools, lottery, min-cost flow, pair repair, record."""

@@ -1,0 +1,26 @@
+"""The regulator's pages: the dashboard at ``/dashboard`` (directory counts, every plan with coverage and joint
+share) behind a sign-in with a regulator token. Its links to a plan's visits and workload open the
+``/api/regulator`` reads, which accept the same sign-in cookie for reads (``api.deps.require``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from spotcheck.edge import UowDep
+from spotcheck.queries import directory, plans
+from spotcheck.web.rendering import REGULATOR as SIGN_IN
+from spotcheck.web.rendering import templates
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+SIGN_IN.add_routes(router)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, uow: UowDep) -> Response:
+    if SIGN_IN.caller(request, uow) is None:
+        return SIGN_IN.form(request)
+    context = {"counts": directory.directory_counts(uow), "plans": plans.regulator_plans(uow)}
+    return templates.TemplateResponse(request, "dashboard.html", context)
