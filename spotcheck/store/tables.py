@@ -14,6 +14,7 @@ from spotcheck.store.directory import (
     TierRow,
 )
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, FeedRow, TokenRow
+from spotcheck.store.publication import LeafRow
 from spotcheck.store.quarter import (
     PLAN_STATES,
     RESULT_STATES,
@@ -46,6 +47,7 @@ __all__ = [
     "ExpertRow",
     "FeedRow",
     "InspectorRow",
+    "LeafRow",
     "PlanRow",
     "ResultRow",
     "SnapshotRow",

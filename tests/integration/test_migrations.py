@@ -53,5 +53,6 @@ def test_every_design_object_has_a_table() -> None:
         "audit_entries",
         "feed_entries",
         "api_tokens",
+        "publication_leaves",
     }
     assert set(metadata.tables) == expected

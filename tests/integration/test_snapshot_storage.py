@@ -184,8 +184,8 @@ def test_the_migration_compresses_text_rows_and_the_downgrade_restores_them(db_u
                     ),
                     {"p": n, "d": f"{n:064x}", "t": canonical_json(payload)},
                 )
-        upgrade(db_url)
-        assert current(db_url) == "0003"
+        upgrade(db_url, "0002")  # this migration's own step (later revisions follow it)
+        assert current(db_url) == "0002"
         with engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT plan_id, payload, payload_gz FROM snapshots ORDER BY plan_id")
