@@ -5,10 +5,13 @@ error (docs/api.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import BeforeValidator, WithJsonSchema
 
 from spotcheck.store.uow import UnitOfWork
 
@@ -18,6 +21,8 @@ __all__ = [
     "NO_NUL",
     "Code",
     "Cursor",
+    "Department",
+    "IsoDate",
     "Offset",
     "PlanId",
     "UowDep",
@@ -39,6 +44,23 @@ NO_NUL = r"^[^\x00]*$"
 Code = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL, description="credit code")]
 VisitId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_NUL, description="visit id")]
 Cursor = Annotated[int, Query(ge=0, le=MAX_ID, description="the last cursor you processed; 0 to start")]
+Department = Annotated[str, Path(min_length=1, max_length=32, pattern=NO_NUL, description="department code")]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates are written YYYY-MM-DD; a number (which pydantic would read as seconds since 1970) is refused."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("expected a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date_only),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:

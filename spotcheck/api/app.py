@@ -10,8 +10,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from spotcheck.api import credit, inspector, proofs, public, regulator, steps
-from spotcheck.api.errors import install_error_handlers
+from spotcheck.api.errors import ERROR_RESPONSES, install_error_handlers
 from spotcheck.api.headers import install_headers
+from spotcheck.api.limits import BodyLimit
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store.uow import UnitOfWork
@@ -39,10 +40,11 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     app.state.uow_factory = uow_factory
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too
     install_headers(app)
     for module in (public, proofs, regulator, steps, inspector, credit):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     for pages in (public_pages, regulator_pages, inspector_pages):
-        app.include_router(pages.router)
+        app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)
     return app

@@ -10,7 +10,7 @@ one has not.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
-from spotcheck.edge import PlanId, UowFactoryDep, VisitId
+from spotcheck.edge import NO_NUL, Department, IsoDate, PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
 
@@ -31,21 +31,26 @@ Secret = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$", descript
 
 
 class SecretIn(BaseModel):
-    department: str = Field(min_length=1, max_length=32)
+    department: str = Field(min_length=1, max_length=32, pattern=NO_NUL)
     secret: str = Secret
 
 
 class FreezeIn(BaseModel):
-    frozen_on: date | None = Field(default=None, description="default: today (UTC)")
+    frozen_on: IsoDate | None = Field(default=None, description="default: today (UTC)")
     beacon_source: str = Field(
-        min_length=1, max_length=200, description="the beacon named now, e.g. a lottery draw's number"
+        min_length=1,
+        max_length=200,
+        pattern=NO_NUL,
+        description="the beacon named now, e.g. a lottery draw's number",
     )
-    beacon_date: date = Field(description="the day its value is published: after the freeze")
+    beacon_date: IsoDate = Field(description="the day its value is published: after the freeze")
 
 
 class BeaconIn(BaseModel):
-    value: str = Field(min_length=1, max_length=512)
-    source: str = Field(min_length=1, max_length=200, description="where the value was published")
+    value: str = Field(min_length=1, max_length=512, pattern=NO_NUL)
+    source: str = Field(
+        min_length=1, max_length=200, pattern=NO_NUL, description="where the value was published"
+    )
 
 
 class AssignIn(BaseModel):
@@ -53,18 +58,18 @@ class AssignIn(BaseModel):
 
 
 class WindowIn(BaseModel):
-    begin: date
-    end: date
+    begin: IsoDate
+    end: IsoDate
 
 
 class DeadlinesIn(BaseModel):
-    today: date | None = Field(default=None, description="default: today (UTC)")
+    today: IsoDate | None = Field(default=None, description="default: today (UTC)")
     only_overdue: bool = False
 
 
 class ReviewIn(BaseModel):
     approve: bool
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 def _actor(me: Principal) -> str:
@@ -181,7 +186,7 @@ def review(
     me: Reviewer,
     plan_id: PlanId,
     visit_id: VisitId,
-    department: str,
+    department: Department,
     body: ReviewIn,
 ) -> StepDone:
     after = results.review(

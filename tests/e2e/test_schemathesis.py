@@ -1,4 +1,5 @@
-"""Property-based run over the OpenAPI spec (schemathesis): whatever a client sends, no endpoint answers 5xx.
+"""Property-based run over the OpenAPI spec (schemathesis): whatever a client sends, no endpoint answers 5xx,
+and every answer (errors too) has a documented status, content type and body schema.
 
 Kept small (a few examples per operation) so the suite stays fast; each request carries the token of the
 router's user, so the handlers themselves are exercised, not just the 401 in front of them. The operations are
@@ -9,6 +10,12 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
@@ -16,6 +23,7 @@ from tests.e2e.conftest import World
 
 USER = {"/api/regulator": "regulator", "/api/inspector": "scjg002", "/api/credit": "credit"}
 EXAMPLES = 4
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def _exercise(operation: schemathesis.APIOperation, headers: dict[str, str]) -> None:
@@ -31,6 +39,7 @@ def _exercise(operation: schemathesis.APIOperation, headers: dict[str, str]) -> 
         response = case.call(headers=headers)
         assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:300])
         assert "Traceback" not in response.text
+        case.validate_response(response, checks=CHECKS)
 
     call()
 
