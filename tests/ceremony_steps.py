@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 
 from spotcheck.services import ceremony, freeze, seeding
+from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store import UnitOfWork
 
 __all__ = ["BEACON_SOURCE", "freeze_named", "hand_in_all", "secret_for", "seed_with_beacon"]
@@ -22,7 +23,12 @@ def secret_for(*names: object) -> str:
 
 
 def freeze_named(
-    uow_factory: Callable[[], UnitOfWork], plan_id: int, frozen_on: date, *, actor: str = "planner"
+    uow_factory: Callable[[], UnitOfWork],
+    plan_id: int,
+    frozen_on: date,
+    *,
+    actor: str = "planner",
+    options: FrozenOptions | None = None,
 ) -> freeze.Frozen:
     """Freeze, naming the beacon published the day after."""
     return freeze.freeze(
@@ -32,6 +38,7 @@ def freeze_named(
         frozen_on=frozen_on,
         beacon_source=BEACON_SOURCE,
         beacon_date=frozen_on + timedelta(days=1),
+        options=options,
     )
 
 

@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from spotcheck.cli.shared import ActorOpt, PlanOpt, draw_progress, fail, run, who
+from spotcheck.cli.shared import (
+    ActorOpt,
+    CapOpt,
+    MaxPairOpt,
+    PlanOpt,
+    UnstaffableOpt,
+    draw_progress,
+    fail,
+    frozen_options,
+    run,
+    who,
+)
 
 __all__ = [
     "beacon_command",
@@ -101,8 +112,12 @@ def freeze_command(
     ],
     on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
     actor: ActorOpt = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
+    unstaffable: UnstaffableOpt = None,
 ) -> None:
-    """Fix every input of the draw, name the beacon, publish the snapshot digest and the system commitment."""
+    """Fix every input of both draws (and the inspector draw's options), name the beacon, publish the snapshot
+    digest and the system commitment."""
     from datetime import date
 
     from spotcheck.services.freeze import freeze
@@ -117,6 +132,7 @@ def freeze_command(
             frozen_on=day,
             beacon_source=beacon_source,
             beacon_date=named,
+            options=frozen_options(cap, max_pair, unstaffable),
             progress=draw_progress,
         )
     )

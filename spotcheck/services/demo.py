@@ -31,6 +31,7 @@ from spotcheck.queries.year import YearTotals, year_totals
 from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.services.demo_secrets import quarter_secrets
 from spotcheck.services.simulated import BEACON_SOURCE, demo_beacon, owed, simulate_results
+from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.synth import generate_city
 
@@ -40,6 +41,8 @@ Say = Callable[[str], None]
 UowFactory = Callable[[], UnitOfWork]
 ACTOR = "demo"
 SECRETS_FILE = "demo-secrets.json"  # beside the demo city: data/demo-secrets.json (git-ignored, mode 0600)
+# The demo defers visits it cannot staff, chosen at the freeze like every option of the inspector draw.
+DEMO_OPTIONS = FrozenOptions(unstaffable="defer")
 OVERDUE_AFTER = timedelta(days=60)  # the report counts results still open this long after the last quarter
 
 
@@ -115,6 +118,7 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say, kept: Path) -> in
             frozen_on=begin - timedelta(days=7),
             beacon_source=BEACON_SOURCE,
             beacon_date=beacon_date,
+            options=DEMO_OPTIONS,
         )
         with uow() as u:
             cited = len(freeze.year_records(u, plan.year, plan.quarter))

@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from spotcheck.domain.errors import NotFound, VerificationError
+from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import Step
 from spotcheck.services.ceremony import draw_seed, published_seed
 from spotcheck.services.common import Progress, audit, step
-from spotcheck.services.freeze import frozen_inputs
-from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.services.freeze import prepare_frozen
+from spotcheck.solver.draw.quarter import draw
 from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
@@ -46,13 +46,10 @@ def run_draw(uow: UnitOfWork, plan_id: int, *, actor: str, progress: Progress | 
     sent with the draw); store the record and its visits."""
     with uow:
         step(uow, plan_id, Step.DRAW)
-        city, history, digest = frozen_inputs(uow, plan_id)
+        # the frozen inputs with the committed layout; refused unless they give the published digest
+        prepared = prepare_frozen(uow, plan_id, progress=progress)
+        digest = prepared.snapshot
         seed = draw_seed(uow, plan_id, digest)
-        prepared = prepare(city, history=history, progress=progress)
-        if prepared.snapshot != digest:
-            raise VerificationError(
-                f"plan {plan_id}: the frozen snapshot no longer gives its published digest"
-            )
         record = draw(prepared, seed, progress=progress)
         text = dump_record(record).decode("utf-8")
         row = uow.draws.add(plan_id, "draw", 1, text, record_digest(record))
