@@ -72,7 +72,12 @@ class Quarter:
             self.ok(f"{base}/commitments", d, {"department": d, "secret": secrets[d]})
 
     def seeded(self, base: str) -> None:
-        named = {"frozen_on": "2025-12-20", "beacon_source": SOURCE, "beacon_date": "2025-12-23"}
+        named = {
+            "frozen_on": "2025-12-20",
+            "beacon_source": SOURCE,
+            "beacon_date": "2025-12-23",
+            "unstaffable": "defer",
+        }
         self.ok(f"{base}/freeze", "SCJG", named)
         self.ok(f"{base}/beacon", "XF", {"value": "03 11 19 27 33 + 05", "source": SOURCE})
 
@@ -187,7 +192,7 @@ def test_an_outsider_knowing_every_secret_cannot_compute_the_seed_before_publica
     assert seed not in before
     assert seed not in _seed_guesses(before, digest, beacon, secrets)
 
-    q.ok(f"{base}/assign", "SCJG", {"defer_unstaffable": True})
+    q.ok(f"{base}/assign", "SCJG", {})  # the freeze fixed: defer what cannot be staffed
     q.ok(f"{base}/start", "SCJG", {"begin": BEGIN.isoformat(), "end": END.isoformat()})
     enter_and_approve_all(uow_factory, plan_id)
     q.ok(f"{base}/close", "SCJG")
