@@ -2,7 +2,7 @@
 beacon named at the freeze (ceremonies); who entered the beacon (beacons.entered_by)
 
 Revision ID: 0003
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-24
 
 Existing commitments keep ``plan_digest`` NULL: they are version-1 commitments (docs/ceremony.md), and the plans
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0005"  # chained after main's head when merged (the lead re-chains)
+down_revision = "0006"  # chained after main's head when merged (the lead re-chains)
 branch_labels = None
 depends_on = None
 
