@@ -19,6 +19,7 @@ from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationErr
 from spotcheck.domain.lifecycle import PlanState, Step, require
 from spotcheck.evidence.ceremony import check_seed, missing_reveals
 from spotcheck.queries.audit import publication_head
+from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.queries.gate import is_published
 from spotcheck.services import publication_tree
 from spotcheck.services.common import audit, locked_plan
@@ -72,7 +73,10 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
         row.state = PlanState.PUBLISHED.value
         digest = record_digest(record)
         tree = publication_tree.seal(uow, plan_id)  # docs/publication.md
-        audit(uow, "publish", actor, {"plan": plan_id, "record": digest, "results": len(feed), "tree": tree})
+        entry: dict[str, Any] = {"plan": plan_id, "record": digest, "results": len(feed), "tree": tree}
+        if "system_secret" in record["seed"]:  # ceremony v2: the system secret is revealed here
+            entry["system_secret"] = record["seed"]["system_secret"]
+        audit(uow, "publish", actor, entry)
         head = uow.audit.head()
         assert head is not None
         uow.commit()
@@ -113,6 +117,7 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
             "snapshot_digest": snap,
             "commitments": commitments(uow, plan_id),
             "beacon": None if beacon is None else {"value": beacon.value, "source": beacon.source},
+            "ceremony": public_ceremony(uow, plan_id),
             "published": published,
         }
         if not published:

@@ -15,10 +15,12 @@ from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.store.importer import import_folder
 from spotcheck.store.uow import UnitOfWork
+from tests.ceremony_steps import secret_for
 from tests.conftest import write_tiny_city
 
 DEPARTMENTS = ("SCJG", "STHJ", "XF")
-SECRETS = {d: f"{i + 7:02x}" * 32 for i, d in enumerate(DEPARTMENTS)}
+SECRETS = {d: secret_for("api", d) for d in DEPARTMENTS}
+SOURCE = "中国福利彩票双色球 第2025148期 开奖号码"
 
 
 def _issue(uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> dict[str, str]:
@@ -49,22 +51,26 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     assert refused.status_code == 403  # a department commits only its own secret
     for d in DEPARTMENTS:
         ok("POST", f"{base}/commitments", lead[d], {"department": d, "secret": SECRETS[d]})
+    named = {
+        "frozen_on": "2025-12-20",
+        "beacon_source": SOURCE,
+        "beacon_date": "2025-12-23",
+        "unstaffable": "defer",
+    }
+    assert ok("POST", f"{base}/freeze", lead["SCJG"], named)["state"] == "frozen"
+    public = client.get(f"/api/public/plans/{plan_id}").json()
+    assert public["snapshot_digest"]  # published at once, with the system commitment and the named beacon
     assert (
-        ok("POST", f"{base}/freeze", lead["SCJG"], {"frozen_on": "2025-12-20", "unstaffable": "defer"})[
-            "state"
-        ]
-        == "frozen"
+        public["ceremony"]["beacon_source"] == SOURCE and len(public["ceremony"]["system_commitment"]) == 64
     )
-    assert client.get(f"/api/public/plans/{plan_id}").json()["snapshot_digest"]  # published at once
-    ok(
-        "POST",
-        f"{base}/beacon",
-        lead["SCJG"],
-        {"value": "体彩 2025150: 03 11 19 27 33 + 05 09", "source": "China Sports Lottery"},
-    )
-    drawn = ok("POST", f"{base}/draw", lead["SCJG"], {"secrets": SECRETS})
+    ok("POST", f"{base}/beacon", lead["SCJG"], {"value": "03 11 19 27 33 + 05", "source": SOURCE})
+    blocked = client.post(f"{base}/draw", headers=lead["SCJG"])
+    assert blocked.status_code == 409 and "STHJ, XF" in blocked.json()["message"]  # nobody handed in yet
+    for d in DEPARTMENTS:
+        ok("POST", f"{base}/handin", lead[d], {"department": d, "secret": SECRETS[d]})
+    drawn = ok("POST", f"{base}/draw", lead["SCJG"])
     assert drawn["state"] == "drawn"
-    again = client.post(f"{base}/draw", headers=lead["SCJG"], json={"secrets": SECRETS})
+    again = client.post(f"{base}/draw", headers=lead["SCJG"])
     assert again.status_code == 409  # never a second draw
 
     other = client.post(f"{base}/assign", headers=lead["SCJG"], json={"probability_cap": "1/3"})
@@ -101,16 +107,14 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
                 lead["SCJG"],
                 {"approve": True},
             )
+    early = client.post(f"{base}/publish", headers=lead["SCJG"])
+    assert early.status_code == 409  # the inspection period is not closed: publication is refused, visibly
     ok("POST", f"{base}/close", lead["SCJG"])
-    blocked = client.post(f"{base}/publish", headers=lead["SCJG"])
-    assert blocked.status_code == 409  # no reveals yet: publication is blocked, visibly
-    for d in DEPARTMENTS:
-        ok("POST", f"{base}/reveals", lead[d], {"department": d, "secret": SECRETS[d]})
-    ok("POST", f"{base}/publish", lead["SCJG"])
+    ok("POST", f"{base}/publish", lead["SCJG"])  # the handed-in secrets are the reveals
 
     public = client.get(f"/api/public/plans/{plan_id}").json()
     assert public["published"] and public["seed"] and public["stats"]["visits"] == len(visits)
-    assert public["audit_head"] and public["beacon_source"] == "China Sports Lottery"
+    assert public["audit_head"] and public["beacon_source"] == SOURCE
     assert public["stats"]["year_coverage"]["exact"] and public["stats"]["year_joint_share"]["exact"]
     record = client.get(f"/api/public/plans/{plan_id}/record").json()
     assert record["seed"]["reveals"] == SECRETS

@@ -20,10 +20,11 @@ from spotcheck.evidence.ceremony import check_seed
 from spotcheck.ingest.city import read_plan
 from spotcheck.queries import assignments
 from spotcheck.queries.visits import visits
-from spotcheck.services import draws, freeze, inspection, plans, publication, redraws, results, seeding
+from spotcheck.services import draws, inspection, plans, publication, redraws, results, seeding
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
-from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
+from spotcheck.store.quarter import AssignmentRow, CommitmentRow, DrawRow, VisitRow
+from tests.ceremony_steps import freeze_named, hand_in_all, secret_for, seed_with_beacon
 from tests.conftest import write_tiny_city
 
 UowFactory = Callable[[], UnitOfWork]
@@ -46,12 +47,13 @@ def in_inspection(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, dict[st
     import_folder(uow_factory(), folder)
     plan_id = plans.create_plan(uow_factory(), read_plan(folder / "plan.json"), actor="planner")
     departments = plans.plan_status(uow_factory(), plan_id).participants
-    secrets = {d: f"{i + 7:02x}" * 32 for i, d in enumerate(departments)}
+    secrets = {d: secret_for("publication", d) for d in departments}
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
-    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
-    seeding.enter_beacon(uow_factory(), plan_id, "26001 07 15 22", source="lottery", actor="planner")
-    draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    freeze_named(uow_factory, plan_id, date(2025, 12, 20))
+    seed_with_beacon(uow_factory, plan_id, "26001 07 15 22")
+    hand_in_all(uow_factory, plan_id, secrets)
+    draws.run_draw(uow_factory(), plan_id, actor="planner")
     inspection.run_assign(uow_factory(), plan_id, actor="planner")
     inspection.start_inspection(uow_factory(), plan_id, begin=BEGIN, end=END, actor="planner")
     return plan_id, secrets
@@ -124,10 +126,16 @@ def test_the_whole_quarter_publishes_with_reveals_feed_and_audit_head(
         seeding.reveal(uow_factory(), plan_id, "XF", secrets["XF"], actor="XF")
     inspection.close_inspection(uow_factory(), plan_id, actor="planner")
     with pytest.raises(VerificationError, match="does not match"):
-        seeding.reveal(uow_factory(), plan_id, "XF", "00" * 32, actor="XF")
-    for department in sorted(secrets)[:-1]:
+        seeding.reveal(uow_factory(), plan_id, "XF", secret_for("wrong"), actor="XF")
+    for department in sorted(secrets)[:-1]:  # v2: the handed-in secrets; revealing again changes nothing
         seeding.reveal(uow_factory(), plan_id, department, secrets[department], actor=department)
     last = max(secrets)
+    with uow_factory() as uow:  # as for a plan drawn under ceremony v1, whose secrets come only at reveal
+        row = uow.session.execute(
+            select(CommitmentRow).where(CommitmentRow.plan_id == plan_id, CommitmentRow.department == last)
+        ).scalar_one()
+        row.secret = None
+        uow.commit()
     with pytest.raises(InvalidTransition, match=f"blocked: no reveal from {last}"):
         publication.publish(uow_factory(), plan_id, actor="planner")
     with uow_factory() as uow:

@@ -11,9 +11,10 @@ import pytest
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
 from spotcheck.domain.model import Plan
 from spotcheck.ingest import load_city
-from spotcheck.services import freeze, plans, seeding
+from spotcheck.services import plans, seeding
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
+from tests.ceremony_steps import freeze_named, secret_for
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -44,15 +45,17 @@ def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_di
         with pytest.raises(NotFound):
             uow.plans.get(plan_id + 1)
     # The state moves only through the lifecycle's use cases, each guarded by the state it needs.
-    for n, department in enumerate(plans.plan_status(uow_factory(), plan_id).participants, start=1):
-        seeding.commit_secret(uow_factory(), plan_id, department, f"{n:02x}" * 32, actor=department)
-    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
+    for department in plans.plan_status(uow_factory(), plan_id).participants:
+        seeding.commit_secret(
+            uow_factory(), plan_id, department, secret_for("repo", department), actor=department
+        )
+    freeze_named(uow_factory, plan_id, date(2025, 12, 20))
     with uow_factory() as uow:
         assert uow.plans.get(plan_id).state == "frozen"
     with pytest.raises(InvalidTransition, match="cannot freeze: the plan is frozen"):
-        freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
+        freeze_named(uow_factory, plan_id, date(2025, 12, 20))
     with pytest.raises(InvalidTransition, match="cannot commit: the plan is frozen"):
-        seeding.commit_secret(uow_factory(), plan_id, "XF", "ab" * 32, actor="XF")
+        seeding.commit_secret(uow_factory(), plan_id, "XF", secret_for("repo", "other"), actor="XF")
     with uow_factory() as uow:
         assert uow.plans.get(plan_id).state == "frozen"
 
