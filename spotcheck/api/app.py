@@ -14,6 +14,7 @@ from spotcheck.api.errors import install_error_handlers
 from spotcheck.api.headers import install_headers
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
+from spotcheck.store.base import utcnow
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import public as public_pages
@@ -25,8 +26,8 @@ __all__ = ["create_app"]
 DESCRIPTION = """\
 双随机、一公开 spot checks. Regulators plan and run the quarter, inspectors see and record only their own visits,
 the public reads what is published and recomputes the draw, the credit system pushes tiers and reads results.
-Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create`); the public needs none.
-The signed-in dashboard cookie is accepted for reads (GET) too.
+Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create --user NAME`); the public
+needs none. A signed-in session's cookie (the pages' sign-in) is accepted for reads (GET) too.
 """
 
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
         uow_factory = storage.uow
     app.state.uow_factory = uow_factory
     app.state.settings = settings
+    app.state.clock = utcnow  # sessions, tokens and sign-in throttling read this; tests set their own
     install_error_handlers(app)
     install_headers(app)
     for module in (public, regulator, steps, inspector, credit):

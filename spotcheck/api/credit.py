@@ -107,9 +107,7 @@ async def push_tiers(
         if size == 0:
             raise ValidationError("empty push: send tiers.csv rows or JSON lines")
         # Validating and writing millions of rows is blocking work: off the event loop, so other requests go on.
-        return await run_in_threadpool(
-            lambda: append_tier_file(uow, target, actor=f"credit:{client.subject}")
-        )
+        return await run_in_threadpool(lambda: append_tier_file(uow, target, actor=client.actor))
 
 
 @router.get("/feed", response_model=FeedPublic, summary="Published results after a cursor, oldest first")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spotcheck.store.accounts import SessionRow, SignInFailureRow, UserRow
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
     CheckItemRow,
@@ -46,9 +47,12 @@ __all__ = [
     "InspectorRow",
     "PlanRow",
     "ResultRow",
+    "SessionRow",
+    "SignInFailureRow",
     "SnapshotRow",
     "TierRow",
     "TokenRow",
+    "UserRow",
     "VisitRow",
     "metadata",
 ]
