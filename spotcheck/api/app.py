@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from spotcheck.api import credit, inspector, public, regulator, steps
+from spotcheck.api import credit, inspector, proofs, public, regulator, steps
 from spotcheck.api.errors import install_error_handlers
 from spotcheck.api.headers import install_headers
 from spotcheck.bootstrap import bootstrap
@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     app.state.clock = utcnow  # sessions, tokens and sign-in throttling read this; tests set their own
     install_error_handlers(app)
     install_headers(app)
-    for module in (public, regulator, steps, inspector, credit):
+    for module in (public, proofs, regulator, steps, inspector, credit):
         app.include_router(module.router)
     for pages in (public_pages, regulator_pages, inspector_pages):
         app.include_router(pages.router)

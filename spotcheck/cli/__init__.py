@@ -6,7 +6,7 @@ One module per command group; this module assembles them (in the order `--help` 
     directory   import, generate                    the city's files
     admin       db upgrade|current, serve
     accounts    user create|disable|list, token create|list|revoke
-    quarter     plan create|list|show, commit, freeze, beacon, reveal, publish
+    quarter     plan create|list|show, commit, freeze, beacon, reveal, publish, correct
     inspection  inspection start|close, redraw, result, review, deadlines
     audit       audit verify|plan|head
     demo        demo                                the whole year on the synthetic city
@@ -55,7 +55,7 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("freeze", quarter.freeze_command), ("beacon", quarter.beacon_command), ("reveal", quarter.reveal_command),
     ("redraw", inspection.redraw_command), ("result", inspection.result_command),
     ("review", inspection.review_command), ("deadlines", inspection.deadlines_command),
-    ("publish", quarter.publish_command), ("demo", demo.demo_command),
+    ("publish", quarter.publish_command), ("correct", quarter.correct_command), ("demo", demo.demo_command),
 )  # fmt: skip
 GROUPS: tuple[tuple[str, str, tuple[tuple[str, Callable[..., None]], ...]], ...] = (
     ("db", "The database: run migrations, show the schema revision.",

@@ -16,7 +16,8 @@ def audit_verify(
         str | None, typer.Option("--head", help="a published head that must be in the log")
     ] = None,
 ) -> None:
-    """Recompute every entry's hash; name the first changed, removed or reordered entry."""
+    """Recompute every entry's hash (naming the first changed, removed or reordered entry) and every
+    publication's tree and credit feed (naming each altered, added or deleted row)."""
     from spotcheck.services.publication import verify_audit
 
     head, entries = run(lambda uow: verify_audit(uow(), published=published))

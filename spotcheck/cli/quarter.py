@@ -59,6 +59,8 @@ def plan_show(plan: PlanOpt) -> None:
     if view["published"]:
         typer.echo(f"  published: {len(view['visits'])} visits, record {view['record_digest']}")
         typer.echo(f"  audit head at publication: {view['audit_head']}")
+        if view.get("tree"):
+            typer.echo(f"  tree root: {view['tree']['root']} ({view['tree']['size']} leaves)")
 
 
 def commit_command(
@@ -126,4 +128,27 @@ def publish_command(plan: PlanOpt, actor: ActorOpt = None) -> None:
 
     done = run(lambda uow: publish(uow(), plan, actor=who(actor)))
     typer.echo(f"plan {plan} published: {done['results']} results, record {done['record']}")
+    typer.echo(f"tree root: {done['tree']['root']} ({done['tree']['size']} leaves)")
     typer.echo(f"audit head: {done['audit_head']}")
+
+
+def correct_command(
+    plan: PlanOpt,
+    visit: Annotated[str, typer.Option("--visit")],
+    department: Annotated[str, typer.Option("--department")],
+    category: Annotated[str, typer.Option("--category", help="code or Chinese label (docs/operations.md)")],
+    reason: Annotated[str, typer.Option("--reason", help="why the published result is corrected")],
+    findings: Annotated[str, typer.Option("--findings")] = "",
+    actor: ActorOpt = None,
+) -> None:
+    """Correct a published result: a new published version with its reason, appended to the chain and the
+    publication's tree (docs/publication.md); the original stays on record."""
+    from spotcheck.services.corrections import correct_result
+
+    done = run(
+        lambda uow: correct_result(
+            uow(), plan, visit, department, category, findings, reason=reason, actor=who(actor)
+        )
+    )
+    typer.echo(f"{visit} {department}: version {done['version']} published (result {done['result']})")
+    typer.echo(f"tree root {done['tree']['root']} ({done['tree']['size']} leaves)")

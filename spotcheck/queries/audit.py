@@ -17,13 +17,18 @@ __all__ = ["publication_head"]
 
 
 def publication_head(uow: UnitOfWork, plan_id: int) -> str | None:
-    """The hash of the newest "publish" entry for ``plan_id``; None while the plan is unpublished."""
+    """The hash of the newest "publish" entry for ``plan_id``; None while the plan is unpublished. Unreadable
+    entries are skipped here (``services.integrity`` names them)."""
     entries = uow.session.execute(
         select(AuditRow.hash, AuditRow.payload)
         .where(AuditRow.action == "publish")
         .order_by(AuditRow.seq.desc())
     )
     for hash_, payload in entries:
-        if json.loads(payload).get("plan") == plan_id:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("plan") == plan_id:
             return str(hash_)
     return None

@@ -17,6 +17,7 @@ from spotcheck.queries.audit import publication_head
 from spotcheck.queries.gate import is_published
 from spotcheck.queries.shapes import PlanPublic
 from spotcheck.queries.stats import quarter_stats, record_facts
+from spotcheck.services.publication_tree import latest_tree
 from spotcheck.store.tables import BeaconRow, CommitmentRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -61,6 +62,9 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         if is_published(row.state):
             view.seed = _seed(record)
             view.audit_head = publication_head(uow, row.id)
+            tree = latest_tree(session, row.id)
+            if tree is not None:
+                view.tree_root, view.tree_size = tree.root, tree.size
     beacon = session.execute(
         select(BeaconRow).where(BeaconRow.plan_id == row.id).order_by(BeaconRow.id.desc()).limit(1)
     ).scalar_one_or_none()

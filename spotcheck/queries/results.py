@@ -68,6 +68,8 @@ def results(
     ).all()
     data = [
         ResultPublic(
+            id=result.id,
+            version=result.version,
             visit_id=visit.id,
             year=plan.year,
             quarter=plan.quarter,

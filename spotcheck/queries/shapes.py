@@ -85,6 +85,8 @@ class PlanPublic(BaseModel):
     stats: QuarterStats | None = None  # only when published (regulators: from the draw on)
     seed: str | None = None  # only when published
     audit_head: str | None = None  # only when published
+    tree_root: str | None = None  # the publication's Merkle root (docs/publication.md), when published
+    tree_size: int | None = None
 
 
 class PlansPublic(BaseModel):
@@ -110,6 +112,8 @@ class VisitsPublic(BaseModel):
 
 
 class ResultPublic(BaseModel):
+    id: int | None = None  # GET /api/public/results/{id}/proof proves it against the plan's Merkle root
+    version: int | None = None
     visit_id: str
     year: int
     quarter: int

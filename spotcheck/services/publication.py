@@ -17,13 +17,14 @@ from spotcheck.credit.feed import append_results
 from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationError
 from spotcheck.domain.lifecycle import PlanState, Step, require
-from spotcheck.evidence.audit import verify_chain
 from spotcheck.evidence.ceremony import check_seed, missing_reveals
 from spotcheck.queries.audit import publication_head
 from spotcheck.queries.gate import is_published
+from spotcheck.services import publication_tree
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
+from spotcheck.services.integrity import audit_problems
 from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.draw.record import record_digest
@@ -32,6 +33,8 @@ from spotcheck.store.quarter import BeaconRow, ResultRow, SnapshotRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["public_view", "publish", "verify_audit"]
+
+MAX_NAMED = 50  # problems named in one verification message
 
 
 def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
@@ -67,11 +70,12 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
         append_results(uow, feed)
         row.state = PlanState.PUBLISHED.value
         digest = record_digest(record)
-        audit(uow, "publish", actor, {"plan": plan_id, "record": digest, "results": len(feed)})
+        tree = publication_tree.seal(uow, plan_id)  # docs/publication.md
+        audit(uow, "publish", actor, {"plan": plan_id, "record": digest, "results": len(feed), "tree": tree})
         head = uow.audit.head()
         assert head is not None
         uow.commit()
-        return {"record": digest, "audit_head": head.hash, "results": len(feed)}
+        return {"record": digest, "audit_head": head.hash, "results": len(feed), "tree": tree}
 
 
 def _feed_payload(year: int, quarter: int, visit: VisitRow, result: ResultRow) -> dict[str, Any]:
@@ -135,6 +139,8 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
         view["reveals"] = record["seed"].get("reveals", {})
         view["redraws"] = [json.loads(r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
         view["audit_head"] = _publication_head(uow, plan_id)
+        tree = publication_tree.latest_tree(uow.session, plan_id)
+        view["tree"] = None if tree is None else {"root": tree.root, "size": tree.size, "audit_seq": tree.seq}
         return view
 
 
@@ -158,16 +164,16 @@ def _publication_head(uow: UnitOfWork, plan_id: int) -> str:
 
 
 def verify_audit(uow: UnitOfWork, *, published: str | None = None) -> tuple[str, int]:
-    """Check the whole audit chain: (current head hash, entries). A ``published`` head (from an earlier
-    publication) must be the hash of one of the entries, or entries up to it were removed or replaced."""
-    with uow:
-        entries = uow.audit.entries()
-        head = verify_chain(entries)
-        if published is not None and published not in {e.hash for e in entries}:
-            raise VerificationError(
-                f"the published audit head {published} is not in the log: entries up to it were changed or removed"
-            )
-        return head, len(entries)
+    """Check the whole audit chain and every publication's tree and credit feed: (current head hash, entries).
+    A ``published`` head (from an earlier publication) must be the hash of one of the entries, or entries up to
+    it were removed or replaced. VerificationError naming every problem found (``services.integrity``)."""
+    head, entries, problems = audit_problems(uow, published=published)
+    if problems:
+        shown = problems[:MAX_NAMED] + (
+            [f"and {len(problems) - MAX_NAMED} more"] if len(problems) > MAX_NAMED else []
+        )
+        raise VerificationError(f"{len(problems)} problem(s): " + "; ".join(shown))
+    return head, entries
 
 
 def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:

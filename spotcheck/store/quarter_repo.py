@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError
+from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
 from spotcheck.domain.model import Plan
 from spotcheck.evidence.audit import AuditEntry, chain_entry, verify_chain
 from spotcheck.evidence.canonical import canonical_json
@@ -139,6 +139,13 @@ class AuditRepository:
 
 
 def _entry(row: AuditRow) -> AuditEntry:
-    return AuditEntry(
-        row.seq, row.at, row.action, row.actor, json.loads(row.payload), row.prev_hash, row.hash
-    )
+    """The entry of a stored row; a payload that is not a JSON object is named (VerificationError), not a crash."""
+    try:
+        payload = json.loads(row.payload)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise VerificationError(
+            f"audit entry seq {row.seq} ({row.action}) is corrupted: its payload is not a JSON object"
+        )
+    return AuditEntry(row.seq, row.at, row.action, row.actor, payload, row.prev_hash, row.hash)

@@ -15,6 +15,7 @@ from spotcheck.store.directory import (
     TierRow,
 )
 from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, FeedRow, TokenRow
+from spotcheck.store.publication import LeafRow
 from spotcheck.store.quarter import (
     PLAN_STATES,
     RESULT_STATES,
@@ -45,6 +46,7 @@ __all__ = [
     "ExpertRow",
     "FeedRow",
     "InspectorRow",
+    "LeafRow",
     "PlanRow",
     "ResultRow",
     "SessionRow",

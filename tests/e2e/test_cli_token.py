@@ -42,7 +42,15 @@ def test_issued_token_works_and_only_its_hash_is_stored(cli_db: str, tmp_path: P
     secret = tmp_path / "pw"
     secret.write_text(PASSWORD + "\n", encoding="utf-8")
     code, _, output = _invoke(
-        "user", "create", "lead-scjg", "--role", "lead", "--department", "SCJG", "--password-file", str(secret)
+        "user",
+        "create",
+        "lead-scjg",
+        "--role",
+        "lead",
+        "--department",
+        "SCJG",
+        "--password-file",
+        str(secret),
     )
     assert code == 0, output
     code, stdout, output = _invoke("token", "create", "--user", "lead-scjg", "--as", "lead-scjg")

@@ -55,5 +55,6 @@ def test_every_design_object_has_a_table() -> None:
         "users",
         "sessions",
         "sign_in_failures",
+        "publication_leaves",
     }
     assert set(metadata.tables) == expected
