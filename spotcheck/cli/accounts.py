@@ -7,7 +7,7 @@
     spotcheck token list [--user NAME] · spotcheck token revoke ID
 
 A password is never an argument (it would stay in the shell's history and the process list). The audit log names
-the operator's account (``--as``, ``shared.who``).
+the operator's account (``--actor``, ``shared.who``).
 """
 
 from __future__ import annotations

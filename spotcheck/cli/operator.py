@@ -1,4 +1,4 @@
-"""The account behind a command: ``--as USER`` or ``$SPOTCHECK_USER`` names an account, whose id and username
+"""The account behind a command: ``--actor USER`` or ``$SPOTCHECK_USER`` names an account, whose id and username
 the audit log records (``domain.access.actor_name``)."""
 
 from __future__ import annotations

@@ -39,7 +39,6 @@ UowFactory = Callable[[], "UnitOfWork"]
 ActorOpt = Annotated[
     str | None,
     typer.Option(
-        "--as",
         "--actor",
         help="the account acting (the audit log names it); default: $SPOTCHECK_USER, else your login name",
     ),
@@ -86,7 +85,7 @@ def run(action: Callable[[UowFactory], T], *, migrate: bool = False) -> T:
 
 
 def who(actor: str | None) -> str:
-    """Who acts, as the audit log names them (docs/operations.md "Who acts"): the account ``--as`` names, else
+    """Who acts, as the audit log names them (docs/operations.md "Who acts"): the account ``--actor`` names, else
     the one ``$SPOTCHECK_USER`` names (``user#ID:NAME``); either must exist and be enabled. With neither, the
     login name's account if there is one, else ``os:LOGIN`` (an operator at the server without an account)."""
     import os

@@ -53,7 +53,7 @@ def test_issued_token_works_and_only_its_hash_is_stored(cli_db: str, tmp_path: P
         str(secret),
     )
     assert code == 0, output
-    code, stdout, output = _invoke("token", "create", "--user", "lead-scjg", "--as", "lead-scjg")
+    code, stdout, output = _invoke("token", "create", "--user", "lead-scjg", "--actor", "lead-scjg")
     assert code == 0, output
     token = stdout.strip().splitlines()[-1]
     engine = make_engine(cli_db)
@@ -67,7 +67,7 @@ def test_issued_token_works_and_only_its_hash_is_stored(cli_db: str, tmp_path: P
             actors = list(uow.session.execute(select(AuditRow.actor).order_by(AuditRow.seq)).scalars())
         assert len(stored) == 1 and stored[0][1:] == ("lead", "lead-scjg") and token not in stored[0][0]
         assert hashed.startswith("$argon2id$") and PASSWORD not in hashed  # argon2id, never the password
-        assert actors[-1].startswith("user#") and actors[-1].endswith(":lead-scjg")  # --as names the account
+        assert actors[-1].startswith("user#") and actors[-1].endswith(":lead-scjg")  # --actor names the account
 
         code, listed, _ = _invoke("token", "list")
         assert code == 0 and "lead-scjg" in listed and "active" in listed and token not in listed
@@ -105,6 +105,6 @@ def test_the_password_is_asked_not_echoed_and_disable_ends_tokens(cli_db: str) -
     assert "disabled" in _invoke("user", "list")[1] and "revoked" in _invoke("token", "list")[1]
     code, _, output = _invoke("token", "create", "--user", "xf")
     assert code == 1 and "disabled" in output
-    code, _, output = _invoke("user", "disable", "xf", "--as", "nobody-here")
+    code, _, output = _invoke("user", "disable", "xf", "--actor", "nobody-here")
     assert code == 1 and "no enabled account named 'nobody-here'" in output
     assert token
