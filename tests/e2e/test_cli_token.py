@@ -67,7 +67,9 @@ def test_issued_token_works_and_only_its_hash_is_stored(cli_db: str, tmp_path: P
             actors = list(uow.session.execute(select(AuditRow.actor).order_by(AuditRow.seq)).scalars())
         assert len(stored) == 1 and stored[0][1:] == ("lead", "lead-scjg") and token not in stored[0][0]
         assert hashed.startswith("$argon2id$") and PASSWORD not in hashed  # argon2id, never the password
-        assert actors[-1].startswith("user#") and actors[-1].endswith(":lead-scjg")  # --actor names the account
+        assert actors[-1].startswith("user#") and actors[-1].endswith(
+            ":lead-scjg"
+        )  # --actor names the account
 
         code, listed, _ = _invoke("token", "list")
         assert code == 0 and "lead-scjg" in listed and "active" in listed and token not in listed
