@@ -9,8 +9,8 @@ driven with plain Hypothesis (schemathesis' own pytest plugin does not support p
 from __future__ import annotations
 
 import schemathesis
-from schemathesis.checks import response_schema_conformance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import response_schema_conformance
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
