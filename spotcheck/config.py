@@ -21,12 +21,19 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=8, ge=1, le=7 * 24)
     cookie_secure: bool = False  # Secure cookies even over http (set it behind a TLS-terminating proxy)
     token_days: int = Field(default=90, ge=1, le=3660)
+    # The public routes read through a read-only engine on this URL, e.g. a PostgreSQL hot standby
+    # (docs/scale.md "Public reads from hot standbys"); default: the primary database.
+    read_database_url: str = ""
 
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'spotcheck.sqlite').resolve()}"
+
+    @property
+    def resolved_read_database_url(self) -> str:
+        return self.read_database_url or self.resolved_database_url
 
 
 def get_settings() -> Settings:

@@ -1,14 +1,17 @@
 """What the two HTTP edges share, the API (``spotcheck.api``) and the pages (``spotcheck.web``): the request's
-unit of work, the sign-in cookie, and path and query parameters bounded so that no client can cause a database
+unit of work (for the public routes, one on the read-only database: docs/scale.md), the sign-in cookie, and path and query parameters bounded so that no client can cause a database
 error (docs/api.md).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import BeforeValidator, WithJsonSchema
 
 from spotcheck.store.uow import UnitOfWork
 
@@ -18,11 +21,17 @@ __all__ = [
     "NO_NUL",
     "Code",
     "Cursor",
+    "Department",
+    "IsoDate",
     "Offset",
     "PlanId",
+    "PublicUowDep",
+    "PublicUowFactoryDep",
     "UowDep",
     "UowFactoryDep",
     "VisitId",
+    "get_public_uow",
+    "get_public_uow_factory",
     "get_uow",
     "get_uow_factory",
 ]
@@ -39,6 +48,23 @@ NO_NUL = r"^[^\x00]*$"
 Code = Annotated[str, Path(min_length=1, max_length=40, pattern=NO_NUL, description="credit code")]
 VisitId = Annotated[str, Path(min_length=1, max_length=64, pattern=NO_NUL, description="visit id")]
 Cursor = Annotated[int, Query(ge=0, le=MAX_ID, description="the last cursor you processed; 0 to start")]
+Department = Annotated[str, Path(min_length=1, max_length=32, pattern=NO_NUL, description="department code")]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    """Dates are written YYYY-MM-DD; a number (which pydantic would read as seconds since 1970) is refused."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("expected a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date_only),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
@@ -58,3 +84,20 @@ def get_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
 
 
 UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
+
+
+def get_public_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+    """The read-only factory (``Storage.read_uow``): what the public routes read through, so that their reads can
+    be served by a hot standby and can never write (docs/scale.md "Public reads from hot standbys")."""
+    factory: Callable[[], UnitOfWork] = request.app.state.read_uow_factory
+    return factory
+
+
+def get_public_uow(request: Request) -> Iterator[UnitOfWork]:
+    """One read-only unit of work per public request."""
+    with get_public_uow_factory(request)() as uow:
+        yield uow
+
+
+PublicUowDep = Annotated[UnitOfWork, Depends(get_public_uow)]
+PublicUowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_public_uow_factory)]

@@ -1,6 +1,7 @@
 """The application factory: one FastAPI app serving the four users (docs/api.md) and the web pages.
 
-``create_app(settings)`` opens the database named by the settings; tests pass ``uow_factory`` to use theirs.
+``create_app(settings)`` opens the database named by the settings, and the read-only one the public routes read
+through (docs/scale.md); tests pass ``uow_factory`` (and ``read_uow_factory``, default: the same) to use theirs.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from spotcheck.api import credit, inspector, proofs, public, regulator, steps
-from spotcheck.api.errors import install_error_handlers
+from spotcheck.api.errors import ERROR_RESPONSES, install_error_handlers
 from spotcheck.api.headers import install_headers
+from spotcheck.api.limits import BodyLimit
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store.base import utcnow
@@ -31,20 +33,29 @@ needs none. A signed-in session's cookie (the pages' sign-in) is accepted for re
 """
 
 
-def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    uow_factory: Callable[[], UnitOfWork] | None = None,
+    read_uow_factory: Callable[[], UnitOfWork] | None = None,
+) -> FastAPI:
     app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
     if uow_factory is None:
         storage = bootstrap(settings)
         app.state.engine = storage.engine
+        app.state.read_engine = storage.read_engine
         uow_factory = storage.uow
+        read_uow_factory = read_uow_factory or storage.read_uow
     app.state.uow_factory = uow_factory
+    app.state.read_uow_factory = read_uow_factory or uow_factory
     app.state.settings = settings
     app.state.clock = utcnow  # sessions, tokens and sign-in throttling read this; tests set their own
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too
     install_headers(app)
     for module in (public, proofs, regulator, steps, inspector, credit):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     for pages in (public_pages, regulator_pages, inspector_pages):
-        app.include_router(pages.router)
+        app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)
     return app

@@ -13,7 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from spotcheck.api.schemas import ErrorPublic
 from spotcheck.domain.errors import (
+    LISTED_PROBLEMS,
     CalendarError,
     Forbidden,
     InfeasiblePlan,
@@ -24,14 +26,15 @@ from spotcheck.domain.errors import (
     ValidationError,
     VerificationError,
 )
-from spotcheck.store.errors import StorageError
+from spotcheck.store.errors import Busy, StorageError
 
-__all__ = ["STATUS", "install_error_handlers", "status_and_detail"]
+__all__ = ["ERROR_RESPONSES", "STATUS", "install_error_handlers", "status_and_detail"]
 
 log = logging.getLogger("spotcheck.api")
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
+    (Busy, 409, "busy or changed by another request: try again"),
     (StorageError, 503, "storage unavailable"),
     (ValidationError, 422, "invalid input"),
     (NotFound, 404, "not found"),
@@ -43,6 +46,20 @@ STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
     (CalendarError, 409, "no holiday calendar for that year"),
 )
 INTERNAL = "internal error"
+
+# Documented on every route (OpenAPI): each error answer has the one shape ``ErrorPublic``.
+_WHEN = {
+    400: "The request cannot be read (e.g. a body that is not JSON)",
+    401: "No valid token",
+    403: "Not yours to see or do",
+    404: "Does not exist, or is not public yet",
+    409: "Not allowed in the current state, or busy: try again",
+    413: "Request body larger than this route accepts",
+    422: "Invalid input: the problems, by line and field",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorPublic, "description": when} for status, when in _WHEN.items()
+}
 
 
 def status_and_detail(exc: SpotcheckError) -> tuple[int, str]:
@@ -61,7 +78,9 @@ def _body(exc: SpotcheckError) -> dict[str, object]:
         return body  # the database's own words name tables and constraints: not for clients
     if isinstance(exc, ValidationError):
         body["message"] = exc.message
-        body["problems"] = [{"line": p.line, "field": p.field, "reason": p.reason} for p in exc.problems]
+        listed = exc.problems[:LISTED_PROBLEMS]  # an all-bad push of millions of rows answers briefly
+        body["problems"] = [{"line": p.line, "field": p.field, "reason": p.reason} for p in listed]
+        body["problem_count"] = exc.count
     else:
         body["message"] = str(exc)
     if isinstance(exc, InfeasiblePlan):
@@ -83,20 +102,23 @@ async def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
     problems = [
         {
             "line": None,
             "field": ".".join(str(p) for p in err.get("loc", ())),
             "reason": str(err.get("msg", "")),
         }
-        for err in exc.errors()
+        for err in errors[:LISTED_PROBLEMS]
     ]
-    return JSONResponse({"detail": "invalid input", "problems": problems}, status_code=422)
+    body = {"detail": "invalid input", "problems": problems, "problem_count": len(errors)}
+    return JSONResponse(body, status_code=422)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+    detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+    return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -11,8 +11,9 @@ against the commitments and keeps only what the ceremony defines).
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -20,9 +21,11 @@ from pydantic import BaseModel, Field
 from spotcheck.api.deps import department_in_body, department_in_path, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
-from spotcheck.edge import PlanId, UowFactoryDep, VisitId
+from spotcheck.domain.errors import ValidationError
+from spotcheck.edge import NO_NUL, Department, IsoDate, PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.solver.assign.options import options_from_dict
 
 __all__ = ["router"]
 
@@ -32,17 +35,27 @@ Secret = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$", descript
 
 
 class SecretIn(BaseModel):
-    department: str = Field(min_length=1, max_length=32)
+    department: str = Field(min_length=1, max_length=32, pattern=NO_NUL)
     secret: str = Secret
 
 
 class FreezeIn(BaseModel):
-    frozen_on: date | None = Field(default=None, description="default: today (UTC)")
+    frozen_on: IsoDate | None = Field(default=None, description="default: today (UTC)")
+    # The inspector draw's options, fixed with the snapshot (docs/assign-spec.md §8).
+    probability_cap: str = Field(
+        default="1/2", max_length=32, pattern=NO_NUL, description="officer–firm probability cap"
+    )
+    max_pair_visits: int | None = Field(default=None, ge=1, description="most teams per pair; null: no limit")
+    unstaffable: Literal["refuse", "defer"] = Field(
+        default="refuse", description="teams that cannot be staffed"
+    )
 
 
 class BeaconIn(BaseModel):
-    value: str = Field(min_length=1, max_length=512)
-    source: str = Field(min_length=1, max_length=200, description="where the value was published")
+    value: str = Field(min_length=1, max_length=512, pattern=NO_NUL)
+    source: str = Field(
+        min_length=1, max_length=200, pattern=NO_NUL, description="where the value was published"
+    )
 
 
 class DrawIn(BaseModel):
@@ -50,22 +63,26 @@ class DrawIn(BaseModel):
 
 
 class AssignIn(BaseModel):
-    defer_unstaffable: bool = False
+    """Options are fixed at the freeze; one given here must equal the frozen one (or it is refused)."""
+
+    defer_unstaffable: bool | None = None
+    probability_cap: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
+    max_pair_visits: int | None = Field(default=None, ge=1)
 
 
 class WindowIn(BaseModel):
-    begin: date
-    end: date
+    begin: IsoDate
+    end: IsoDate
 
 
 class DeadlinesIn(BaseModel):
-    today: date | None = Field(default=None, description="default: today (UTC)")
+    today: IsoDate | None = Field(default=None, description="default: today (UTC)")
     only_overdue: bool = False
 
 
 class ReviewIn(BaseModel):
     approve: bool
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, pattern=NO_NUL)
 
 
 def _actor(me: Principal) -> str:
@@ -114,7 +131,14 @@ def commit(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn
 )
 def freeze_plan(factory: UowFactoryDep, me: Freezer, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
-    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on)
+    options = options_from_dict(
+        {
+            "probability_cap": body.probability_cap,
+            "max_pair_visits": body.max_pair_visits,
+            "unstaffable": body.unstaffable,
+        }
+    )
+    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on, options=options)
     return _done(factory, plan_id, "freeze", f"snapshot {frozen.digest} ({frozen.firms} firms)")
 
 
@@ -134,7 +158,18 @@ def draw(factory: UowFactoryDep, me: Drawer, plan_id: PlanId, body: DrawIn) -> S
 
 @router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
 def assign(factory: UowFactoryDep, me: Assigner, plan_id: PlanId, body: AssignIn) -> StepDone:
-    inspection.run_assign(factory(), plan_id, actor=_actor(me), defer_unstaffable=body.defer_unstaffable)
+    try:
+        cap = None if body.probability_cap is None else Fraction(body.probability_cap)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValidationError(f"probability_cap {body.probability_cap!r} is not a fraction") from exc
+    inspection.run_assign(
+        factory(),
+        plan_id,
+        actor=_actor(me),
+        defer_unstaffable=body.defer_unstaffable,
+        probability_cap=cap,
+        max_pair_visits=body.max_pair_visits,
+    )
     return _done(factory, plan_id, "assign")
 
 
@@ -168,7 +203,7 @@ def review(
     me: Reviewer,
     plan_id: PlanId,
     visit_id: VisitId,
-    department: str,
+    department: Department,
     body: ReviewIn,
 ) -> StepDone:
     after = results.review(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "LISTED_PROBLEMS",
     "CalendarError",
     "Forbidden",
     "InfeasiblePlan",
@@ -29,6 +30,10 @@ __all__ = [
     "ValidationError",
     "VerificationError",
 ]
+
+
+# An input with more problems lists the first ones and counts them all: an answer stays short however bad it is.
+LISTED_PROBLEMS = 1000
 
 
 class SpotcheckError(Exception):
@@ -49,10 +54,17 @@ class Problem:
 
 
 class ValidationError(SpotcheckError):
-    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+    """Bad input: ``problems`` as found, ``count`` of all of them (more than listed when a caller kept only the
+    first ones); the text lists at most ``LISTED_PROBLEMS``."""
+
+    def __init__(
+        self, message: str, problems: list[Problem] | None = None, *, count: int | None = None
+    ) -> None:
         self.problems = list(problems or [])
-        detail = "".join(f"\n  {p}" for p in self.problems)
-        super().__init__(message + detail)
+        self.count = len(self.problems) if count is None else count
+        detail = "".join(f"\n  {p}" for p in self.problems[:LISTED_PROBLEMS])
+        more = self.count - min(len(self.problems), LISTED_PROBLEMS)
+        super().__init__(message + detail + (f"\n  … and {more} more" if more > 0 else ""))
         self.message = message
 
 

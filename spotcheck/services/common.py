@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import PlanState, Step, advance, require
@@ -28,7 +28,11 @@ def audit(uow: UnitOfWork, action: str, actor: str, payload: Mapping[str, Any]) 
 
 
 def locked_plan(uow: UnitOfWork, plan_id: int) -> PlanRow:
-    """The plan row, locked for this transaction (SELECT … FOR UPDATE on PostgreSQL; SQLite has one writer)."""
+    """The plan row, locked for this transaction: SELECT … FOR UPDATE on PostgreSQL; on SQLite a write that
+    changes nothing takes the database's write lock first (waiting its busy timeout), so that what the step
+    reads next cannot be changed by a concurrent writer before it writes (docs/architecture.md)."""
+    if uow.session.get_bind().dialect.name == "sqlite":
+        uow.session.execute(update(PlanRow).where(PlanRow.id < 0).values(state=PlanRow.state))
     query = select(PlanRow).where(PlanRow.id == plan_id).with_for_update()
     row = uow.session.execute(query).scalar_one_or_none()
     if row is None:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from spotcheck.domain.calendar import PUBLICATION_WORKING_DAYS, Deadline, WorkCalendar, deadline
 from spotcheck.domain.categories import ReviewAction, ReviewState, category, next_review_state
 from spotcheck.domain.errors import Forbidden, NotFound, ValidationError
 from spotcheck.domain.lifecycle import PlanState, Step, require
 from spotcheck.services.common import audit, locked_plan
+from spotcheck.store.errors import Busy
 from spotcheck.store.quarter import AssignmentRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -111,7 +113,8 @@ def record_result(
         state = ReviewState(current.state) if current else ReviewState.NOT_ENTERED
         after = next_review_state(state, ReviewAction.ENTER)
         version = (current.version if current else 0) + 1
-        uow.session.add(
+        _add_version(
+            uow,
             ResultRow(
                 visit_id=visit_id,
                 department=department,
@@ -120,12 +123,24 @@ def record_result(
                 findings=findings,
                 state=after.value,
                 recorded_by=actor,
-            )
+            ),
         )
         payload = {"plan": plan_id, "visit": visit_id, "department": department, "category": chosen.code}
         audit(uow, "result", actor, payload | {"version": version})
         uow.commit()
         return version
+
+
+def _add_version(uow: UnitOfWork, row: ResultRow) -> None:
+    """Write a result version; the same version written first by a concurrent request is a conflict (409),
+    not bad input: the caller reads the new version and tries again."""
+    try:
+        uow.session.add(row)
+        uow.session.flush()
+    except IntegrityError as exc:
+        raise Busy(
+            f"result {row.visit_id}/{row.department} v{row.version} was written by another request"
+        ) from exc
 
 
 def review(
@@ -149,7 +164,7 @@ def review(
             raise ValidationError(f"{department} has recorded no result for visit {visit_id}")
         action = ReviewAction.APPROVE if approve else ReviewAction.RETURN
         reviewed = next_version(current, action, actor=actor)
-        uow.session.add(reviewed)
+        _add_version(uow, reviewed)
         payload = {"plan": plan_id, "visit": visit_id, "department": department, "decision": action.value}
         audit(uow, "review", actor, payload | ({"reason": reason.strip()} if reason.strip() else {}))
         uow.commit()

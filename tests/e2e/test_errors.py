@@ -54,6 +54,7 @@ def test_validation_error_lists_problems(uow_factory: Callable[[], UnitOfWork]) 
         "detail": "invalid input",
         "message": "bad file",
         "problems": [{"line": 3, "field": "tier", "reason": "unknown tier E"}],
+        "problem_count": 1,
     }
 
 
