@@ -28,6 +28,7 @@ from spotcheck.store.quarter import (
     SnapshotRow,
     VisitRow,
 )
+from spotcheck.store.tier_batches import TierBatchRow
 
 __all__ = [
     "PLAN_STATES",
@@ -52,6 +53,7 @@ __all__ = [
     "SessionRow",
     "SignInFailureRow",
     "SnapshotRow",
+    "TierBatchRow",
     "TierRow",
     "TokenRow",
     "UserRow",

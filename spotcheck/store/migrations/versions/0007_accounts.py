@@ -1,7 +1,7 @@
 """accounts: users, server-side sessions, sign-in failures; API tokens gain an owner, an expiry and a name
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-24
 
 Tokens issued before this revision name no account (``user_id`` is NULL) and are no longer accepted: issue new
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
