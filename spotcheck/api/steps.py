@@ -1,10 +1,11 @@
 """/api/regulator/plans/…: the quarter's steps, each one call to its use case in ``spotcheck.services``
 (which checks the plan's state, runs in one transaction, and appends the audit entry).
 
-Each step needs its permission (``require``, ``spotcheck.domain.access``); a department commits, hands in and
-reveals only its own secret: the principal's department (docs/ceremony.md). The draw request carries no secret:
-each department has handed in its own after the beacon, and the use case refuses the draw, naming them, while
-one has not.
+Each step needs its permission (``require``, ``spotcheck.domain.access``): the shared steps are the lead
+regulator's; a department commits, hands in and reveals only its own secret (docs/ceremony.md), and reviews only
+its own results (谁检查、谁录入、谁公开). The audit entry names the signed-in account (``Principal.actor``).
+The draw request carries no secret: each department has handed in its own after the beacon, and the use case
+refuses the draw, naming them, while one has not.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from spotcheck.api.deps import department_in_body, require
+from spotcheck.api.deps import department_in_body, department_in_path, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
 from spotcheck.domain.errors import ValidationError
@@ -88,7 +89,7 @@ class ReviewIn(BaseModel):
 
 
 def _actor(me: Principal) -> str:
-    return f"regulator:{me.subject}"
+    return me.actor
 
 
 def _state(factory: UowFactoryDep, plan_id: int) -> str:
@@ -106,7 +107,8 @@ BeaconKeeper = Annotated[Principal, require(Permission.BEACON)]
 Drawer = Annotated[Principal, require(Permission.DRAW)]
 Assigner = Annotated[Principal, require(Permission.ASSIGN)]
 Supervisor = Annotated[Principal, require(Permission.INSPECTION)]
-Reviewer = Annotated[Principal, require(Permission.REVIEW)]
+# a department approves or returns only its own department's results
+Reviewer = Annotated[Principal, require(Permission.REVIEW, department_in_path)]
 Publisher = Annotated[Principal, require(Permission.PUBLISH)]
 Reader = Annotated[Principal, require(Permission.PLAN_READ)]
 # each department keeps its own secret: it commits, hands in and reveals for its own department only

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spotcheck.store.accounts import SessionRow, SignInFailureRow, UserRow
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
     CheckItemRow,
@@ -51,10 +52,13 @@ __all__ = [
     "LeafRow",
     "PlanRow",
     "ResultRow",
+    "SessionRow",
+    "SignInFailureRow",
     "SnapshotRow",
     "TierBatchRow",
     "TierRow",
     "TokenRow",
+    "UserRow",
     "VisitRow",
     "metadata",
 ]

@@ -15,6 +15,7 @@ from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.store.importer import import_folder
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import issue
 from tests.ceremony_steps import secret_for
 from tests.conftest import write_tiny_city
 
@@ -24,10 +25,13 @@ SOURCE = "中国福利彩票双色球 第2025148期 开奖号码"
 
 
 def _issue(uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> dict[str, str]:
-    with uow_factory() as uow:
-        token, _ = uow.tokens.issue(role, subject)
-        uow.commit()
-    return {"Authorization": f"Bearer {token}"}
+    """A Bearer header for a new account: SCJG's regulator is the lead, the others department regulators."""
+    if role == "regulator":
+        kind = "lead" if subject == "SCJG" else "department"
+        return issue(uow_factory, f"reg-{subject.lower()}", kind, department=subject)
+    if role == "inspector":
+        return issue(uow_factory, subject.lower(), role, officer=subject)
+    return issue(uow_factory, subject, role)
 
 
 def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> None:
@@ -101,12 +105,11 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     due = ok("GET", f"{base}/deadlines?today=2026-03-21", lead["SCJG"])["data"]
     for row in due:
         if (row["visit"], row["department"]) in recorded:  # entered, awaiting review
-            ok(
-                "POST",
-                f"{base}/visits/{row['visit']}/results/{row['department']}/review",
-                lead["SCJG"],
-                {"approve": True},
-            )
+            path = f"{base}/visits/{row['visit']}/results/{row['department']}/review"
+            other = next(d for d in DEPARTMENTS if d != row["department"])
+            # a department reviews only its own department's results
+            assert client.post(path, headers=lead[other], json={"approve": True}).status_code == 403
+            ok("POST", path, lead[row["department"]], {"approve": True})
     early = client.post(f"{base}/publish", headers=lead["SCJG"])
     assert early.status_code == 409  # the inspection period is not closed: publication is refused, visibly
     ok("POST", f"{base}/close", lead["SCJG"])

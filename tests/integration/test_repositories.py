@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,9 @@ from spotcheck.domain.model import Plan
 from spotcheck.ingest import load_city
 from spotcheck.services import plans, seeding
 from spotcheck.store import UnitOfWork, import_folder
+from spotcheck.store.base import utcnow
 from spotcheck.store.ledger import AuditRow
+from tests.accounts import add_account
 from tests.ceremony_steps import freeze_named, secret_for
 
 UowFactory = Callable[[], UnitOfWork]
@@ -113,18 +115,22 @@ def test_audit_chain_appends_and_detects_tampering(uow_factory: UowFactory) -> N
             uow.audit.verify()
 
 
-def test_tokens_keep_only_a_hash_and_can_be_revoked(uow_factory: UowFactory) -> None:
+def test_tokens_keep_only_a_hash_and_can_be_revoked(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    now = utcnow()
+    import_folder(uow_factory(), tiny_city_dir)  # the officer must exist
     with uow_factory() as uow:
-        token, row = uow.tokens.issue("inspector", "SCJG-001")
+        user = add_account(uow, "scjg001", "inspector", officer="SCJG-001")
+        token, row = uow.tokens.issue(user, expires=now + timedelta(days=1))
         uow.commit()
     assert token not in row.token_hash and len(row.token_hash) == 64
     with uow_factory() as uow:
-        found = uow.tokens.find(token)
-        assert found is not None and (found.role, found.subject) == ("inspector", "SCJG-001")
-        assert uow.tokens.find(token + "x") is None
-        uow.tokens.revoke(found.id)
+        found = uow.tokens.find(token, now=now)
+        assert found is not None and (found.role, found.subject) == ("inspector", "scjg001")
+        assert uow.tokens.find(token + "x", now=now) is None
+        assert uow.tokens.find(token, now=now + timedelta(days=1)) is None  # expired
+        uow.tokens.revoke(found.id, now=now)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.tokens.find(token) is None
-        with pytest.raises(ValidationError):
-            uow.tokens.issue("admin")
+        assert uow.tokens.find(token, now=now) is None
+        with pytest.raises(NotFound):
+            uow.tokens.revoke(10**6, now=now)
