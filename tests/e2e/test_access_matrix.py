@@ -34,6 +34,7 @@ RULES: dict[str, tuple[frozenset[str], str | None]] = {
     "GET /api/regulator/audit": (REGULATORS, None),
     f"POST {R}/commitments": (REGULATORS, "body"),
     f"POST {R}/reveals": (REGULATORS, "body"),
+    f"POST {R}/handin": (REGULATORS, "body"),
     f"POST {R}/visits/{{visit_id}}/results/{{department}}/review": (REGULATORS, "path"),
     f"POST {R}/freeze": (frozenset({LEAD}), None),
     f"POST {R}/beacon": (frozenset({LEAD}), None),
@@ -52,6 +53,7 @@ OWN = {LEAD: "SCJG", DEPT: "XF"}
 BODIES: dict[str, Any] = {
     "commitments": {"secret": SECRET},
     "reveals": {"secret": SECRET},
+    "handin": {"secret": SECRET},
     "review": {"approve": True},
     "result": {"category": "no_problem", "findings": ""},
 }
@@ -75,7 +77,7 @@ def _call(world: World, key: str, who: str | None, *, plan: int, visit: str, dep
     method, template = key.split(" ")
     path = template.format(plan_id=plan, visit_id=visit, department=department)
     body = BODIES.get(template.rsplit("/", 1)[-1])
-    if template.endswith(("commitments", "reveals")):
+    if template.endswith(("commitments", "reveals", "handin")):
         body = {**(body or {}), "department": department}
     headers = world.auth(who) if who else {}
     return world.client.request(method, path, headers=headers, json=body)

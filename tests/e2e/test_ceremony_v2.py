@@ -21,6 +21,7 @@ from spotcheck.config import Settings
 from spotcheck.store.importer import import_folder
 from spotcheck.store.quarter import DrawRow
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import issue
 from tests.ceremony_steps import secret_for
 from tests.conftest import write_tiny_city
 from tests.integration.test_quarter_publication import (
@@ -48,10 +49,9 @@ class Quarter:
         self.lead = {d: self._issue("regulator", d) for d in DEPARTMENTS}
 
     def _issue(self, role: str, subject: str) -> dict[str, str]:
-        with self.uow_factory() as uow:
-            token, _ = uow.tokens.issue(role, subject)
-            uow.commit()
-        return {"Authorization": f"Bearer {token}"}
+        """A Bearer header for a new account: SCJG's regulator is the lead, the others department regulators."""
+        kind = "lead" if subject == "SCJG" else "department"
+        return issue(self.uow_factory, f"reg-{subject.lower()}", kind, department=subject)
 
     def post(self, path: str, who: str, body: object = None) -> Any:
         return self.client.post(path, headers=self.lead[who], json=body)
@@ -79,7 +79,7 @@ class Quarter:
             "unstaffable": "defer",
         }
         self.ok(f"{base}/freeze", "SCJG", named)
-        self.ok(f"{base}/beacon", "XF", {"value": "03 11 19 27 33 + 05", "source": SOURCE})
+        self.ok(f"{base}/beacon", "SCJG", {"value": "03 11 19 27 33 + 05", "source": SOURCE})
 
 
 def test_one_department_cannot_commit_hand_in_or_reveal_for_another(
