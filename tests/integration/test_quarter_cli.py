@@ -55,8 +55,11 @@ def test_a_quarter_step_by_step_from_the_command_line(db_url: str, tmp_path: Pat
     assert "named the beacon" in run(
         "beacon", "--plan", "1", "--value", "03 08 21 22 27 31 + 09", "--source", "体彩", ok=False
     )
+    password = tmp_path / "li.password"
+    password.write_text("a long enough pass phrase for li", encoding="utf-8")
+    run("user", "create", "li", "--role", "lead", "--department", "SCJG", "--password-file", str(password))
     run("beacon", "--plan", "1", "--value", "03 08 21 22 27 31 + 09", "--source", source, "--actor", "li")
-    assert "beacon entered by li at" in run("plan", "show", "--plan", "1")
+    assert re.search(r"beacon entered by user#\d+:li at", run("plan", "show", "--plan", "1"))
     files = {}
     for department, secret in secrets.items():
         files[department] = tmp_path / f"{department}.secret"
