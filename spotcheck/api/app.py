@@ -18,6 +18,7 @@ from spotcheck.api.headers import install_headers
 from spotcheck.api.limits import BodyLimit
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
+from spotcheck.store.base import utcnow
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import firm_page
 from spotcheck.web import inspector as inspector_pages
@@ -30,8 +31,8 @@ __all__ = ["create_app"]
 DESCRIPTION = """\
 双随机、一公开 spot checks. Regulators plan and run the quarter, inspectors see and record only their own visits,
 the public reads what is published and recomputes the draw, the credit system pushes tiers and reads results.
-Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create`); the public needs none.
-The signed-in dashboard cookie is accepted for reads (GET) too.
+Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create --user NAME`); the public
+needs none. A signed-in session's cookie (the pages' sign-in) is accepted for reads (GET) too.
 """
 
 
@@ -53,6 +54,7 @@ def create_app(
     app.state.uow_factory = uow_factory
     app.state.read_uow_factory = read_uow_factory or uow_factory
     app.state.settings = settings
+    app.state.clock = utcnow  # sessions, tokens and sign-in throttling read this; tests set their own
     install_error_handlers(app)
     app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too
     install_cache(app)  # inside the headers (their no-store for signed-in callers applies), outside the limit

@@ -148,13 +148,15 @@ def firm_visits(uow: UnitOfWork, uscc: str) -> list[dict[str, Any]]:
         session.execute(
             select(VisitRow.plan_id)
             .join(AssignmentRow, AssignmentRow.visit_id == VisitRow.id)
-            .where(VisitRow.plan_id.in_(plan_ids))
+            .where(VisitRow.plan_id.in_(plan_ids), AssignmentRow.current())
             .distinct()
         ).scalars()
     )
     staffed = set(
         session.execute(
-            select(AssignmentRow.visit_id).where(AssignmentRow.visit_id.in_([v.id for v, _, _ in rows]))
+            select(AssignmentRow.visit_id).where(
+                AssignmentRow.visit_id.in_([v.id for v, _, _ in rows]), AssignmentRow.current()
+            )
         ).scalars()
     )
     return [

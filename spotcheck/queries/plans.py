@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.queries.audit import publication_head
+from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.queries.gate import is_published
 from spotcheck.queries.shapes import PlanPublic
 from spotcheck.queries.stats import record_facts, recounted_stats
@@ -55,6 +56,7 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         snapshot_digest=digest,
         commitments=commitments,
         plan=json.loads(row.plan_json),
+        ceremony=public_ceremony(uow, row.id),
     )
     if full:
         record = record_facts(uow, row.id)

@@ -82,6 +82,9 @@ class PlanPublic(BaseModel):
     commitments: dict[str, str] = Field(default_factory=dict)  # department -> commitment hash
     beacon: str | None = None  # the public value entered at draw time, and where it was published
     beacon_source: str | None = None
+    # ceremony v2 (docs/ceremony.md): plan digest, system commitment, the beacon named at the freeze, who
+    # handed in, who entered the beacon and when; never a secret
+    ceremony: dict[str, Any] | None = None
     plan: dict[str, Any] = Field(default_factory=dict)
     stats: QuarterStats | None = None  # only when published (regulators: from the draw on)
     seed: str | None = None  # only when published

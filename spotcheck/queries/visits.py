@@ -33,7 +33,7 @@ def visits(
             session.execute(
                 select(AssignmentRow.visit_id)
                 .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-                .where(VisitRow.plan_id == plan_id)
+                .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
                 .distinct()
             ).scalars()
         )
@@ -41,7 +41,7 @@ def visits(
         ids = [visit.id for visit, _ in rows]
         for a in session.execute(
             select(AssignmentRow)
-            .where(AssignmentRow.visit_id.in_(ids))
+            .where(AssignmentRow.visit_id.in_(ids), AssignmentRow.current())
             .order_by(AssignmentRow.visit_id, AssignmentRow.department, AssignmentRow.inspector_id)
         ).scalars():
             officers.setdefault(a.visit_id, []).append(f"{a.department}:{a.inspector_id}")

@@ -191,7 +191,7 @@ def _read(uow: UnitOfWork, year: int, quarters: int) -> _Stored:
             select(AssignmentRow.visit_id, VisitRow.plan_id)
             .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
             .join(PlanRow, PlanRow.id == VisitRow.plan_id)
-            .where(*in_year)
+            .where(*in_year, AssignmentRow.current())
             .distinct()
         )
     }
