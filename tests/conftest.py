@@ -37,6 +37,13 @@ def fixed_system_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
         "spotcheck.services.ceremony.new_system_secret",
         lambda: hashlib.sha256(f"test system secret {next(drawn)}".encode()).hexdigest(),
     )
+    # the demo's department secrets likewise: random in production, a fixed sequence here, so the demo's draws
+    # (and whether its small test city meets the yearly targets) are the same on every run
+    demo = iter(range(1, 1_000_000))
+    monkeypatch.setattr(
+        "spotcheck.services.demo_secrets.new_secret",
+        lambda: hashlib.sha256(f"test demo secret {next(demo)}".encode()).hexdigest(),
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
