@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 
 from spotcheck.domain.errors import VerificationError
@@ -16,6 +17,7 @@ from spotcheck.solver.assign.record import attach_assignments
 from spotcheck.solver.assign.redraw_replay import REDRAW_FORMAT, check_redraws, firm_context, redraw_seed
 from spotcheck.solver.draw.frame import quarter_start, tiers_in_force
 from spotcheck.solver.draw.history import year_history
+from spotcheck.solver.draw.prn import lottery_numbers
 from spotcheck.solver.draw.quarter import draw_quarter
 from spotcheck.solver.draw.replace_firm import FirmRule
 from spotcheck.solver.draw.tasks import draw_tasks
@@ -194,3 +196,11 @@ def test_a_replacement_visit_is_itself_replaced_by_the_same_rule(q2: Quarter) ->
     assert check_redraws(record, city, {}, [first, again], history=history) == 2
     with pytest.raises(VerificationError, match="redraw 2: visit 2026Q2-X"):
         check_redraws(record, city, {}, [first, {**again, "visit": "2026Q2-X"}], history=history)
+
+
+def test_the_test_vector_of_the_spec() -> None:
+    seed = redraw_seed("00112233445566778899aabbccddeeff" * 2, 1, "2026Q1-91350200776049653A")
+    assert seed.hex() == "9f3e48c1875a0532f761790d99cbb133fe60aef2b21dcf35d2b6dc75ece154a1"  # ceremony.md
+    assert lottery_numbers(seed, np.array([b"91350203MA31X7Q2WE"], dtype="S18")).tolist() == [
+        12553003717168217582
+    ]
