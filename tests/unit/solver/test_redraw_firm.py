@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from spotcheck.domain.errors import VerificationError
-from spotcheck.domain.model import DEFAULT_TIER, EXCLUDED_STATUSES, City, Conflict, Targets
+from spotcheck.domain.model import DEFAULT_TIER, EXCLUDED_STATUSES, Conflict, Targets
 from spotcheck.solver.assign.record import attach_assignments
-from spotcheck.solver.assign.redraw_replay import REDRAW_FORMAT, check_redraws, firm_context, redraw_seed
+from spotcheck.solver.assign.redraw_replay import check_redraws, firm_context, redraw_seed
 from spotcheck.solver.draw.frame import quarter_start, tiers_in_force
 from spotcheck.solver.draw.history import year_history
 from spotcheck.solver.draw.prn import lottery_numbers
@@ -22,8 +22,7 @@ from spotcheck.solver.draw.quarter import draw_quarter
 from spotcheck.solver.draw.replace_firm import FirmRule
 from spotcheck.solver.draw.tasks import draw_tasks
 from tests.unit.solver import citykit
-
-Quarter = tuple[City, list[dict[str, Any]], dict[str, Any]]  # (city, history, record with officers)
+from tests.unit.solver.redrawkit import Quarter, firm_entry
 
 
 @pytest.fixture(scope="module")
@@ -35,34 +34,6 @@ def q2() -> Quarter:
     city2 = replace(city, plan=citykit.plan(quarter=2, scale="4", targets=targets))
     drawn = draw_quarter(city2, year=2026, quarter=2, seed="c0ffee" * 10 + "beef", history=[q1])
     return city2, [q1], attach_assignments(drawn, city2, [q1])
-
-
-def firm_entry(quarter: Quarter, earlier: list[dict[str, Any]], visit_id: str, seq: int) -> dict[str, Any]:
-    """The entry a firm redraw stores (services.redraws.redraw_firm), made with the pure rule."""
-    city, history, record = quarter
-    rule = FirmRule(city, history)
-    taken, origin = firm_context(record, earlier)
-    team = {o["officer"] for o in origin[visit_id]["officers"]}
-    seed = redraw_seed(record["seed"]["value"], seq, visit_id)
-    found = rule.replace(origin[visit_id], seed=seed, taken=taken, team=team)
-    assert found is not None
-    replaced = next(
-        (e["replacement"]["uscc"] for e in earlier if e["replacement"]["visit"] == visit_id), None
-    )
-    return {
-        "format": REDRAW_FORMAT,
-        "kind": "firm",
-        "seq": seq,
-        "reason": "已关闭",
-        "visit": visit_id,
-        "replaced": replaced or origin[visit_id]["uscc"],
-        "replacement": {
-            "visit": rule.visit_id(found.uscc),
-            "uscc": found.uscc,
-            "lottery": str(found.lottery),
-        },
-        "candidates": found.candidates,
-    }
 
 
 def number(seed: bytes, uscc: str) -> int:
