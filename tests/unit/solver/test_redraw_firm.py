@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from spotcheck.domain.errors import VerificationError
+from spotcheck.domain.errors import ValidationError, VerificationError
 from spotcheck.domain.model import DEFAULT_TIER, EXCLUDED_STATUSES, Conflict, Targets
 from spotcheck.solver.assign.record import attach_assignments
 from spotcheck.solver.assign.redraw_replay import check_redraws, firm_context, redraw_seed
@@ -175,3 +175,39 @@ def test_the_test_vector_of_the_spec() -> None:
     assert lottery_numbers(seed, np.array([b"91350203MA31X7Q2WE"], dtype="S18")).tolist() == [
         12553003717168217582
     ]
+
+
+def test_no_candidate_means_no_replacement_and_verify_says_so(q2: Quarter) -> None:
+    city, history, record = q2
+    visit = record["visits"][0]
+    everyone = {f.uscc for f in city.enterprises}
+    rule = FirmRule(city, history)
+    assert rule.replace(visit, seed=b"\0" * 32, taken=everyone, team=()) is None
+    entry = firm_entry(q2, [], visit["id"], 1)
+    crowded = copy.deepcopy(record)  # the quarter's visits as if every firm were visited already
+    crowded["visits"] += [
+        {**visit, "id": f"x{n}", "uscc": u, "officers": []} for n, u in enumerate(sorted(everyone))
+    ]
+    with pytest.raises(VerificationError, match=r"redraw 1 .* recomputed None of 0 candidates"):
+        check_redraws(crowded, city, {}, [entry], history=history)
+
+
+def test_what_the_rule_cannot_read_is_named(q2: Quarter) -> None:
+    city, history, record = q2
+    with pytest.raises(ValidationError, match="needs the quarter's plan"):
+        FirmRule(replace(city, plan=None), history)
+    rule = FirmRule(city, history)
+    visit = record["visits"][0]
+    with pytest.raises(ValidationError, match="not in the directory"):
+        rule.candidates({**visit, "uscc": "91000000000000000X"}, taken=(), team=())
+    with pytest.raises(ValidationError, match="unknown task or item 'T-NONE'"):
+        rule.candidates({**visit, "draws": [{"task": "T-NONE"}]}, taken=(), team=())
+    with pytest.raises(ValidationError, match="names no task"):
+        rule.candidates({**visit, "draws": []}, taken=(), team=())
+    entry = firm_entry(q2, [], visit["id"], 1)
+    odd = copy.deepcopy(record)
+    odd["visits"][0]["draws"] = [{"task": "T-NONE"}]
+    with pytest.raises(VerificationError, match="redraw 1 cannot be recomputed: visit .* unknown task"):
+        check_redraws(odd, city, {}, [entry], history=history)
+    with pytest.raises(VerificationError, match="redraw 1 cannot be recomputed: .* not an earlier quarter"):
+        check_redraws(record, city, {}, [entry], history=[{**history[0], "quarter": 3}])
