@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spotcheck.store.attachments import AttachmentRow
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
     CheckItemRow,
@@ -33,6 +34,7 @@ __all__ = [
     "RESULT_STATES",
     "TOKEN_ROLES",
     "AssignmentRow",
+    "AttachmentRow",
     "AuditRow",
     "BeaconRow",
     "CheckItemRow",
