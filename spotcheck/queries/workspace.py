@@ -51,7 +51,7 @@ class VisitSheet:
     departments: dict[str, str]  # code -> name, for the visit's teams
     items: list[ItemSheet]
     result: ResultSheet | None
-    reason: str  # the reviewer's, when the newest review returned the result
+    reason: str  # the reviewer's, while the newest version is the returned one
     files: list[AttachmentPublic] = field(default_factory=list)
 
 
@@ -113,12 +113,14 @@ def visit_sheet(uow: UnitOfWork, officer: str, visit_id: str) -> VisitSheet:
         for code in visit.all_items
     ]
     items.sort(key=lambda i: (not i.mine, i.code))
+    result = _result(uow, visit_id, visit.department)
+    returned = result is not None and result.state is ReviewState.RETURNED
     return VisitSheet(
         visit=visit,
         district=district.name if district is not None else visit.firm.district,
         departments=departments,
         items=items,
-        result=_result(uow, visit_id, visit.department),
-        reason=return_reason(uow, visit_id, visit.department),
+        result=result,
+        reason=return_reason(uow, visit_id, visit.department) if returned else "",
         files=attachments(uow, visit_id, visit.department),
     )
