@@ -17,7 +17,7 @@ from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.queries import assignments as assigned
 from spotcheck.queries.attachments import AttachmentPublic, attachments
 from spotcheck.queries.shapes import AssignmentPublic
-from spotcheck.store.directory import CheckItemRow, DepartmentRow, DistrictRow
+from spotcheck.store.directory import CheckItemRow, DepartmentRow, DistrictRow, InspectorRow
 from spotcheck.store.ledger import AuditRow
 from spotcheck.store.quarter import ResultRow
 from spotcheck.store.uow import UnitOfWork
@@ -47,6 +47,7 @@ class ResultSheet:
 @dataclass(frozen=True)
 class VisitSheet:
     visit: AssignmentPublic
+    name: str  # the officer's own
     district: str  # by name
     departments: dict[str, str]  # code -> name, for the visit's teams
     items: list[ItemSheet]
@@ -115,8 +116,10 @@ def visit_sheet(uow: UnitOfWork, officer: str, visit_id: str) -> VisitSheet:
     items.sort(key=lambda i: (not i.mine, i.code))
     result = _result(uow, visit_id, visit.department)
     returned = result is not None and result.state is ReviewState.RETURNED
+    officer_row = session.get(InspectorRow, officer)
     return VisitSheet(
         visit=visit,
+        name=officer_row.name if officer_row is not None else officer,
         district=district.name if district is not None else visit.firm.district,
         departments=departments,
         items=items,
