@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from spotcheck.domain.access import Principal
 from spotcheck.domain.attachments import MAX_FILES
@@ -95,7 +96,6 @@ async def submit_my_result(
     visit_id: VisitId,
     category: Annotated[str, Form(min_length=1, max_length=100, pattern=NO_NUL)],
     findings: Annotated[str, Form(max_length=20_000, pattern=NO_NUL)] = "",
-    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     me = _officer(request, uow)
     if me is None:
@@ -103,7 +103,8 @@ async def submit_my_result(
     _visit, mine = assignments.own_visit(uow, me.subject, visit_id)
     uow.rollback()  # the use case opens its own units of work
     try:
-        checked = await read_checked(files or [])
+        form = await request.form()  # parsed once for the fields above; an empty file input is a plain ""
+        checked = await read_checked([f for f in form.getlist("files") if isinstance(f, UploadFile)])
         submit_result(
             factory,
             _visit.plan_id,
