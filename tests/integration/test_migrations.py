@@ -38,6 +38,7 @@ def test_every_design_object_has_a_table() -> None:
         "check_items",
         "enterprises",
         "tier_records",
+        "tier_batches",
         "inspectors",
         "experts",
         "conflicts",

@@ -1,7 +1,7 @@
 """attachments: photos and PDFs handed in with a result version
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30
 
 One row per file, with its media type (from its first bytes), size, SHA-256 and the bytes themselves, attached
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
