@@ -43,13 +43,13 @@ AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="attachment numb
 
 @router.get("/assignments", response_model=AssignmentsPublic, summary="My assignments (and only mine)")
 def my_assignments(uow: UowDep, me: Officer) -> AssignmentsPublic:
-    data = assignments.assignments(uow, me.subject)
+    data = assignments.assignments(uow, me.officer or "")
     return AssignmentsPublic(data=data, count=len(data))
 
 
 @router.get("/assignments/{visit_id}", response_model=AssignmentPublic, summary="One of my visits")
 def my_assignment(uow: UowDep, me: Officer, visit_id: VisitId) -> AssignmentPublic:
-    return assignments.assignment(uow, me.subject, visit_id)
+    return assignments.assignment(uow, me.officer or "", visit_id)
 
 
 @router.post(
@@ -61,7 +61,7 @@ def my_assignment(uow: UowDep, me: Officer, visit_id: VisitId) -> AssignmentPubl
 def record_my_result(
     uow: UowDep, factory: UowFactoryDep, me: Recorder, visit_id: VisitId, body: ResultCreate
 ) -> ResultRecorded:
-    visit, mine = assignments.own_visit(uow, me.subject, visit_id)
+    visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
     plan_id, department = visit.plan_id, mine.department
     uow.rollback()  # the use case opens its own unit of work; release this read transaction first
     version = record_result(
@@ -72,7 +72,7 @@ def record_my_result(
         body.category,
         body.findings,
         actor_department=me.department or "",
-        actor=f"inspector:{me.subject}",
+        actor=me.actor,
     )
     return ResultRecorded(
         visit_id=visit_id,
@@ -95,7 +95,7 @@ async def attach_to_my_result(
     visit_id: VisitId,
     files: Annotated[list[UploadFile], File(description="at most 5 files of at most 10 MB each")],
 ) -> AttachmentsPublic:
-    _visit, mine = assignments.own_visit(uow, me.subject, visit_id)
+    _visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
     department = mine.department
     uow.rollback()
     checked = await read_checked(files)
@@ -105,7 +105,7 @@ async def attach_to_my_result(
         department,
         checked,
         actor_department=me.department or "",
-        actor=f"inspector:{me.subject}",
+        actor=me.actor,
     )
     data = attachments(uow, visit_id, department)
     return AttachmentsPublic(data=data, count=len(data))
@@ -117,7 +117,7 @@ async def attach_to_my_result(
     summary="The files handed in with my department's result",
 )
 def my_attachments(uow: UowDep, me: Officer, visit_id: VisitId) -> AttachmentsPublic:
-    _visit, mine = assignments.own_visit(uow, me.subject, visit_id)
+    _visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
     data = attachments(uow, visit_id, mine.department)
     return AttachmentsPublic(data=data, count=len(data))
 
@@ -128,7 +128,7 @@ def my_attachments(uow: UowDep, me: Officer, visit_id: VisitId) -> AttachmentsPu
     summary="One file handed in with my department's result",
 )
 def my_attachment(uow: UowDep, me: Officer, visit_id: VisitId, attachment_id: AttachmentId) -> Response:
-    _visit, mine = assignments.own_visit(uow, me.subject, visit_id)
+    _visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
     facts, data = content(uow, visit_id, mine.department, attachment_id)
     headers = {
         "Content-Disposition": f'attachment; filename="attachment-{facts.id}"',

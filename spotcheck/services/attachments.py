@@ -74,7 +74,7 @@ def attach(
                     size=len(checked.content),
                     sha256=digest,
                     content=checked.content,
-                    uploaded_by=actor[:64],
+                    uploaded_by=actor,
                 )
             )
         payload = {"visit": visit_id, "department": department, "version": result.version, "sha256": hashes}

@@ -29,5 +29,5 @@ class AttachmentRow(Base):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(128))  # the account, as the audit log names it
     uploaded: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spotcheck.store.accounts import SessionRow, SignInFailureRow, UserRow
 from spotcheck.store.attachments import AttachmentRow
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
@@ -21,6 +22,7 @@ from spotcheck.store.quarter import (
     RESULT_STATES,
     AssignmentRow,
     BeaconRow,
+    CeremonyRow,
     CommitmentRow,
     DrawRow,
     PlanRow,
@@ -38,6 +40,7 @@ __all__ = [
     "AttachmentRow",
     "AuditRow",
     "BeaconRow",
+    "CeremonyRow",
     "CheckItemRow",
     "CommitmentRow",
     "ConflictRow",
@@ -51,10 +54,13 @@ __all__ = [
     "LeafRow",
     "PlanRow",
     "ResultRow",
+    "SessionRow",
+    "SignInFailureRow",
     "SnapshotRow",
     "TierBatchRow",
     "TierRow",
     "TokenRow",
+    "UserRow",
     "VisitRow",
     "metadata",
 ]

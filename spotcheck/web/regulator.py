@@ -1,5 +1,5 @@
 """The regulator's pages: the dashboard at ``/dashboard`` (directory counts, every plan with coverage and joint
-share) behind a sign-in with a regulator token. Its links to a plan's visits and workload open the
+share) behind a sign-in of a lead or department regulator's account. Its links to a plan's visits and workload open the
 ``/api/regulator`` reads, which accept the same sign-in cookie for reads (``api.deps.require``)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.edge import UowDep
 from spotcheck.queries import directory, plans
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
 from spotcheck.web.rendering import templates
+from spotcheck.web.signin import REGULATOR as SIGN_IN
 
 __all__ = ["router"]
 
@@ -20,7 +20,13 @@ SIGN_IN.add_routes(router)
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, uow: UowDep) -> Response:
-    if SIGN_IN.caller(request, uow) is None:
+    session = SIGN_IN.session(request, uow)
+    if session is None:
         return SIGN_IN.form(request)
-    context = {"counts": directory.directory_counts(uow), "plans": plans.regulator_plans(uow)}
+    context = {
+        "counts": directory.directory_counts(uow),
+        "plans": plans.regulator_plans(uow),
+        "me": session.principal,
+        "csrf": session.csrf,
+    }
     return templates.TemplateResponse(request, "dashboard.html", context)

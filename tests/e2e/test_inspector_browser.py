@@ -1,6 +1,7 @@
-"""The inspector's workspace in a real browser (headless Chromium driven by Playwright), on a phone (390×844)
-and on a desktop: an officer signs in, sees only their own visits of the current quarter, records a result
-with a photo, and sees a reviewer's reason and resubmits. No page scrolls sideways. Screenshots go to
+"""The inspector's workspace in a real browser (Debian's Chromium driven by Playwright), on a phone (390×844)
+and on a desktop: an officer signs in with their account on the sign-in page, sees only their own visits of
+the current quarter, records a result with a photo, and sees a reviewer's reason (returned through the
+regulator API with the lead's token) and resubmits. No page scrolls sideways. Screenshots go to
 ``tests/artifacts/`` (git-ignored).
 
 Skipped where Chromium or Playwright is missing.
@@ -24,8 +25,8 @@ import uvicorn
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
-from spotcheck.services.results import review
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import PASSWORD
 from tests.conftest import write_tiny_city
 from tests.e2e.conftest import populate
 
@@ -117,9 +118,11 @@ def _shot(page: Any, name: str) -> None:
 def _sign_in(page: Any, site: Site, who: str) -> None:
     page.goto(site.url + "/inspector")
     _fits(page)
-    page.fill("input[name=token]", site.tokens[who])
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(site.url + "/inspector")
+    assert page.query_selector("input[name=password]") is None, page.inner_text("main")
 
 
 def _record(page: Any, category: str, findings: str, photo_name: str) -> None:
@@ -131,6 +134,8 @@ def _record(page: Any, category: str, findings: str, photo_name: str) -> None:
 
 
 def test_the_officer_signs_in_and_sees_only_their_own_current_visits(page: Any, site: Site) -> None:
+    page.goto(site.url + "/inspector")
+    _shot(page, "signin")
     _sign_in(page, site, "scjg002")
     _fits(page)
     _shot(page, "visits")
@@ -181,15 +186,12 @@ def test_the_officer_sees_the_returned_reason_and_resubmits(page: Any, site: Sit
     _sign_in(page, site, "scjg004")
     page.goto(f"{site.url}/inspector/visits/{visit}")
     _record(page, "no_problem", "经检查未发现问题", "first.png")
-    review(
-        site.uow_factory(),
-        site.plans["inspecting"],
-        visit,
-        "SCJG",
-        approve=False,
-        reason="请补充现场照片",
-        actor="regulator:SCJG",
+    returned = page.request.post(
+        f"{site.url}/api/regulator/plans/{site.plans['inspecting']}/visits/{visit}/results/SCJG/review",
+        data={"approve": False, "reason": "请补充现场照片"},
+        headers={"Authorization": f"Bearer {site.tokens['regulator']}"},
     )
+    assert returned.status == 200, returned.text()
     page.goto(site.url + "/inspector")
     assert "审核退回" in page.inner_text("main")
     page.goto(f"{site.url}/inspector/visits/{visit}")

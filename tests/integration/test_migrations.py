@@ -45,6 +45,7 @@ def test_every_design_object_has_a_table() -> None:
         "plans",
         "snapshots",
         "commitments",
+        "ceremonies",
         "beacons",
         "draws",
         "visits",
@@ -53,6 +54,9 @@ def test_every_design_object_has_a_table() -> None:
         "audit_entries",
         "feed_entries",
         "api_tokens",
+        "users",
+        "sessions",
+        "sign_in_failures",
         "publication_leaves",
         "attachments",
     }

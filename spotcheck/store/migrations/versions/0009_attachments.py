@@ -1,7 +1,7 @@
 """attachments: photos and PDFs handed in with a result version
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30
 
 One row per file, with its media type (from its first bytes), size, SHA-256 and the bytes themselves, attached
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("content", sa.LargeBinary(), nullable=False),
-        sa.Column("uploaded_by", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=128), nullable=False),
         sa.Column("uploaded", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["result_id"], ["results.id"], name=op.f("fk_attachments_result_id_results")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attachments")),
