@@ -17,6 +17,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import uvicorn
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
+from spotcheck.store.tables import VisitRow
 from spotcheck.store.uow import UnitOfWork
 from tests.accounts import PASSWORD
 from tests.conftest import write_tiny_city
@@ -57,6 +59,8 @@ def _png(width: int = 24, height: int = 16) -> bytes:
 
 
 PHOTO = _png()
+# The inspection windows the started quarter gives its visits: the solo visit is due first.
+WINDOWS = {"solo": (date(2026, 2, 2), date(2026, 3, 13)), "joint": (date(2026, 2, 2), date(2026, 3, 27))}
 
 
 @dataclass
@@ -78,6 +82,12 @@ def _free_port() -> int:
 @pytest.fixture
 def site(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> Iterator[Site]:
     tokens, plans, visits = populate(uow_factory, write_tiny_city(tmp_path / "city"))
+    with uow_factory() as uow:
+        for name, (start, end) in WINDOWS.items():
+            row = uow.session.get(VisitRow, visits[name])
+            assert row is not None
+            row.window_start, row.window_end = start, end
+        uow.commit()
     port = _free_port()
     app = create_app(Settings(), uow_factory=uow_factory)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -140,8 +150,9 @@ def test_the_officer_signs_in_and_sees_only_their_own_current_visits(page: Any, 
     _fits(page)
     _shot(page, "visits")
     links = page.eval_on_selector_all("a.title", "els => els.map(e => e.getAttribute('href'))")
-    assert sorted(links) == sorted(f"/inspector/visits/{site.visits[v]}" for v in ("joint", "solo"))
-    assert "临沂测试企业03有限公司" in page.inner_text("main")  # the firms by name
+    assert links == [f"/inspector/visits/{site.visits[v]}" for v in ("solo", "joint")]  # soonest due first
+    main = page.inner_text("main")
+    assert "临沂测试企业03有限公司" in main and "2026-03-13" in main  # the firms by name, the deadlines
     page.select_option("#quarter", "all")  # earlier quarters sit behind the filter
     page.click("form.filter button")
     page.wait_for_load_state()
@@ -166,6 +177,8 @@ def test_the_officer_records_a_result_with_a_photo(page: Any, site: Site) -> Non
         "兰山区",
         "企业公示信息检查",
         "企业信息公示暂行条例",
+        "现场检查",
+        "2026-02-02 ~ 2026-03-13",  # the window, ending on the deadline
     ):
         assert shown in text, shown
     assert "王芳" in text and "组长 Leader" in text and "市场监督管理局" in text
