@@ -18,7 +18,10 @@ from spotcheck.config import Settings
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import public as public_pages
+from spotcheck.web import quarter as quarter_pages
 from spotcheck.web import regulator as regulator_pages
+from spotcheck.web import review as review_pages
+from spotcheck.web import workspace_home
 from spotcheck.web.rendering import mount_static
 
 __all__ = ["create_app"]
@@ -44,7 +47,8 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     install_headers(app)
     for module in (public, proofs, regulator, steps, inspector, credit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    for pages in (public_pages, regulator_pages, inspector_pages):
+    workspace = (workspace_home, quarter_pages, review_pages)
+    for pages in (public_pages, regulator_pages, *workspace, inspector_pages):
         app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)
     return app

@@ -1,0 +1,284 @@
+"""The quarter in the regulator's browser (docs/operations.md "Running a quarter"): one page per plan showing
+where it stands, the ceremony, the dates and the timeline, with a form for each step the signed-in regulator may
+take now. Each form is one call to the step's use case (``spotcheck.services``); a refusal is shown on the page,
+explained; a long step (the draws) runs as a job with progress (``web.jobs``).
+
+    GET  /regulator/plans/{id}                 the quarter page
+    POST /regulator/plans/{id}/{step}          commit, freeze, beacon, draw, assign, start, close, reveal, publish
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from spotcheck.domain.access import Permission, check
+from spotcheck.domain.errors import SpotcheckError, ValidationError
+from spotcheck.edge import PlanId, UowDep, UowFactoryDep
+from spotcheck.queries import directory, plans
+from spotcheck.queries.review_queue import review_queue
+from spotcheck.queries.timeline import timeline
+from spotcheck.services import draws, freeze, inspection, publication, seeding
+from spotcheck.services import plans as plan_steps
+from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import jobs
+from spotcheck.web.rendering import REGULATOR as SIGN_IN
+from spotcheck.web.workspace import Me, caller, guard, page, refusal, see_other
+
+__all__ = ["quarter_page", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
+Secret = Annotated[str, Form(max_length=256)]  # the ceremony checks its form (docs/ceremony.md)
+Text = Annotated[str, Form(min_length=1, max_length=512, pattern=r"^[^\x00]*$")]
+Day = Annotated[date, Form()]
+
+DONE = {  # ?done=step -> what the page says
+    "commit": "承诺已登记 / commitment recorded",
+    "freeze": "输入已冻结，请公布下方声明 / inputs frozen: publish the statement below",
+    "beacon": "公共随机数已录入 / beacon entered",
+    "start": "检查已开始 / inspection window opened",
+    "close": "检查已结束 / inspection window closed",
+    "reveal": "秘密已公开 / secret revealed",
+    "publish": "结果已公示 / published",
+}
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def quarter_page(
+    request: Request,
+    uow: UnitOfWork,
+    factory: Callable[[], UnitOfWork],
+    me: Me,
+    plan_id: int,
+    *,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The quarter page; ``error`` explains a refused step."""
+    row = uow.plans.get(plan_id)
+    view = plans.plan_view(uow, row, full=True)
+    status = plan_steps.plan_status(factory(), plan_id)
+    events = timeline(uow, plan_id)
+    revealed = sorted(seeding.reveals(uow, plan_id)) if row.state in ("results", "published") else []
+    unrecorded = 0
+    if row.state in ("in_inspection", "results"):
+        queue = review_queue(factory, plan_id, department=None, today=_today())
+        unrecorded = sum(1 for q in queue if q.state.value == "unrecorded")
+    context = {
+        "me": me,
+        "p": view,
+        "status": status,
+        "names": directory.department_names(uow),
+        "events": events,
+        "when": {e.action: e.at[:10] for e in reversed(events)},
+        "revealed": revealed,
+        "unrecorded": unrecorded,
+        "suggested": seeding.new_secret(),
+        "today": _today().isoformat(),
+        "error": error,
+        "done": DONE.get(request.query_params.get("done", ""), ""),
+    }
+    return page(request, "workspace/quarter.html", context, status_code=status_code)
+
+
+@router.get("/regulator/plans/{plan_id}", response_class=HTMLResponse)
+def show(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    try:
+        return quarter_page(request, uow, factory, me, plan_id)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        return page(request, "workspace/refused.html", {"error": message}, status_code=code)
+
+
+def _step(
+    request: Request,
+    uow: UnitOfWork,
+    factory: Callable[[], UnitOfWork],
+    plan_id: int,
+    csrf: str,
+    name: str,
+    act: Callable[[Me], str | None],
+) -> Response:
+    """Run one step for the signed-in regulator: redirect back to the page (or to the step's job), or show the
+    page again with the refusal explained."""
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    try:
+        guard(request, me, csrf)
+        then = act(me)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        uow.rollback()
+        return quarter_page(request, uow, factory, me, plan_id, error=message, status_code=code)
+    return see_other(then or f"/regulator/plans/{plan_id}?done={name}")
+
+
+@router.post("/regulator/plans/{plan_id}/commit")
+def commit(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    csrf: Csrf = "",
+    secret: Secret = "",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "ceremony.commit")
+        seeding.commit_secret(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "commit", act)
+
+
+@router.post("/regulator/plans/{plan_id}/freeze")
+def freeze_plan(
+    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, frozen_on: Day, csrf: Csrf = ""
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "freeze")
+        freeze.freeze(factory(), plan_id, actor=me.actor, frozen_on=frozen_on)
+
+    return _step(request, uow, factory, plan_id, csrf, "freeze", act)
+
+
+@router.post("/regulator/plans/{plan_id}/beacon")
+def beacon(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    value: Text,
+    source: Text,
+    csrf: Csrf = "",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "beacon")
+        seeding.enter_beacon(factory(), plan_id, value, source=source, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "beacon", act)
+
+
+@router.post("/regulator/plans/{plan_id}/draw")
+async def draw(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
+    form = await request.form()
+    secrets = {
+        str(k)[len("secret_") :]: str(v).strip()
+        for k, v in form.items()
+        if str(k).startswith("secret_") and isinstance(v, str) and len(v) <= 64
+    }
+
+    def act(me: Me) -> str:
+        _needs(me, "draw")
+
+        def work(progress: jobs.Progress) -> str:
+            drawn = draws.run_draw(factory(), plan_id, secrets, actor=me.actor, progress=progress)
+            return (
+                f"抽取 {drawn.visits} 户，其中联合检查 {drawn.joint_visits} 户 / {drawn.visits} visits drawn"
+            )
+
+        job = jobs.start(me.actor, "抽取检查对象 / target draw", f"/regulator/plans/{plan_id}", work)
+        return f"/regulator/jobs/{job.id}"
+
+    return _step(request, uow, factory, plan_id, str(form.get("csrf_token") or ""), "draw", act)
+
+
+@router.post("/regulator/plans/{plan_id}/assign")
+def assign(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    csrf: Csrf = "",
+    defer: Annotated[bool, Form()] = False,
+) -> Response:
+    def act(me: Me) -> str:
+        _needs(me, "assign")
+
+        def work(progress: jobs.Progress) -> str:
+            stats = inspection.run_assign(
+                factory(), plan_id, actor=me.actor, defer_unstaffable=defer, progress=progress
+            )
+            return f"{stats['teams_staffed']}/{stats['teams']} 个检查组已选派 / teams staffed"
+
+        job = jobs.start(me.actor, "选派执法人员 / inspector draw", f"/regulator/plans/{plan_id}", work)
+        return f"/regulator/jobs/{job.id}"
+
+    return _step(request, uow, factory, plan_id, csrf, "assign", act)
+
+
+@router.post("/regulator/plans/{plan_id}/start")
+def start(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    begin: Day,
+    end: Day,
+    csrf: Csrf = "",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "inspection")
+        inspection.start_inspection(factory(), plan_id, begin=begin, end=end, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "start", act)
+
+
+@router.post("/regulator/plans/{plan_id}/close")
+def close(
+    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "inspection")
+        inspection.close_inspection(factory(), plan_id, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "close", act)
+
+
+@router.post("/regulator/plans/{plan_id}/reveal")
+def reveal(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    csrf: Csrf = "",
+    secret: Secret = "",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "ceremony.commit")
+        seeding.reveal(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "reveal", act)
+
+
+@router.post("/regulator/plans/{plan_id}/publish")
+def publish(
+    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "publish")
+        publication.publish(factory(), plan_id, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "publish", act)
+
+
+def _secret(secret: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", secret):
+        raise ValidationError("秘密须为 64 位小写十六进制数 / a secret is 64 lowercase hex digits")
+    return secret
+
+
+def _needs(me: Me, permission: str) -> None:
+    check(me.principal, Permission(permission))

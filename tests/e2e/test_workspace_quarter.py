@@ -1,0 +1,125 @@
+"""A whole quarter through the regulator's pages (server-rendered forms, no JSON): each department commits and
+reveals its own secret, the lead freezes, enters the beacon, draws, staffs, opens and closes the window and
+publishes; each department reviews its own results. The printable notice then lists every published result."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from spotcheck.api import create_app
+from spotcheck.config import Settings
+from spotcheck.ingest.plan import parse_plan
+from spotcheck.queries.results import results
+from spotcheck.services import plans
+from spotcheck.services.publication import verify_plan
+from spotcheck.store.importer import import_folder
+from spotcheck.store.uow import UnitOfWork
+from tests.conftest import write_tiny_city
+
+DEPARTMENTS = ("SCJG", "STHJ", "XF")
+SECRETS = {d: f"{i + 7:02x}" * 32 for i, d in enumerate(DEPARTMENTS)}
+
+
+def _signed_in(app: object, uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> TestClient:
+    with uow_factory() as uow:
+        token, _ = uow.tokens.issue(role, subject)
+        uow.commit()
+    client = TestClient(app, raise_server_exceptions=False)  # type: ignore[arg-type]
+    assert client.post("/dashboard/login", data={"token": token}).status_code == 200
+    return client
+
+
+def _post(client: TestClient, path: str, data: dict[str, str] | None = None, status: int = 200) -> str:
+    response = client.post(path, data=data or {})
+    assert response.status_code == status, (path, re.findall(r'role="alert">([^<]*)', response.text))
+    return response.text
+
+
+def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> None:
+    city = write_tiny_city(tmp_path / "city", firms=60)
+    import_folder(uow_factory(), city)
+    plan = parse_plan(json.loads((city / "plan.json").read_text(encoding="utf-8")))
+    plan_id = plans.create_plan(uow_factory(), plan, actor="test")
+    app = create_app(Settings(), uow_factory=uow_factory)
+    people = {d: _signed_in(app, uow_factory, "regulator", d) for d in DEPARTMENTS}
+    lead = people["SCJG"]
+    base = f"/regulator/plans/{plan_id}"
+
+    assert 'data-state="draft"' in lead.get(base).text
+    for d, who in people.items():
+        _post(who, f"{base}/commit", {"secret": SECRETS[d]})
+    page = _post(lead, f"{base}/freeze", {"frozen_on": "2025-12-20"})
+    assert "冻结声明" in page and 'data-state="frozen"' in page
+    _post(lead, f"{base}/beacon", {"value": "体彩 2025150: 03 11 19", "source": "China Sports Lottery"})
+    done = lead.post(
+        f"{base}/draw", data={f"secret_{d}": s for d, s in SECRETS.items()}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"].startswith("/regulator/jobs/")
+    _wait(lead, done.headers["location"])
+    assert 'data-state="drawn"' in lead.get(base).text
+    done = lead.post(f"{base}/assign", data={"defer": "true"}, follow_redirects=False)
+    _wait(lead, done.headers["location"])
+    _post(lead, f"{base}/start", {"begin": "2026-01-05", "end": "2026-03-20"})
+    page = lead.get(base).text
+    unrecorded = int(re.search(r'id="unrecorded"[^>]*>[^:]*: (\d+)', page).group(1))  # type: ignore[union-attr]
+    assert unrecorded > 0
+    _record_every_result(app, uow_factory, plan_id)
+    for who in people.values():
+        queue = who.get(f"{base}/review").text
+        for visit, department in re.findall(r'data-visit="([^"]+)" data-department="([^"]+)"', queue):
+            _post(who, f"{base}/review", {"visit": visit, "department": department, "decision": "approve"})
+    assert 'data-state="results"' in _post(lead, f"{base}/close")
+    refused = _post(lead, f"{base}/publish", status=409)
+    assert "reveal" in refused
+    for d, who in people.items():
+        _post(who, f"{base}/reveal", {"secret": SECRETS[d]})
+    assert 'data-state="published"' in _post(lead, f"{base}/publish")
+
+    notice = lead.get(f"{base}/notice").text
+    with uow_factory() as uow:
+        published, count = results(uow, plan_id=plan_id, limit=100_000)
+    assert count > 0 and f'id="notice-count">{count}<' in notice
+    assert all(r.uscc in notice for r in published)
+    verify_plan(uow_factory(), plan_id)  # raises VerificationError on any difference
+
+
+def _wait(client: TestClient, job: str) -> None:
+    for _ in range(400):
+        page = client.get(job).text
+        if 'data-finished="yes"' in page:
+            assert 'role="alert"' not in page, page
+            return
+        time.sleep(0.05)
+    raise AssertionError("the job did not finish")
+
+
+def _record_every_result(app: object, uow_factory: Callable[[], UnitOfWork], plan_id: int) -> None:
+    """Each team's officers record their department's result through the inspector API."""
+    api = TestClient(app)  # type: ignore[arg-type]
+    with uow_factory() as uow:
+        token, _ = uow.tokens.issue("regulator", "SCJG")
+        uow.commit()
+    visits = api.get(
+        f"/api/regulator/plans/{plan_id}/visits?limit=1000", headers={"Authorization": f"Bearer {token}"}
+    ).json()["data"]
+    officers = sorted({o.split(":")[1] for v in visits for o in v["officers"]})
+    recorded: set[tuple[str, str]] = set()
+    for officer in officers:
+        with uow_factory() as uow:
+            mine, _ = uow.tokens.issue("inspector", officer)
+            uow.commit()
+        auth = {"Authorization": f"Bearer {mine}"}
+        for a in api.get("/api/inspector/assignments", headers=auth).json()["data"]:
+            if (a["visit_id"], a["department"]) not in recorded:
+                body = {"category": "no_problem", "findings": "未发现问题"}
+                answer = api.post(
+                    f"/api/inspector/assignments/{a['visit_id']}/result", headers=auth, json=body
+                )
+                assert answer.status_code == 201, answer.text
+                recorded.add((a["visit_id"], a["department"]))
