@@ -9,19 +9,20 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from spotcheck.api import credit, inspector, proofs, public, regulator, steps
+from spotcheck.api import credit, directories, inspector, proofs, public, regulator, steps
 from spotcheck.api.errors import ERROR_RESPONSES, install_error_handlers
 from spotcheck.api.headers import install_headers
 from spotcheck.api.limits import BodyLimit
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import directories as directory_pages
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import public as public_pages
 from spotcheck.web import quarter as quarter_pages
 from spotcheck.web import regulator as regulator_pages
 from spotcheck.web import review as review_pages
-from spotcheck.web import workspace_home
+from spotcheck.web import workbooks, workspace_home
 from spotcheck.web.rendering import mount_static
 
 __all__ = ["create_app"]
@@ -45,9 +46,9 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     install_error_handlers(app)
     app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too
     install_headers(app)
-    for module in (public, proofs, regulator, steps, inspector, credit):
+    for module in (public, proofs, regulator, directories, steps, inspector, credit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    workspace = (workspace_home, quarter_pages, review_pages)
+    workspace = (workspace_home, quarter_pages, review_pages, directory_pages, workbooks)
     for pages in (public_pages, regulator_pages, *workspace, inspector_pages):
         app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from spotcheck.domain.errors import LISTED_PROBLEMS, ValidationError
 from spotcheck.edge import UowDep
 from spotcheck.queries import directory, plans
 from spotcheck.web import jobs
@@ -48,4 +49,6 @@ def job_page(request: Request, uow: UowDep, job_id: JobId) -> Response:
             status_code=404,
         )
     refused = "" if job.error is None else refusal(job.error)[1]
-    return page(request, "workspace/job.html", {"me": me, "job": job, "refused": refused})
+    problems = job.error.problems if isinstance(job.error, ValidationError) else []
+    context = {"me": me, "job": job, "refused": refused, "problems": problems[:LISTED_PROBLEMS]}
+    return page(request, "workspace/job.html", context)

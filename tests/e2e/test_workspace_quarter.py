@@ -4,6 +4,7 @@ publishes; each department reviews its own results. The printable notice then li
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -11,14 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
+from spotcheck.ingest.city import find_file
+from spotcheck.ingest.columns import KINDS
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.queries.results import results
+from spotcheck.queries.visits import visits
 from spotcheck.services import plans
 from spotcheck.services.publication import verify_plan
-from spotcheck.store.importer import import_folder
 from spotcheck.store.uow import UnitOfWork
 from tests.conftest import write_tiny_city
 
@@ -41,14 +45,29 @@ def _post(client: TestClient, path: str, data: dict[str, str] | None = None, sta
     return response.text
 
 
+def _upload(client: TestClient, city: Path) -> None:
+    """Every directory through the upload form, in dependency order; each a job followed to its end."""
+    for kind in KINDS:
+        path = find_file(city, kind)
+        assert path is not None
+        sent = client.post(
+            f"/regulator/directories/{kind}",
+            files={"file": (path.name, path.read_bytes(), "text/csv")},
+            follow_redirects=False,
+        )
+        assert sent.status_code == 303, sent.text
+        _wait(client, sent.headers["location"])
+
+
 def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> None:
     city = write_tiny_city(tmp_path / "city", firms=60)
-    import_folder(uow_factory(), city)
-    plan = parse_plan(json.loads((city / "plan.json").read_text(encoding="utf-8")))
-    plan_id = plans.create_plan(uow_factory(), plan, actor="test")
     app = create_app(Settings(), uow_factory=uow_factory)
     people = {d: _signed_in(app, uow_factory, "regulator", d) for d in DEPARTMENTS}
     lead = people["SCJG"]
+    _upload(lead, city)
+    assert "临沂测试企业" in lead.get("/regulator/directories/enterprises", params={"q": "测试"}).text
+    plan = parse_plan(json.loads((city / "plan.json").read_text(encoding="utf-8")))
+    plan_id = plans.create_plan(uow_factory(), plan, actor="test")
     base = f"/regulator/plans/{plan_id}"
 
     assert 'data-state="draft"' in lead.get(base).text
@@ -88,15 +107,68 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     assert all(r.uscc in notice for r in published)
     verify_plan(uow_factory(), plan_id)  # raises VerificationError on any difference
 
+    book = load_workbook(io.BytesIO(lead.get(f"{base}/export.xlsx").content), read_only=True)
+    with uow_factory() as uow:
+        stored_visits = visits(uow, plan_id, with_officers=True, limit=100_000)[1]
+    sheets = [list(ws.iter_rows(values_only=True)) for ws in book.worksheets]
+    assert len(sheets[0]) - 1 == stored_visits  # every visit, below the header
+    assert len(sheets[2]) - 1 == count  # every result (all published here)
+    mine = load_workbook(io.BytesIO(lead.get(f"{base}/export.xlsx?department=XF").content), read_only=True)
+    assert {r[1] for r in list(mine.worksheets[1].iter_rows(values_only=True))[1:]} <= {"XF"}
 
-def _wait(client: TestClient, job: str) -> None:
+
+def test_a_bad_upload_lists_every_bad_row_and_stores_nothing(
+    uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    app = create_app(Settings(), uow_factory=uow_factory)
+    lead = _signed_in(app, uow_factory, "regulator", "SCJG")
+    bad = "code,name\n371302,兰山区\n,无代码\n371302,重复\n"
+    sent = lead.post(
+        "/regulator/directories/districts",
+        files={"file": ("districts.csv", bad.encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    page = _finished(lead, sent.headers["location"])
+    assert 'id="problem-count">2<' in page and "<td>3</td>" in page and "<td>4</td>" in page
+    with uow_factory() as uow:
+        assert uow.directory.count("districts") == 0
+    job = sent.headers["location"]
+    book = load_workbook(io.BytesIO(lead.get(f"{job}/problems.xlsx").content), read_only=True)
+    assert [r[0] for r in list(book.worksheets[0].iter_rows(values_only=True))[1:]] == [3, 4]
+
+
+def test_the_upload_api_takes_multipart_and_refuses_bad_files(
+    uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    city = write_tiny_city(tmp_path / "city")
+    client = TestClient(create_app(Settings(), uow_factory=uow_factory), raise_server_exceptions=False)
+    with uow_factory() as uow:
+        token, _ = uow.tokens.issue("regulator", "SCJG")
+        uow.commit()
+    auth = {"Authorization": f"Bearer {token}"}
+    path = city / "departments.csv"
+    files = {"file": ("departments.csv", path.read_bytes(), "text/csv")}
+    assert client.post("/api/regulator/directories/departments", files=files).status_code == 401
+    done = client.post("/api/regulator/directories/departments", files=files, headers=auth)
+    assert done.status_code == 200 and done.json()["added"] == 3
+    wrong = client.post("/api/regulator/directories/districts", files=files, headers=auth)
+    assert wrong.status_code == 422  # a departments file is not a districts file
+    huge = {"Content-Length": str(600 * 1024**2), **auth}
+    assert client.post("/api/regulator/directories/districts", headers=huge, content=b"x").status_code == 413
+
+
+def _finished(client: TestClient, job: str) -> str:
     for _ in range(400):
         page = client.get(job).text
         if 'data-finished="yes"' in page:
-            assert 'role="alert"' not in page, page
-            return
+            return page
         time.sleep(0.05)
     raise AssertionError("the job did not finish")
+
+
+def _wait(client: TestClient, job: str) -> None:
+    page = _finished(client, job)
+    assert 'role="alert"' not in page, re.findall(r'role="alert">([^<]*)', page)
 
 
 def _record_every_result(app: object, uow_factory: Callable[[], UnitOfWork], plan_id: int) -> None:
