@@ -18,10 +18,8 @@ from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.ingest.city import find_file
 from spotcheck.ingest.columns import KINDS
-from spotcheck.ingest.plan import parse_plan
 from spotcheck.queries.results import results
 from spotcheck.queries.visits import visits
-from spotcheck.services import plans
 from spotcheck.services.publication import verify_plan
 from spotcheck.store.uow import UnitOfWork
 from tests.conftest import write_tiny_city
@@ -66,8 +64,19 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     lead = people["SCJG"]
     _upload(lead, city)
     assert "临沂测试企业" in lead.get("/regulator/directories/enterprises", params={"q": "测试"}).text
-    plan = parse_plan(json.loads((city / "plan.json").read_text(encoding="utf-8")))
-    plan_id = plans.create_plan(uow_factory(), plan, actor="test")
+    text = (city / "plan.json").read_text(encoding="utf-8")
+    checked = _post(lead, "/regulator/plan-editor/check", {"plan_json": text})
+    assert 'id="targets"' in checked and "σ" in checked
+    bad = json.loads(text) | {"tasks": [{**json.loads(text)["tasks"][0], "items": ["NO-SUCH-ITEM"]}]}
+    refused = _post(lead, "/regulator/plan-editor/check", {"plan_json": json.dumps(bad)}, status=422)
+    assert "NO-SUCH-ITEM" in refused
+    saved = lead.post("/regulator/plan-editor/save", data={"plan_json": text}, follow_redirects=False)
+    assert saved.status_code == 303
+    plan_id = int(saved.headers["location"].rsplit("/", 1)[1])
+    assert (
+        json.loads(lead.get(f"/regulator/plans/{plan_id}/plan.json").text)["tasks"]
+        == json.loads(text)["tasks"]
+    )
     base = f"/regulator/plans/{plan_id}"
 
     assert 'data-state="draft"' in lead.get(base).text
