@@ -63,9 +63,12 @@ def caller(request: Request, uow: UnitOfWork) -> Me | None:
 
 def guard(request: Request, me: Me, csrf: str) -> None:
     """Refuse a form posted from another site. The session cookie is SameSite=Strict, so a cross-site POST
-    carries none; the Origin header, when the browser sends it, must be this site's."""
+    carries none; besides, the browser's Sec-Fetch-Site must say the same origin, and an Origin header (other
+    than "null", which the pages' no-referrer policy makes browsers send) must be this site's."""
+    fetched = request.headers.get("sec-fetch-site")
     origin = request.headers.get("origin")
-    if origin is not None and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+    foreign = origin not in (None, "null") and origin.rstrip("/") != str(request.base_url).rstrip("/")
+    if fetched not in (None, "same-origin", "none") or foreign:
         raise Forbidden("this form was posted from another site")
     if me.csrf and csrf != me.csrf:
         raise Forbidden("this form is out of date: reload the page and try again")

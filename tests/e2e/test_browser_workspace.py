@@ -1,0 +1,220 @@
+"""A whole quarter in Debian's Chromium, only through the regulator's pages: the lead (SCJG) and two more
+departments (STHJ, XF) each in their own browser, signed in with their own credentials. Upload, plan, commitments,
+freeze, beacon, draw, inspector draw, window, results (the inspectors' API), review, close, reveals, publish;
+then the published record passes ``verify`` and the printable notice lists every result. A screenshot of every
+page goes to ``tests/artifacts/`` (git-ignored).
+
+Skipped where Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from spotcheck.api import create_app
+from spotcheck.config import Settings
+from spotcheck.ingest.city import find_file
+from spotcheck.ingest.columns import KINDS
+from spotcheck.queries.results import results
+from spotcheck.services.publication import verify_plan
+from spotcheck.store.uow import UnitOfWork
+from tests.conftest import write_tiny_city
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
+FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+DEPARTMENTS = ("SCJG", "STHJ", "XF")  # SCJG leads
+
+
+def _token(uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> str:
+    with uow_factory() as uow:
+        token, _ = uow.tokens.issue(role, subject)
+        uow.commit()
+    return token
+
+
+@pytest.fixture
+def site(uow_factory: Callable[[], UnitOfWork]) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(Settings(), uow_factory=uow_factory)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        threading.Event().wait(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+class Desk:
+    """One person's browser, signed in, taking screenshots as it goes."""
+
+    def __init__(self, browser: Any, site: str, who: str, token: str, shots: list[str]) -> None:
+        self.tab = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        self.site, self.who, self.shots = site, who, shots
+        self.tab.goto(site + "/regulator")
+        self.tab.fill("input[name=token]", token)
+        self.tab.click("form[action='/dashboard/login'] button[type=submit]")
+        self.tab.wait_for_load_state()
+
+    def go(self, path: str) -> None:
+        self.tab.goto(self.site + path)
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"workspace-{len(self.shots):02d}-{self.who}-{name}.png"
+        self.tab.screenshot(path=str(path), full_page=True)
+        self.shots.append(path.name)
+
+    def submit(self, form: str, name: str) -> None:
+        self.tab.click(f"{form} button[type=submit]")
+        self.tab.wait_for_load_state()
+        self.finish_job()
+        self.shot(name)
+        alert = self.tab.locator("[role=alert]")
+        assert alert.count() == 0, alert.all_inner_texts()
+
+    def finish_job(self) -> None:
+        """On a job's page, wait for the self-reloading page to say it is done."""
+        if "/regulator/jobs/" in self.tab.url:
+            self.tab.wait_for_selector("#job[data-finished=yes]", timeout=60_000)
+
+    def state(self) -> str:
+        return str(self.tab.get_attribute("#plan-state", "data-state"))
+
+
+def test_a_whole_quarter_in_the_browser(
+    site: str, uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    city = write_tiny_city(tmp_path / "city", firms=60)
+    shots: list[str] = []
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        desks = {
+            d: Desk(browser, site, d.lower(), _token(uow_factory, "regulator", d), shots) for d in DEPARTMENTS
+        }
+        lead = desks["SCJG"]
+
+        lead.go("/regulator/directories")
+        lead.shot("directories")
+        for kind in KINDS:
+            lead.go("/regulator/directories")
+            lead.tab.set_input_files(f"#upload-{kind} input[type=file]", str(find_file(city, kind)))
+            lead.submit(f"#upload-{kind}", f"upload-{kind}")
+        lead.go("/regulator/directories/enterprises?q=测试")
+        lead.shot("browse-enterprises")
+        assert "临沂测试企业" in lead.tab.inner_text("table")
+
+        lead.go("/regulator/plan-editor")
+        lead.tab.set_input_files("#plan-upload input[type=file]", str(city / "plan.json"))
+        lead.tab.click("#plan-upload button[type=submit]")
+        lead.tab.wait_for_load_state()
+        lead.tab.click("#plan-form button[type=submit]:not(#plan-save)")
+        lead.tab.wait_for_selector("#targets")
+        lead.shot("plan-check")
+        lead.tab.click("#plan-save")
+        lead.tab.wait_for_selector("#plan-state")
+        plan_path = lead.tab.url.removeprefix(site)
+        plan_id = int(plan_path.rsplit("/", 1)[1])
+        lead.shot("plan-draft")
+
+        secrets: dict[str, str] = {}
+        for d, desk in desks.items():
+            desk.go(plan_path)
+            secrets[d] = desk.tab.input_value("#commit-form input[name=secret]")
+            desk.submit("#commit-form", "commit")
+        lead.tab.fill("#freeze-form input[name=frozen_on]", "2025-12-20")
+        lead.submit("#freeze-form", "freeze")
+        assert lead.state() == "frozen" and "快照摘要" in lead.tab.inner_text("#statement")
+        lead.tab.fill("#beacon-form input[name=value]", "体彩 2025150: 03 11 19 27 33 + 05 09")
+        lead.tab.fill("#beacon-form input[name=source]", "China Sports Lottery")
+        lead.submit("#beacon-form", "beacon")
+        for d, secret in secrets.items():  # each department types its own secret at the draw
+            lead.tab.fill(f"#draw-form input[name=secret_{d}]", secret)
+        lead.submit("#draw-form", "draw-job")
+        lead.go(plan_path)
+        assert lead.state() == "drawn"
+        lead.tab.check("#assign-form input[name=defer]")
+        lead.submit("#assign-form", "assign-job")
+        lead.go(plan_path)
+        lead.tab.fill("#start-form input[name=begin]", "2026-01-05")
+        lead.tab.fill("#start-form input[name=end]", "2026-03-20")
+        lead.submit("#start-form", "window-open")
+        assert lead.state() == "in_inspection" and "results unrecorded" in lead.tab.inner_text("#unrecorded")
+
+        _inspectors_record(pw, site, uow_factory, plan_id)
+        for d, desk in desks.items():
+            desk.go(f"{plan_path}/review")
+            desk.shot("review-queue")
+            while desk.tab.locator("form.review").count():
+                desk.tab.locator("form.review button[value=approve]").first.click()
+                desk.tab.wait_for_load_state()
+            desk.shot("reviewed")
+        lead.go(plan_path)
+        lead.submit("#close-form", "window-closed")
+        for d, desk in desks.items():
+            desk.go(plan_path)
+            desk.tab.fill("#reveal-form input[name=secret]", secrets[d])
+            desk.submit("#reveal-form", "reveal")
+        lead.go(plan_path)
+        lead.submit("#publish-form", "published")
+        assert lead.state() == "published"
+        lead.go(f"{plan_path}/notice")
+        lead.shot("notice")
+        lead.tab.emulate_media(media="print")
+        lead.shot("notice-print")
+        notice_rows = lead.tab.locator(".notice-table tbody tr").count()
+        lead.go("/regulator?lang=en")
+        lead.shot("home-english")
+        browser.close()
+
+    with uow_factory() as uow:
+        _published, count = results(uow, plan_id=plan_id, limit=100_000)
+    assert count > 0 and notice_rows == count
+    verify_plan(uow_factory(), plan_id)  # the published record recomputes: VerificationError otherwise
+    assert len(shots) > 20 and all((ARTIFACTS / s).exists() for s in shots)
+
+
+def _inspectors_record(pw: Any, site: str, uow_factory: Callable[[], UnitOfWork], plan_id: int) -> None:
+    """Each officer records their department's result on their own visits through the inspector API."""
+    lead = pw.request.new_context(
+        base_url=site,
+        extra_http_headers={"Authorization": f"Bearer {_token(uow_factory, 'regulator', 'SCJG')}"},
+    )
+    visits = lead.get(f"/api/regulator/plans/{plan_id}/visits?limit=1000").json()["data"]
+    officers = sorted({o.split(":")[1] for v in visits for o in v["officers"]})
+    done: set[tuple[str, str]] = set()
+    for officer in officers:
+        me = pw.request.new_context(
+            base_url=site,
+            extra_http_headers={"Authorization": f"Bearer {_token(uow_factory, 'inspector', officer)}"},
+        )
+        for a in me.get("/api/inspector/assignments").json()["data"]:
+            if (a["visit_id"], a["department"]) in done:
+                continue
+            body = json.dumps({"category": "no_problem", "findings": "经检查未发现问题"})
+            answer = me.post(
+                f"/api/inspector/assignments/{a['visit_id']}/result",
+                data=body,
+                headers={"Content-Type": "application/json"},
+            )
+            assert answer.status == 201, answer.text()
+            done.add((a["visit_id"], a["department"]))
+    assert done
