@@ -16,6 +16,7 @@ from spotcheck.api.limits import BodyLimit
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import charts as chart_pages
 from spotcheck.web import directories as directory_pages
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import plan_editor as plan_pages
@@ -49,7 +50,15 @@ def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | No
     install_headers(app)
     for module in (public, proofs, regulator, directories, steps, inspector, credit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    workspace = (workspace_home, quarter_pages, review_pages, directory_pages, plan_pages, workbooks)
+    workspace = (
+        workspace_home,
+        quarter_pages,
+        review_pages,
+        directory_pages,
+        plan_pages,
+        chart_pages,
+        workbooks,
+    )
     for pages in (public_pages, regulator_pages, *workspace, inspector_pages):
         app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)

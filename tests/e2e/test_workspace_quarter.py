@@ -116,9 +116,19 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     assert all(r.uscc in notice for r in published)
     verify_plan(uow_factory(), plan_id)  # raises VerificationError on any difference
 
-    book = load_workbook(io.BytesIO(lead.get(f"{base}/export.xlsx").content), read_only=True)
     with uow_factory() as uow:
-        stored_visits = visits(uow, plan_id, with_officers=True, limit=100_000)[1]
+        stored, stored_visits = visits(uow, plan_id, with_officers=True, limit=100_000)
+    carried = [v for v in stored if v.officers]  # a deferred visit has no team
+    assert len(carried) < stored_visits  # this quarter defers some: the figures must leave them out
+    charts = lead.get(f"/regulator/charts?plan={plan_id}").text
+    assert f'id="fig-visits">{len(carried)}<' in charts
+    for department in DEPARTMENTS:
+        mine = sum(1 for v in carried if department in v.departments)
+        joint = sum(1 for v in carried if department in v.departments and v.joint)
+        if mine:
+            assert f"<td>{mine}</td>" in charts
+            assert f"{joint} ({round(100 * joint / mine, 2)}%)" in charts
+    book = load_workbook(io.BytesIO(lead.get(f"{base}/export.xlsx").content), read_only=True)
     sheets = [list(ws.iter_rows(values_only=True)) for ws in book.worksheets]
     assert len(sheets[0]) - 1 == stored_visits  # every visit, below the header
     assert len(sheets[2]) - 1 == count  # every result (all published here)
