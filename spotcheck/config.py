@@ -15,12 +15,19 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_url: str = ""  # default: a SQLite file in data_dir
+    # The public routes read through a read-only engine on this URL, e.g. a PostgreSQL hot standby
+    # (docs/scale.md "Public reads from hot standbys"); default: the primary database.
+    read_database_url: str = ""
 
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'spotcheck.sqlite').resolve()}"
+
+    @property
+    def resolved_read_database_url(self) -> str:
+        return self.read_database_url or self.resolved_database_url
 
 
 def get_settings() -> Settings:

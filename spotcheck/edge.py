@@ -1,5 +1,5 @@
 """What the two HTTP edges share, the API (``spotcheck.api``) and the pages (``spotcheck.web``): the request's
-unit of work, the sign-in cookie, and path and query parameters bounded so that no client can cause a database
+unit of work (for the public routes, one on the read-only database: docs/scale.md), the sign-in cookie, and path and query parameters bounded so that no client can cause a database
 error (docs/api.md).
 """
 
@@ -25,9 +25,13 @@ __all__ = [
     "IsoDate",
     "Offset",
     "PlanId",
+    "PublicUowDep",
+    "PublicUowFactoryDep",
     "UowDep",
     "UowFactoryDep",
     "VisitId",
+    "get_public_uow",
+    "get_public_uow_factory",
     "get_uow",
     "get_uow_factory",
 ]
@@ -80,3 +84,20 @@ def get_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
 
 
 UowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_uow_factory)]
+
+
+def get_public_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+    """The read-only factory (``Storage.read_uow``): what the public routes read through, so that their reads can
+    be served by a hot standby and can never write (docs/scale.md "Public reads from hot standbys")."""
+    factory: Callable[[], UnitOfWork] = request.app.state.read_uow_factory
+    return factory
+
+
+def get_public_uow(request: Request) -> Iterator[UnitOfWork]:
+    """One read-only unit of work per public request."""
+    with get_public_uow_factory(request)() as uow:
+        yield uow
+
+
+PublicUowDep = Annotated[UnitOfWork, Depends(get_public_uow)]
+PublicUowFactoryDep = Annotated[Callable[[], UnitOfWork], Depends(get_public_uow_factory)]

@@ -1,6 +1,7 @@
 """The application factory: one FastAPI app serving the four users (docs/api.md) and the web pages.
 
-``create_app(settings)`` opens the database named by the settings; tests pass ``uow_factory`` to use theirs.
+``create_app(settings)`` opens the database named by the settings, and the read-only one the public routes read
+through (docs/scale.md); tests pass ``uow_factory`` (and ``read_uow_factory``, default: the same) to use theirs.
 """
 
 from __future__ import annotations
@@ -37,13 +38,21 @@ The signed-in dashboard cookie is accepted for reads (GET) too.
 """
 
 
-def create_app(settings: Settings, *, uow_factory: Callable[[], UnitOfWork] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    uow_factory: Callable[[], UnitOfWork] | None = None,
+    read_uow_factory: Callable[[], UnitOfWork] | None = None,
+) -> FastAPI:
     app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
     if uow_factory is None:
         storage = bootstrap(settings)
         app.state.engine = storage.engine
+        app.state.read_engine = storage.read_engine
         uow_factory = storage.uow
+        read_uow_factory = read_uow_factory or storage.read_uow
     app.state.uow_factory = uow_factory
+    app.state.read_uow_factory = read_uow_factory or uow_factory
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too

@@ -8,7 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from spotcheck.edge import MAX_ID, PlanId, UowDep, UowFactoryDep
+from spotcheck.edge import MAX_ID, PlanId
+from spotcheck.edge import PublicUowDep as UowDep  # the read-only database (docs/scale.md)
+from spotcheck.edge import PublicUowFactoryDep as UowFactoryDep
 from spotcheck.queries.gate import public_plan
 from spotcheck.services.corrections import history
 from spotcheck.services.publication_tree import result_proof

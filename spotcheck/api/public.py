@@ -10,7 +10,8 @@ from fastapi import APIRouter, Query, Response
 from spotcheck.api.lottery import EXPLANATION, LotteryPublic, explain_lottery
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.uscc import normalise
-from spotcheck.edge import NO_NUL, Code, Offset, PlanId, UowDep
+from spotcheck.edge import NO_NUL, Code, Offset, PlanId
+from spotcheck.edge import PublicUowDep as UowDep  # the read-only database (docs/scale.md)
 from spotcheck.queries import firms, plans, visits
 from spotcheck.queries.gate import is_published, public_plan
 from spotcheck.queries.results import results

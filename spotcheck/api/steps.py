@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from fractions import Fraction
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -19,9 +20,11 @@ from pydantic import BaseModel, Field
 from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
+from spotcheck.domain.errors import ValidationError
 from spotcheck.edge import NO_NUL, Department, IsoDate, PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.solver.assign.options import options_from_dict
 
 __all__ = ["router"]
 
@@ -37,6 +40,14 @@ class SecretIn(BaseModel):
 
 class FreezeIn(BaseModel):
     frozen_on: IsoDate | None = Field(default=None, description="default: today (UTC)")
+    # The inspector draw's options, fixed with the snapshot (docs/assign-spec.md §8).
+    probability_cap: str = Field(
+        default="1/2", max_length=32, pattern=NO_NUL, description="officer–firm probability cap"
+    )
+    max_pair_visits: int | None = Field(default=None, ge=1, description="most teams per pair; null: no limit")
+    unstaffable: Literal["refuse", "defer"] = Field(
+        default="refuse", description="teams that cannot be staffed"
+    )
 
 
 class BeaconIn(BaseModel):
@@ -51,7 +62,11 @@ class DrawIn(BaseModel):
 
 
 class AssignIn(BaseModel):
-    defer_unstaffable: bool = False
+    """Options are fixed at the freeze; one given here must equal the frozen one (or it is refused)."""
+
+    defer_unstaffable: bool | None = None
+    probability_cap: str | None = Field(default=None, max_length=32, pattern=NO_NUL)
+    max_pair_visits: int | None = Field(default=None, ge=1)
 
 
 class WindowIn(BaseModel):
@@ -114,7 +129,14 @@ def commit(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn
 )
 def freeze_plan(factory: UowFactoryDep, me: Freezer, plan_id: PlanId, body: FreezeIn) -> StepDone:
     on = body.frozen_on or datetime.now(UTC).date()
-    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on)
+    options = options_from_dict(
+        {
+            "probability_cap": body.probability_cap,
+            "max_pair_visits": body.max_pair_visits,
+            "unstaffable": body.unstaffable,
+        }
+    )
+    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on, options=options)
     return _done(factory, plan_id, "freeze", f"snapshot {frozen.digest} ({frozen.firms} firms)")
 
 
@@ -134,7 +156,18 @@ def draw(factory: UowFactoryDep, me: Drawer, plan_id: PlanId, body: DrawIn) -> S
 
 @router.post("/plans/{plan_id}/assign", response_model=StepDone, summary="Draw the inspectors")
 def assign(factory: UowFactoryDep, me: Assigner, plan_id: PlanId, body: AssignIn) -> StepDone:
-    inspection.run_assign(factory(), plan_id, actor=_actor(me), defer_unstaffable=body.defer_unstaffable)
+    try:
+        cap = None if body.probability_cap is None else Fraction(body.probability_cap)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValidationError(f"probability_cap {body.probability_cap!r} is not a fraction") from exc
+    inspection.run_assign(
+        factory(),
+        plan_id,
+        actor=_actor(me),
+        defer_unstaffable=body.defer_unstaffable,
+        probability_cap=cap,
+        max_pair_visits=body.max_pair_visits,
+    )
     return _done(factory, plan_id, "assign")
 
 

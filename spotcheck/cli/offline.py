@@ -9,11 +9,16 @@ from typing import Annotated, Any
 import typer
 
 from spotcheck.cli.shared import (
+    CapOpt,
+    MaxPairOpt,
     PlanFileOpt,
+    UnstaffableOpt,
     UowFactory,
     draw_progress,
     exits_on_error,
     fail,
+    fraction,
+    frozen_options,
     percent,
     run,
     who,
@@ -37,19 +42,29 @@ def draw_command(
         Path | None, typer.Option("--out", help="where to write the record (canonical JSON)")
     ] = None,
     history: Annotated[
-        list[Path] | None, typer.Option("--history", help="earlier quarters' records of the same year")
+        list[Path] | None,
+        typer.Option(
+            "--history",
+            help="earlier quarters' records of the same year; earlier years' records with officers are fixed "
+            "for the inspector draw's rotation",
+        ),
     ] = None,
     plan_file: PlanFileOpt = None,
     plan: Annotated[int | None, typer.Option("--plan", help="database: draw this seeded plan")] = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
+    unstaffable: UnstaffableOpt = None,
     secrets: Annotated[
         Path | None,
         typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department"),
     ] = None,
 ) -> None:
-    """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan)."""
+    """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan).
+    Offline, the draw is also the freeze: the inspector draw's options are fixed here (assign-spec §8)."""
     from spotcheck.ingest import load_city
     from spotcheck.solver.draw.quarter import draw_quarter
     from spotcheck.solver.draw.record import dump_record, load_record
+    from spotcheck.solver.draw.snapshot_check import split_history
 
     if plan is not None:
         _draw_plan(plan, secrets)
@@ -60,9 +75,16 @@ def draw_command(
         )
     with exits_on_error(OSError):
         city = load_city(input_dir, plan_path=plan_file)
-        past = [load_record(p) for p in history or []]
+        past, rotation = split_history(year, [load_record(p) for p in history or []])
         record = draw_quarter(
-            city, year=year, quarter=quarter, seed=seed, history=past, progress=draw_progress
+            city,
+            year=year,
+            quarter=quarter,
+            seed=seed,
+            history=past,
+            rotation=rotation,
+            options=frozen_options(cap, max_pair, unstaffable),
+            progress=draw_progress,
         )
         out.write_bytes(dump_record(record))
     for warning in record["plan"]["coordination"].get("warnings", []):
@@ -154,53 +176,67 @@ def assign_command(
     decisions: Annotated[
         Path | None, typer.Option("--decisions", help="planner decisions (docs/assign-spec.md §6)")
     ] = None,
-    cap: Annotated[
-        str | None, typer.Option("--cap", help="officer–firm probability cap, e.g. 1/2 (the default)")
-    ] = None,
-    max_pair: Annotated[
-        int | None,
-        typer.Option("--max-pair", min=1, help="most teams one pair of officers may staff together"),
-    ] = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
     plan_file: PlanFileOpt = None,
 ) -> None:
-    """Draw every visit's officers (docs/assign-spec.md) and write the record with them."""
+    """Draw every visit's officers (docs/assign-spec.md) and write the record with them. The options were fixed
+    at the freeze (offline: the draw); --cap or --max-pair given must equal the frozen ones."""
     from spotcheck.ingest import load_city
-    from spotcheck.solver.assign.inputs import config_from_dict, load_decisions
-    from spotcheck.solver.assign.record import attach_assignments
+    from spotcheck.solver.assign.defer import attach_deferring
+    from spotcheck.solver.assign.inputs import decisions_from_dict, load_decisions
+    from spotcheck.solver.assign.options import refuse_other
     from spotcheck.solver.draw.record import dump_record, load_record
+    from spotcheck.solver.draw.snapshot_check import frozen_options as recorded_options
 
     def progress(stage: str, done: int, total: int) -> None:
         typer.echo(f"  {stage}: {done:,}/{total:,}", err=True)
 
     if plan is not None:
-        _assign_plan(plan, decisions)
+        _assign_plan(plan, decisions, cap, max_pair)
         return
     if record_path is None or input_dir is None or out is None:
         raise fail(ValueError("offline assign needs --record, --input and --out (or use --plan)"))
     with exits_on_error(OSError):
         city = load_city(input_dir, plan_path=plan_file)
-        record = attach_assignments(
-            load_record(record_path),
+        drawn = load_record(record_path)
+        chosen = frozen_options(cap, max_pair, None)
+        if isinstance(drawn.get("snapshot"), dict):  # a draw record: its options were fixed at the draw
+            chosen = recorded_options(drawn)
+            given = None if cap is None else fraction(cap)
+            refuse_other(chosen, probability_cap=given, max_pair_visits=max_pair)
+        earlier = drawn.get("assignment", {}).get("decisions", [])
+        record = attach_deferring(
+            drawn,
             city,
             [load_record(p) for p in history or []],
-            decisions=None if decisions is None else load_decisions(decisions),
-            config=None
-            if cap is None and max_pair is None
-            else config_from_dict({"probability_cap": cap or "1/2", "max_pair_visits": max_pair}),
+            decisions=load_decisions(decisions) if decisions else decisions_from_dict(earlier),
+            by=who(None),
+            defer=chosen.defer_unstaffable,
+            config=chosen.config,
             progress=progress,
         )
         out.write_bytes(dump_record(record))
     _show_assignment(record["assignment"], out)
 
 
-def _assign_plan(plan: int, decisions: Path | None) -> None:
-    """The database mode of `assign`: officers drawn on the frozen inputs, stored with the plan."""
+def _assign_plan(plan: int, decisions: Path | None, cap: str | None, max_pair: int | None) -> None:
+    """The database mode of `assign`: officers drawn on the frozen inputs and options, stored with the plan;
+    --cap or --max-pair given must equal the frozen ones."""
     from spotcheck.services.inspection import run_assign
     from spotcheck.solver.assign.inputs import load_decisions
 
     def assign(uow: UowFactory) -> dict[str, Any]:
         chosen = None if decisions is None else load_decisions(decisions)
-        return run_assign(uow(), plan, actor=who(None), decisions=chosen, progress=draw_progress)
+        return run_assign(
+            uow(),
+            plan,
+            actor=who(None),
+            decisions=chosen,
+            probability_cap=None if cap is None else fraction(cap),
+            max_pair_visits=max_pair,
+            progress=draw_progress,
+        )
 
     stats = run(assign)
     typer.echo(

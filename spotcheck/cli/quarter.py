@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from spotcheck.cli.shared import ActorOpt, PlanOpt, draw_progress, run, who
+from spotcheck.cli.shared import (
+    ActorOpt,
+    CapOpt,
+    MaxPairOpt,
+    PlanOpt,
+    UnstaffableOpt,
+    draw_progress,
+    frozen_options,
+    run,
+    who,
+)
 
 __all__ = [
     "beacon_command",
@@ -85,14 +95,26 @@ def freeze_command(
     plan: PlanOpt,
     on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
     actor: ActorOpt = None,
+    cap: CapOpt = None,
+    max_pair: MaxPairOpt = None,
+    unstaffable: UnstaffableOpt = None,
 ) -> None:
-    """Fix every input of the draw and publish the snapshot digest."""
+    """Fix every input of both draws (and the inspector draw's options) and publish the snapshot digest."""
     from datetime import date
 
     from spotcheck.services.freeze import freeze
 
     day = date.fromisoformat(on) if on else date.today()
-    frozen = run(lambda uow: freeze(uow(), plan, actor=who(actor), frozen_on=day, progress=draw_progress))
+    frozen = run(
+        lambda uow: freeze(
+            uow(),
+            plan,
+            actor=who(actor),
+            frozen_on=day,
+            options=frozen_options(cap, max_pair, unstaffable),
+            progress=draw_progress,
+        )
+    )
     typer.echo(f"plan {plan} frozen on {day}: snapshot digest {frozen.digest} ({frozen.firms:,} firms)")
 
 

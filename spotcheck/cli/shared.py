@@ -17,13 +17,18 @@ from spotcheck.domain.errors import SpotcheckError
 
 __all__ = [
     "ActorOpt",
+    "CapOpt",
+    "MaxPairOpt",
     "PlanFileOpt",
     "PlanOpt",
+    "UnstaffableOpt",
     "UowFactory",
     "database_url",
     "draw_progress",
     "exits_on_error",
     "fail",
+    "fraction",
+    "frozen_options",
     "percent",
     "run",
     "who",
@@ -32,6 +37,7 @@ __all__ = [
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # the store is imported when a command runs, not when `--help` is shown
+    from spotcheck.solver.assign.options import FrozenOptions
     from spotcheck.store.uow import UnitOfWork
 
 UowFactory = Callable[[], "UnitOfWork"]
@@ -42,6 +48,25 @@ PlanFileOpt = Annotated[
     Path | None,
     typer.Option(
         "--plan-file", help="offline: the quarter's plan (default: plan.json in the --input folder)"
+    ),
+]
+
+# The inspector draw's options, fixed at the freeze (offline: at the draw), docs/assign-spec.md §8.
+CapOpt = Annotated[
+    str | None,
+    typer.Option("--cap", help="officer–firm probability cap, e.g. 1/2 (the default); fixed at the freeze"),
+]
+MaxPairOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-pair", min=1, help="most teams one pair of officers may staff together; fixed at the freeze"
+    ),
+]
+UnstaffableOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--unstaffable",
+        help="teams that cannot be staffed: refuse (the default; a planner decides) or defer; fixed at the freeze",
     ),
 ]
 
@@ -85,6 +110,25 @@ def who(actor: str | None) -> str:
 
 def percent(fraction: str) -> str:
     return f"{float(Fraction(fraction)) * 100:.2f}%"
+
+
+def fraction(text: str) -> Fraction:
+    """``--cap`` as a fraction; ValidationError (a spotcheck error, so the one exit) if it is not one."""
+    from spotcheck.domain.errors import ValidationError
+
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValidationError(f"{text!r} is not a fraction such as 1/2") from exc
+
+
+def frozen_options(cap: str | None, max_pair: int | None, unstaffable: str | None) -> FrozenOptions:
+    """The inspector draw's options as chosen at the freeze (defaults: cap 1/2, no pair limit, refuse)."""
+    from spotcheck.solver.assign.options import options_from_dict
+
+    return options_from_dict(
+        {"probability_cap": cap or "1/2", "max_pair_visits": max_pair, "unstaffable": unstaffable or "refuse"}
+    )
 
 
 def draw_progress(stage: str, done: int, total: int) -> None:

@@ -27,6 +27,7 @@ from spotcheck.ingest.tiers import quarter_end, quarter_start
 from spotcheck.queries.year import YearTotals, year_totals
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.services.simulated import BEACON_SOURCE, demo_beacon, demo_secret, owed, simulate_results
+from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.synth import generate_city
 
@@ -35,6 +36,8 @@ __all__ = ["DemoReport", "run_demo"]
 Say = Callable[[str], None]
 UowFactory = Callable[[], UnitOfWork]
 ACTOR = "demo"
+# The demo defers visits it cannot staff, chosen at the freeze like every option of the inspector draw.
+DEMO_OPTIONS = FrozenOptions(unstaffable="defer")
 OVERDUE_AFTER = timedelta(days=60)  # the report counts results still open this long after the last quarter
 
 
@@ -101,7 +104,9 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say) -> int:
     if state is PlanState.DRAFT:
         for department in sorted(set(secrets) - set(status.committed)):
             seeding.commit_secret(uow(), plan_id, department, secrets[department], actor=department)
-        frozen = freeze.freeze(uow(), plan_id, actor=ACTOR, frozen_on=begin - timedelta(days=7))
+        frozen = freeze.freeze(
+            uow(), plan_id, actor=ACTOR, frozen_on=begin - timedelta(days=7), options=DEMO_OPTIONS
+        )
         with uow() as u:
             cited = len(freeze.year_records(u, plan.year, plan.quarter))
         say(

@@ -17,13 +17,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from spotcheck.domain.errors import NotFound, VerificationError
+from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import Step
 from spotcheck.evidence.ceremony import seed_section
 from spotcheck.services.common import Progress, audit, step
-from spotcheck.services.freeze import frozen_inputs
+from spotcheck.services.freeze import prepare_frozen
 from spotcheck.services.seeding import check_secrets, commitments, reveals
-from spotcheck.solver.draw.quarter import draw, prepare
+from spotcheck.solver.draw.quarter import draw
 from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
@@ -49,15 +49,12 @@ def run_draw(
     """Draw the plan's targets under the ceremony's seed; store the record and its visits."""
     with uow:
         step(uow, plan_id, Step.DRAW)
-        city, history, digest = frozen_inputs(uow, plan_id)
+        # the frozen inputs with the committed layout; refused unless they give the published digest
+        prepared = prepare_frozen(uow, plan_id, progress=progress)
+        digest = prepared.snapshot
         beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar_one()
         checked = check_secrets(uow, plan_id, secrets)
         seed = seed_section(digest, beacon.value, commitments(uow, plan_id), checked, reveal=False)
-        prepared = prepare(city, history=history, progress=progress)
-        if prepared.snapshot != digest:
-            raise VerificationError(
-                f"plan {plan_id}: the frozen snapshot no longer gives its published digest"
-            )
         record = draw(prepared, seed, progress=progress)
         text = dump_record(record).decode("utf-8")
         row = uow.draws.add(plan_id, "draw", 1, text, record_digest(record))

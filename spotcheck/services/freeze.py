@@ -3,11 +3,11 @@
 
 The snapshot holds the directories, the tier history known on the freeze date, the plan and the year's earlier
 draw records; for the inspector draw's rotation also the earlier years' records with officers that hold each
-firm's last team (``rotation_records``). Its digest is the draw's own (draw-spec §1: directories, plan and the
-earlier records' digests), so the published digest, the ceremony's seed and the record all name the same inputs;
-the rotation records are read by the inspector draw only and are fixed by the freeze's audit entry (their
-digests and the payload's SHA-256), written before the seed exists. Every participating department must have
-committed first.
+firm's last team (``rotation_records``); the inspector draw's options; and the coordination's layout, solved
+here and committed. Its digest is the draw's own (draw-spec §1: every part both draws read), so the published
+digest, the ceremony's seed and the record all name the same inputs. The freeze's audit entry states the
+digest, the parts, the options and the committed layout (draw-spec §5.1), before the seed exists. Every
+participating department must have committed first.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from spotcheck.domain.errors import InvalidTransition
+from spotcheck.domain.errors import InvalidTransition, VerificationError
 from spotcheck.domain.lifecycle import PlanState, Step
 from spotcheck.domain.model import City
 from spotcheck.ingest.tiers import quarter_start
@@ -28,12 +28,15 @@ from spotcheck.services.plans import participants
 from spotcheck.services.seeding import commitments
 from spotcheck.services.snapshot import (
     city_from_payload,
+    committed_from_payload,
+    options_from_payload,
     read_snapshot,
     rotation_from_payload,
     snapshot_payload,
     store_snapshot,
 )
-from spotcheck.solver.draw.quarter import prepare
+from spotcheck.solver.assign.options import FrozenOptions, options_to_dict
+from spotcheck.solver.draw.quarter import Prepared, prepare
 from spotcheck.solver.draw.record import record_digest
 from spotcheck.store.city_repo import city_from_store
 from spotcheck.store.quarter import DrawRow, PlanRow
@@ -44,6 +47,9 @@ __all__ = [
     "freeze",
     "frozen_inputs",
     "frozen_inputs_and_rotation",
+    "frozen_options",
+    "frozen_statement",
+    "prepare_frozen",
     "rotation_records",
     "year_records",
 ]
@@ -107,9 +113,16 @@ def _staffed(record: dict[str, Any]) -> set[str]:
 
 
 def freeze(
-    uow: UnitOfWork, plan_id: int, *, actor: str, frozen_on: date, progress: Progress | None = None
+    uow: UnitOfWork,
+    plan_id: int,
+    *,
+    actor: str,
+    frozen_on: date,
+    options: FrozenOptions | None = None,
+    progress: Progress | None = None,
 ) -> Frozen:
-    """Take the snapshot (one transaction) and return its digest; refuses an infeasible plan."""
+    """Take the snapshot (one transaction) and return its digest; refuses an infeasible plan. ``options``: the
+    inspector draw's (default ``FrozenOptions()``), fixed here with the coordination (draw-spec §1, §5)."""
     with uow:
         row = step(uow, plan_id, Step.FREEZE)
         plan = uow.plans.plan(plan_id)
@@ -124,8 +137,19 @@ def freeze(
         city = city_from_store(uow, plan=plan, as_of=on)
         history = year_records(uow, plan.year, plan.quarter)
         rotation = rotation_records(uow, plan.year, history)
-        prepared = prepare(city, history=history, progress=progress)  # refuses an infeasible plan here
-        payload = snapshot_payload(city, frozen_on=frozen_on, history=history, rotation=rotation)
+        options = options or FrozenOptions()
+        prepared = prepare(  # refuses an infeasible plan here
+            city, history=history, rotation=rotation, options=options, progress=progress
+        )
+        committed = frozen_statement(prepared)
+        payload = snapshot_payload(
+            city,
+            frozen_on=frozen_on,
+            history=history,
+            rotation=rotation,
+            options=committed["options"],
+            coordination=committed["coordination"],
+        )
         sha = store_snapshot(uow, row.id, prepared.snapshot, payload)
         del payload
         audit(
@@ -140,10 +164,49 @@ def freeze(
                 "rotation": [
                     {"year": r["year"], "quarter": r["quarter"], "digest": record_digest(r)} for r in rotation
                 ],
+                **committed,
             },
         )
         uow.commit()
         return Frozen(plan_id, prepared.snapshot, sha, len(prepared.frame))
+
+
+def frozen_statement(prepared: Prepared) -> dict[str, Any]:
+    """What the freeze states besides the digest: the snapshot's parts, the inspector draw's options and the
+    committed coordination (aligned tiers and offsets, draw-spec §5), so the target draw can be checked
+    without a solver."""
+    return {
+        "parts": dict(prepared.parts),
+        "options": options_to_dict(prepared.options),
+        "coordination": {
+            "aligned": prepared.coordination["aligned"],
+            "offsets": prepared.coordination["offsets"],
+        },
+    }
+
+
+def prepare_frozen(uow: UnitOfWork, plan_id: int, *, progress: Progress | None = None) -> Prepared:
+    """The target draw prepared on the frozen inputs with the committed layout; VerificationError unless it
+    gives the published digest."""
+    payload, digest = read_snapshot(uow, plan_id)
+    city, history = city_from_payload(payload)
+    prepared = prepare(
+        city,
+        history=history,
+        rotation=rotation_from_payload(payload),
+        options=options_from_payload(payload),
+        committed=committed_from_payload(payload),
+        progress=progress,
+    )
+    if prepared.snapshot != digest:
+        raise VerificationError(f"plan {plan_id}: the frozen snapshot no longer gives its published digest")
+    return prepared
+
+
+def frozen_options(uow: UnitOfWork, plan_id: int) -> FrozenOptions:
+    """The inspector draw's options fixed at the plan's freeze."""
+    payload, _ = read_snapshot(uow, plan_id)
+    return options_from_payload(payload)
 
 
 def frozen_inputs(uow: UnitOfWork, plan_id: int) -> tuple[City, list[dict[str, Any]], str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -16,16 +17,15 @@ from spotcheck.domain.errors import StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.draws import ASSIGN_KIND, draw_record
-from spotcheck.services.freeze import frozen_inputs_and_rotation
-from spotcheck.solver.assign.record import attach_assignments
+from spotcheck.services.freeze import frozen_inputs_and_rotation, frozen_options
+from spotcheck.solver.assign.defer import attach_deferring
+from spotcheck.solver.assign.options import refuse_other
 from spotcheck.solver.assign.types import Decision
 from spotcheck.solver.draw.record import dump_record, record_digest
 from spotcheck.store.quarter import AssignmentRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["DEFER_ROUNDS", "close_inspection", "run_assign", "start_inspection"]
-
-DEFER_ROUNDS = 5  # deferring frees capacity, so a second solve may staff what the first could not
+__all__ = ["close_inspection", "run_assign", "start_inspection"]
 
 
 def start_inspection(uow: UnitOfWork, plan_id: int, *, begin: date, end: date, actor: str) -> None:
@@ -55,31 +55,38 @@ def run_assign(
     *,
     actor: str,
     decisions: Sequence[Decision] | None = None,
-    defer_unstaffable: bool = False,
+    defer_unstaffable: bool | None = None,
+    probability_cap: Fraction | None = None,
+    max_pair_visits: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Draw every visit's officers on the frozen inputs (docs/assign-spec.md); store the record with officers
-    (draws.kind = "assign") and one assignment row per officer. Unstaffable visits refuse the step, naming
-    the rule that binds, until the planner records a decision (defer, drop a department); with
-    ``defer_unstaffable`` the decision to defer them is recorded here."""
+    (draws.kind = "assign") and one assignment row per officer. The options were fixed at the freeze
+    (assign-spec §8): an option given (not None) that differs is refused. Unstaffable visits
+    refuse the step, naming the rule that binds, until the planner records a decision (defer, drop a
+    department); with the frozen option ``unstaffable = defer`` the decision to defer them is recorded here."""
     with uow:
         step(uow, plan_id, Step.ASSIGN)
+        frozen = frozen_options(uow, plan_id)
+        refuse_other(
+            frozen,
+            probability_cap=probability_cap,
+            max_pair_visits=max_pair_visits,
+            defer_unstaffable=defer_unstaffable,
+        )
         city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
         history = rotation + year  # rotation reads earlier years too: each firm's last team (assign-spec §3)
         drawn = draw_record(uow, plan_id)
-        chosen = list(decisions or ())
-        record = attach_assignments(drawn, city, history, decisions=chosen, progress=progress)
+        record = attach_deferring(
+            drawn,
+            city,
+            history,
+            decisions=list(decisions or ()),
+            by=actor,
+            defer=frozen.defer_unstaffable,
+            progress=progress,
+        )
         section = record["assignment"]
-        for _ in range(DEFER_ROUNDS if defer_unstaffable else 0):
-            if not section["problems"]:
-                break
-            # The planner's recorded decision: visits without a lawful team move to the next quarter.
-            chosen += [
-                Decision(visit, "defer", reason="no lawful team this quarter", by=actor)
-                for visit in sorted({p["visit"] for p in section["problems"]})
-            ]
-            record = attach_assignments(drawn, city, history, decisions=chosen)
-            section = record["assignment"]
         if section["problems"]:
             first = section["problems"][:3]
             named = "; ".join(f"{p['visit']} {p['department']} ({p['rule']}): {p['fix']}" for p in first)

@@ -3,9 +3,9 @@
 
 The payload holds every directory as the import files' columns (sorted by key), the tier history up to the
 freeze date, the plan, the year's earlier published draw records (history) and, for the inspector draw's
-rotation only, earlier years' records with officers (``rotation``, docs/assign-spec.md §3). The draw's own digest
-(``spotcheck.solver.draw.snapshot.snapshot_digest``, draw-spec §1) is what is published and enters the seed; the
-payload's SHA-256 is stored beside it so that the stored copy cannot be changed unnoticed.
+rotation only, earlier years' records with officers (``rotation``, docs/assign-spec.md §3). The draw's own
+digest (``spotcheck.solver.draw.snapshot_parts.snapshot_digest``, draw-spec §1) is what is published and enters
+the seed; the payload's SHA-256 is stored beside it so that the stored copy cannot be changed unnoticed.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from spotcheck.domain.errors import NotFound, VerificationError
 from spotcheck.domain.model import City
 from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
+from spotcheck.solver.assign.options import FrozenOptions, options_from_dict
 from spotcheck.store.convert import KEY_COLUMNS, from_row, to_values
 from spotcheck.store.quarter import SnapshotRow
 from spotcheck.store.uow import UnitOfWork
@@ -32,7 +33,9 @@ from spotcheck.store.uow import UnitOfWork
 __all__ = [
     "KINDS",
     "city_from_payload",
+    "committed_from_payload",
     "loads",
+    "options_from_payload",
     "pack_payload",
     "payload_digest",
     "read_snapshot",
@@ -42,7 +45,9 @@ __all__ = [
     "unpack_payload",
 ]
 
-SNAPSHOT_PAYLOAD = "spotcheck-frozen-inputs/2"  # /2: adds "rotation" (a /1 payload reads as none)
+# /2: adds "rotation" (a /1 payload reads as none); /3: adds the inspector draw's "options" and the committed
+# "coordination" (a /2 payload reads as the default options and no committed layout).
+SNAPSHOT_PAYLOAD = "spotcheck-frozen-inputs/3"
 KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
 
 
@@ -56,8 +61,12 @@ def snapshot_payload(
     frozen_on: date,
     history: list[dict[str, Any]],
     rotation: list[dict[str, Any]] | None = None,
+    options: dict[str, Any] | None = None,
+    coordination: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Every input of the draw as JSON-ready data; lists sorted by key so equal inputs give equal text."""
+    """Every input of the draw as JSON-ready data; lists sorted by key so equal inputs give equal text.
+    ``options``: the inspector draw's (``options_to_dict``); ``coordination``: the committed layout
+    (``{"aligned", "offsets"}``, draw-spec §5)."""
     assert city.plan is not None
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
@@ -72,6 +81,8 @@ def snapshot_payload(
         "tables": tables,
         "history": history,
         "rotation": list(rotation or []),
+        "options": options,
+        "coordination": coordination,
     }
 
 
@@ -189,6 +200,18 @@ def city_from_payload(payload: dict[str, Any]) -> tuple[City, list[dict[str, Any
 def rotation_from_payload(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Earlier years' records with officers fixed for rotation (none in a payload of format /1)."""
     return list(payload.get("rotation", []))
+
+
+def options_from_payload(payload: dict[str, Any]) -> FrozenOptions:
+    """The inspector draw's options fixed at the freeze (the defaults in a payload frozen before they were)."""
+    found = payload.get("options")
+    return FrozenOptions() if found is None else options_from_dict(found)
+
+
+def committed_from_payload(payload: dict[str, Any]) -> dict[str, list[str]] | None:
+    """The layout committed at the freeze (per task, the tiers aligned), or None if the payload has none."""
+    found = payload.get("coordination")
+    return None if not isinstance(found, dict) else dict(found["aligned"])
 
 
 def loads(text: str | bytes) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from spotcheck.edge import NO_NUL, PlanId, UowDep
+from spotcheck.edge import NO_NUL, PlanId
+from spotcheck.edge import PublicUowDep as UowDep  # the read-only database (docs/scale.md)
 from spotcheck.queries import firms, plans
 from spotcheck.queries.gate import is_published, public_plan
 from spotcheck.queries.results import results

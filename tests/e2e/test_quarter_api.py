@@ -49,7 +49,12 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     assert refused.status_code == 403  # a department commits only its own secret
     for d in DEPARTMENTS:
         ok("POST", f"{base}/commitments", lead[d], {"department": d, "secret": SECRETS[d]})
-    assert ok("POST", f"{base}/freeze", lead["SCJG"], {"frozen_on": "2025-12-20"})["state"] == "frozen"
+    assert (
+        ok("POST", f"{base}/freeze", lead["SCJG"], {"frozen_on": "2025-12-20", "unstaffable": "defer"})[
+            "state"
+        ]
+        == "frozen"
+    )
     assert client.get(f"/api/public/plans/{plan_id}").json()["snapshot_digest"]  # published at once
     ok(
         "POST",
@@ -62,6 +67,8 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     again = client.post(f"{base}/draw", headers=lead["SCJG"], json={"secrets": SECRETS})
     assert again.status_code == 409  # never a second draw
 
+    other = client.post(f"{base}/assign", headers=lead["SCJG"], json={"probability_cap": "1/3"})
+    assert other.status_code == 422 and "fixed at the freeze" in other.text  # options are frozen
     ok("POST", f"{base}/assign", lead["SCJG"], {"defer_unstaffable": True})
     ok("POST", f"{base}/start", lead["SCJG"], {"begin": "2026-01-05", "end": "2026-03-20"})
     public = client.get(f"/api/public/plans/{plan_id}").json()

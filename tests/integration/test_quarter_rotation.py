@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from spotcheck.domain.errors import VerificationError
+from spotcheck.domain.errors import ValidationError, VerificationError
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.services.snapshot import pack_payload, read_snapshot
 from spotcheck.solver.assign.inputs import last_teams
+from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.solver.assign.record import attach_assignments
 from spotcheck.solver.draw.record import record_digest
 from spotcheck.store import UnitOfWork, import_folder
@@ -35,11 +36,21 @@ def assigned_quarter(
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
     frozen_on = date(year, 3 * quarter - 2, 1) - timedelta(days=10)
-    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=frozen_on)
+    freeze.freeze(
+        uow_factory(),
+        plan_id,
+        actor="planner",
+        frozen_on=frozen_on,
+        options=FrozenOptions(unstaffable="defer"),
+    )
     seeding.enter_beacon(
         uow_factory(), plan_id, f"{year}{quarter} 07 15 22", source="lottery", actor="planner"
     )
     draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    with pytest.raises(ValidationError, match=r"fixed at the freeze .* max pair 3 \(frozen: None\)"):
+        inspection.run_assign(uow_factory(), plan_id, actor="planner", max_pair_visits=3)
+    with pytest.raises(ValidationError, match=r"unstaffable teams refuse \(frozen: defer\)"):
+        inspection.run_assign(uow_factory(), plan_id, actor="planner", defer_unstaffable=False)
     inspection.run_assign(uow_factory(), plan_id, actor="planner", defer_unstaffable=True)
     return plan_id, secrets
 
@@ -61,6 +72,10 @@ def test_the_last_officers_of_year_one_are_not_sent_to_the_firm_in_year_two(
     cited = [{"year": 2025, "quarter": 4, "digest": record_digest(last_year)}]
     assert history == [] and rotation == [last_year]  # the target draw's history stays the year's
     assert entry["rotation"] == cited  # fixed at the freeze, before the seed
+    # The freeze states the layout and the options too (draw-spec §5.1), and the draw used that layout.
+    assert entry["coordination"]["offsets"] == record["plan"]["coordination"]["offsets"]
+    assert entry["options"] == record["snapshot"]["options"] and entry["options"]["unstaffable"] == "defer"
+    assert entry["parts"] == record["snapshot"]["parts"]
     assert record["assignment"]["rotation_history"] == cited
 
     before = last_teams([last_year])
@@ -68,8 +83,11 @@ def test_the_last_officers_of_year_one_are_not_sent_to_the_firm_in_year_two(
     assert again, "the test needs a firm visited in both quarters"
     for visit in again:
         assert not {o["officer"] for o in visit["officers"]} & set(before[visit["uscc"]]), visit["id"]
-    # Without last year's records the same draw would have sent some of them back.
-    blind = attach_assignments(record, city, [])
+    # Without last year's records the same draw would have sent some of them back (the snapshot, which fixes
+    # them, is left out here so that the inspector draw runs without them).
+    with pytest.raises(ValidationError, match="changed after the freeze .* rotation"):
+        attach_assignments(record, city, [])
+    blind = attach_assignments({k: v for k, v in record.items() if k != "snapshot"}, city, [])
     assert any(
         o["officer"] in before[v["uscc"]]
         for v in blind["visits"]

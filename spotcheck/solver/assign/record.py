@@ -22,11 +22,13 @@ from spotcheck.solver.assign.inputs import (
     decisions_from_dict,
     last_teams,
 )
+from spotcheck.solver.assign.options import refuse_other
 from spotcheck.solver.assign.solve import assign
 from spotcheck.solver.assign.types import AssignConfig, AssignmentResult, Decision
 from spotcheck.solver.difference import first_difference
 from spotcheck.solver.draw.prn import parse_seed
 from spotcheck.solver.draw.record import dump_record, record_digest, target_part, visits_of
+from spotcheck.solver.draw.snapshot_check import frozen_options, refuse_changed_inputs
 
 __all__ = ["ASSIGN_ALGORITHM", "attach_assignments", "verify_assignments"]
 
@@ -42,11 +44,19 @@ def attach_assignments(
     config: AssignConfig | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """A new record with the quarter's officers drawn; keeps the record's decisions and config unless given."""
+    """A new record with the quarter's officers drawn; keeps the record's decisions unless given. A draw
+    record's snapshot fixes the options and the inputs (assign-spec §8): a ``config`` that differs from the
+    frozen one, or inputs changed since, are refused (ValidationError naming them). A bare record without a
+    snapshot (tests) takes ``config``, else the record's own, else the defaults."""
     earlier = record.get("assignment", {})
     if decisions is None:
         decisions = decisions_from_dict(earlier.get("decisions", []), "the record's decisions")
-    if config is None:
+    if isinstance(record.get("snapshot"), dict):
+        frozen = frozen_options(record)
+        refuse_other(frozen, config=config)
+        config = frozen.config
+        refuse_changed_inputs(record, city, history)
+    elif config is None:
         config = config_from_dict(earlier["config"]) if "config" in earlier else AssignConfig()
     base = target_part(record)
     _check_history(base, history)

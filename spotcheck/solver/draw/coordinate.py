@@ -9,7 +9,8 @@ It maximises expected new enterprises (coverage) subject to the projected yearly
 counts of eligible firms; it never reads the seed or a lottery number. With ``max_aligned=2`` no group of firms
 has more than two aligned tasks, so the pairwise counts are exact (up to the grid and wrap-around); without the
 cap, three or more nested intervals are overcounted and the caller re-solves with a corrected target. One worker, a fixed random seed and a
-deterministic time budget make it reproducible.
+deterministic time budget make it reproducible; layouts with the same objective are decided by an explicit
+lexicographic second objective (``tie_break``), never by the solver's internal order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -26,7 +28,16 @@ from spotcheck.solver.draw.frame import TIERS
 from spotcheck.solver.draw.prn import MODULUS, threshold
 from spotcheck.solver.draw.tasks import DrawTask
 
-__all__ = ["GRID", "SOLVER_SETTINGS", "Coordination", "aligned_layout", "coordinate", "layout_of"]
+__all__ = [
+    "GRID",
+    "SOLVER_SETTINGS",
+    "TIE_BITS",
+    "Coordination",
+    "aligned_layout",
+    "coordinate",
+    "layout_of",
+    "tie_break",
+]
 
 GRID = 1 << 16  # the model's integer scale for interval lengths: L = ⌈ratio · GRID⌉
 SOLVER_SETTINGS: dict[str, int | float] = {
@@ -34,6 +45,7 @@ SOLVER_SETTINGS: dict[str, int | float] = {
     "random_seed": 20190101,
     "max_deterministic_time": 20.0,
 }
+TIE_BITS = 48  # variables per tie-break stage: weights up to 2^47 stay well inside CP-SAT's 64-bit integers
 
 
 @dataclass(frozen=True)
@@ -135,13 +147,43 @@ def coordinate(
     joint_total = joint_so_far * GRID + m * sum(joint)
     visits_total = visits_so_far * GRID + m * sum(visits)
     model.add(q * joint_total >= p * visits_total)
-    model.maximize(sum(gain))
+    objective = cp_model.LinearExpr.sum(gain)
+    model.maximize(objective)
     solver = cp_model.CpSolver()
     for name, value in SOLVER_SETTINGS.items():
         setattr(solver.parameters, name, value)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
+    model.add(objective >= solver.value(objective))
+    order = [align[i, k] for i in range(n) for k in range(len(TIERS))]
+    status = tie_break(model, solver, order, status)
     aligned = tuple(tuple(bool(solver.value(align[i, k])) for k in range(len(TIERS))) for i in range(n))
     share = Fraction(solver.value(joint_total), max(solver.value(visits_total), 1))
     return Coordination(aligned, layout_of(tasks, aligned), solver.status_name(status), share)
+
+
+def tie_break(
+    model: cp_model.CpModel, solver: cp_model.CpSolver, order: list[cp_model.IntVar], status: Any
+) -> Any:
+    """Among the layouts as good as the first solve's, the lexicographically greatest ``order`` (task order,
+    then tiers A–D; aligned = 1 before spread = 0), so no solver-internal tie-break picks (draw-spec §5.1).
+    Solved in stages of ``TIE_BITS`` variables, each maximising ``Σ 2^(TIE_BITS−1−j) · a_j`` and then fixing
+    it; returns OPTIMAL only if the first solve and every stage were optimal. The model is left solved."""
+    worst = status
+    for start in range(0, len(order), TIE_BITS):
+        chunk = order[start : start + TIE_BITS]
+        stage = cp_model.LinearExpr.weighted_sum(
+            chunk, [1 << (len(chunk) - 1 - j) for j in range(len(chunk))]
+        )
+        model.maximize(stage)
+        found = solver.solve(model)
+        if found not in (
+            cp_model.OPTIMAL,
+            cp_model.FEASIBLE,
+        ):  # pragma: no cover - the first solve is feasible
+            raise AssertionError("the coordination's tie-break lost a feasible layout")
+        if found != cp_model.OPTIMAL:
+            worst = found
+        model.add(stage == solver.value(stage))
+    return worst

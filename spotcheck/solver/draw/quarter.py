@@ -7,7 +7,7 @@ CP-SAT coordination. ``draw`` adds the seed and returns the canonical record. Bo
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib.metadata import version
@@ -15,8 +15,17 @@ from typing import Any
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Plan
+from spotcheck.solver.assign.options import FrozenOptions, options_to_dict
 from spotcheck.solver.draw import check
-from spotcheck.solver.draw.coordinate import GRID, SOLVER_SETTINGS, Coordination, aligned_layout, coordinate
+from spotcheck.solver.draw.coordinate import (
+    GRID,
+    SOLVER_SETTINGS,
+    TIE_BITS,
+    Coordination,
+    aligned_layout,
+    coordinate,
+    layout_of,
+)
 from spotcheck.solver.draw.eligibility import Eligibility, eligibility
 from spotcheck.solver.draw.expectation import Layout
 from spotcheck.solver.draw.frame import TIERS, Frame, from_city, quarter_start
@@ -24,7 +33,8 @@ from spotcheck.solver.draw.history import YearHistory, year_history
 from spotcheck.solver.draw.prn import lottery_numbers, parse_seed
 from spotcheck.solver.draw.record import ALGORITHM, RECORD_FORMAT
 from spotcheck.solver.draw.select import select, visits
-from spotcheck.solver.draw.snapshot import plan_dict, snapshot_digest
+from spotcheck.solver.draw.snapshot import plan_dict
+from spotcheck.solver.draw.snapshot_parts import part_digests, rotation_cited, snapshot_digest
 from spotcheck.solver.draw.summary import summary
 from spotcheck.solver.draw.tasks import DrawTask, draw_tasks
 
@@ -45,6 +55,10 @@ class Prepared:
     layout: Layout
     snapshot: str
     coordination: dict[str, Any]
+    parts: dict[str, str]  # the snapshot's part digests (draw-spec §1)
+    options: FrozenOptions  # the inspector draw's, frozen with the snapshot
+    optimum: dict[str, list[str]]  # the layout the model gives here (per task: tiers aligned), for verify
+    rotation: tuple[dict[str, Any], ...]  # [{"year","quarter","digest"}] of the rotation records, sorted
 
 
 def prepare(
@@ -53,9 +67,16 @@ def prepare(
     *,
     frame: Frame | None = None,
     history: Sequence[dict[str, Any]] = (),
+    rotation: Sequence[dict[str, Any]] = (),
+    options: FrozenOptions | None = None,
+    committed: Mapping[str, Sequence[str]] | None = None,
     progress: Progress | None = None,
 ) -> Prepared:
-    """Everything fixed before the seed: refuses an inconsistent or infeasible plan (InfeasiblePlan)."""
+    """Everything fixed before the seed: refuses an inconsistent or infeasible plan (InfeasiblePlan).
+
+    ``rotation``: the earlier years' records the inspector draw reads; ``options``: the inspector draw's
+    (default ``FrozenOptions()``); ``committed``: a layout committed at the freeze (per task, the tiers aligned,
+    as the record writes it), used instead of the model's (which is still solved, as ``optimum``)."""
     plan = plan or city.plan
     if plan is None:
         raise ValidationError("the input has no plan for the quarter (plan.json)")
@@ -65,26 +86,25 @@ def prepare(
         frame = from_city(city, as_of)
     past = year_history(history, plan.year, plan.quarter)
     _say(progress, "snapshot", 0, 1)
-    digest = snapshot_digest(frame, city, as_of, plan=plan, history=[str(c["digest"]) for c in past.cited])
     elig = eligibility(frame, tasks, past, plan.targets.max_visits_per_firm_year)
     check.check_capacity(city, plan, frame, tasks, elig)
     _say(progress, "coordination", 0, 1)
     found = _coordinate(plan, tasks, elig, past)
     check.refuse_targets(plan, tasks, found.layout if found else None, aligned_layout(tasks), elig, past)
     assert found is not None  # refuse_targets raised otherwise
-    exp, proj = check.project(tasks, found.layout, elig, past, plan.quarter)
-    margins, warnings = check.assess(plan, tasks, found.layout, elig, past)
+    chosen = found.aligned if committed is None else _committed(tasks, committed)
+    layout = layout_of(tasks, chosen)
+    exp, proj = check.project(tasks, layout, elig, past, plan.quarter)
+    margins, warnings = check.assess(plan, tasks, layout, elig, past)
     coordination = {
         "method": "cp-sat aligned/spread intervals",
         "grid": GRID,
         "solver": {"ortools": version("ortools"), "status": found.status}
-        | {name: str(value) for name, value in SOLVER_SETTINGS.items()},
-        "aligned": {
-            t.id: [TIERS[k].value for k in range(len(TIERS)) if found.aligned[i][k]]
-            for i, t in enumerate(tasks)
-        },
+        | {name: str(value) for name, value in SOLVER_SETTINGS.items()}
+        | {"tie_break": f"lexicographic, aligned first, {TIE_BITS} variables a stage"},
+        "aligned": _aligned_dict(tasks, chosen),
         "offsets": {
-            t.id: {tier.value: str(found.layout.offsets[i][k]) for k, tier in enumerate(TIERS)}
+            t.id: {tier.value: str(layout.offsets[i][k]) for k, tier in enumerate(TIERS)}
             for i, t in enumerate(tasks)
         },
         "expected_quarter": {
@@ -97,7 +117,40 @@ def prepare(
         "warnings": warnings,
     }
     _say(progress, "coordination", 1, 1)
-    return Prepared(plan, frame, tasks, past, elig, found.layout, digest, coordination)
+    options = options or FrozenOptions()
+    cited = rotation_cited(rotation)
+    parts = part_digests(
+        frame,
+        city,
+        as_of,
+        plan=plan,
+        history=[str(c["digest"]) for c in past.cited],
+        rotation=[str(c["digest"]) for c in cited],
+        options=options_to_dict(options),
+        coordination={"aligned": coordination["aligned"], "offsets": coordination["offsets"]},
+    )
+    digest = snapshot_digest(parts)
+    optimum = _aligned_dict(tasks, found.aligned)
+    return Prepared(
+        plan, frame, tasks, past, elig, layout, digest, coordination, parts, options, optimum, cited
+    )
+
+
+def _aligned_dict(tasks: tuple[DrawTask, ...], aligned: tuple[tuple[bool, ...], ...]) -> dict[str, list[str]]:
+    return {t.id: [TIERS[k].value for k in range(len(TIERS)) if aligned[i][k]] for i, t in enumerate(tasks)}
+
+
+def _committed(
+    tasks: tuple[DrawTask, ...], committed: Mapping[str, Sequence[str]]
+) -> tuple[tuple[bool, ...], ...]:
+    """The committed choice as booleans; ValidationError unless it names exactly the plan's tasks and tiers."""
+    names = {t.value for t in TIERS}
+    if not isinstance(committed, Mapping) or sorted(committed) != sorted(t.id for t in tasks):
+        raise ValidationError("the committed coordination does not name exactly the plan's tasks")
+    for tiers in committed.values():
+        if not isinstance(tiers, list | tuple) or not set(tiers) <= names:
+            raise ValidationError("the committed coordination names an unknown tier")
+    return tuple(tuple(tier.value in committed[t.id] for tier in TIERS) for t in tasks)
 
 
 def draw(
@@ -140,6 +193,9 @@ def draw(
             "digest": prep.snapshot,
             "firms": len(frame),
             "as_of": quarter_start(plan.year, plan.quarter).isoformat(),
+            "parts": dict(prep.parts),
+            "options": options_to_dict(prep.options),
+            "rotation": list(prep.rotation),
         },
         "plan": {**plan_dict(plan), "coordination": prep.coordination},
         "seed": seed_section,
@@ -159,13 +215,16 @@ def draw_quarter(
     quarter: int,
     seed: dict[str, Any] | str,
     history: Sequence[dict[str, Any]] = (),
+    rotation: Sequence[dict[str, Any]] = (),
+    options: FrozenOptions | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """prepare + draw for the city's plan, which must be the plan of ``year`` Q``quarter``."""
     if city.plan is None or (city.plan.year, city.plan.quarter) != (year, quarter):
         found = "none" if city.plan is None else f"{city.plan.year}Q{city.plan.quarter}"
         raise ValidationError(f"the input's plan is for {found}, not {year}Q{quarter}")
-    return draw(prepare(city, history=history, progress=progress), seed, progress=progress)
+    prepared = prepare(city, history=history, rotation=rotation, options=options, progress=progress)
+    return draw(prepared, seed, progress=progress)
 
 
 def _coordinate(

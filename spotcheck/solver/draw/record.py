@@ -21,13 +21,17 @@ __all__ = [
     "ASSIGNMENT_KEYS",
     "RECORD_FORMAT",
     "dump_record",
+    "format_refusal",
     "load_record",
     "record_digest",
     "target_part",
     "visits_of",
 ]
 
-RECORD_FORMAT = "spotcheck-draw/2"
+RECORD_FORMAT = "spotcheck-draw/3"
+# Earlier formats are refused with their version named (draw-spec §7.2): their snapshot digest covers neither the
+# inspector draw's inputs nor the coordination, so this version cannot check what they fixed.
+OLD_FORMATS = ("spotcheck-draw/1", "spotcheck-draw/2")
 ALGORITHM = "prn-interval/1"
 # Parts of a record added after the target draw by the inspector draw (docs/assign-spec.md §7); the target part excludes them.
 ASSIGNMENT_KEYS = ("assignment",)
@@ -58,8 +62,18 @@ def load_record(path: Path | str) -> dict[str, Any]:
         raise ValidationError(f"{path}: not a readable draw record ({exc})") from exc
     if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
         found = record.get("format") if isinstance(record, dict) else type(record).__name__
-        raise ValidationError(f"{path}: not a draw record of format {RECORD_FORMAT} (found {found!r})")
+        raise ValidationError(f"{path}: {format_refusal(found)}")
     return record
+
+
+def format_refusal(found: Any) -> str:
+    """Why a record of another format is not read: an older version is named as such."""
+    if found in OLD_FORMATS:
+        return (
+            f"record format {found} is older than {RECORD_FORMAT} and is not read by this version: its snapshot "
+            "does not fix the inspector draw's inputs or the coordination (docs/draw-spec.md §7.2)"
+        )
+    return f"not a draw record of format {RECORD_FORMAT} (found {found!r})"
 
 
 def visits_of(record: dict[str, Any]) -> list[Visit]:

@@ -1,9 +1,11 @@
 """Verify the target part of a record, algorithm prn-interval/1 (docs/draw-spec.md §8).
 
-The target part (the record without what the inspector draw adds) must equal a fresh draw from the inputs, the
-record's seed and the cited history (the records of the record's own year; earlier years' records are read only
-by the inspector draw, for rotation). The plan and the cited history are compared first, so a changed input is
-named as a snapshot mismatch rather than as a differing draw.
+The snapshot's parts recomputed from the inputs must equal the record's (a change is named by part, draw-spec
+§1); the committed layout must be the model's (§5.1); the target part (the record without what the inspector
+draw adds) must equal a fresh draw, with the committed layout, from the inputs, the record's seed and the cited
+history (the records of the record's own year; earlier years' records are fixed in the snapshot for rotation).
+The plan and the cited history are compared first, so a changed input is named as a snapshot mismatch rather
+than as a differing draw.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from spotcheck.solver.draw.history import year_history
 from spotcheck.solver.draw.quarter import draw, prepare
 from spotcheck.solver.draw.record import dump_record, target_part
 from spotcheck.solver.draw.snapshot import plan_dict
+from spotcheck.solver.draw.snapshot_check import changed_message, frozen_options, split_history
+from spotcheck.solver.draw.snapshot_parts import changed_parts
 
 __all__ = ["verify_draw"]
 
@@ -30,21 +34,30 @@ def verify_draw(record: dict[str, Any], city: City, history: Sequence[dict[str, 
         raise VerificationError(
             f"the record is for {record.get('year')}Q{record.get('quarter')} but the input has {found}"
         )
-    year, rotation_only = _split_history(plan.year, history)
-    if rotation_only and "assignment" not in record:
-        raise VerificationError(
-            f"history record {rotation_only[0].get('year')}Q{rotation_only[0].get('quarter')} is of an earlier "
-            f"year than {plan.year}: only the inspector draw reads earlier years (rotation), and this record has "
-            "no assignment"
-        )
+    year, rotation = split_history(plan.year, history)
     _check_plan_and_history(record, plan, year)
     published = target_part(record)
+    coordination = record.get("plan", {}).get("coordination", {})
     try:
-        fresh = draw(
-            prepare(city, history=year), record.get("seed", {}), discarded=record.get("discarded", [])
+        options = frozen_options(record)
+        prepared = prepare(
+            city, history=year, rotation=rotation, options=options, committed=coordination.get("aligned")
         )
     except SpotcheckError as exc:
         raise VerificationError(f"the draw cannot be recomputed from these inputs: {exc}") from exc
+    changed = changed_parts(record.get("snapshot", {}).get("parts"), prepared.parts)
+    if changed:
+        raise VerificationError(
+            "the inputs are not the record's snapshot: these parts changed: "
+            + changed_message(changed, record, rotation)
+        )
+    if prepared.optimum != coordination.get("aligned"):
+        where = first_difference(coordination.get("aligned"), prepared.optimum, "$.plan.coordination.aligned")
+        raise VerificationError(
+            "the committed coordination is not the layout the documented model gives here (draw-spec §5; "
+            f"OR-Tools {coordination.get('solver', {}).get('ortools')} recorded): {where}"
+        )
+    fresh = draw(prepared, record.get("seed", {}), discarded=record.get("discarded", []))
     if published.get("snapshot") != fresh["snapshot"]:
         raise VerificationError(
             "the inputs are not the record's snapshot: "
@@ -53,20 +66,6 @@ def verify_draw(record: dict[str, Any], city: City, history: Sequence[dict[str, 
     if dump_record(published) != dump_record(fresh):
         where = first_difference(published, fresh) or "$ (canonical bytes)"
         raise VerificationError(f"the recomputed draw differs from the record at {where}")
-
-
-def _split_history(
-    year: int, history: Sequence[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(the records the target draw reads, the others): the target draw reads the records of its own year
-    (draw-spec §4); the inspector draw reads them all, earlier years included (rotation, assign-spec §3, §9).
-    A record of a later year stays with the target draw's, which refuses it with its reason."""
-    same = [h for h in history if not isinstance(h, dict) or not _earlier_year(h.get("year"), year)]
-    return same, [h for h in history if isinstance(h, dict) and _earlier_year(h.get("year"), year)]
-
-
-def _earlier_year(value: Any, year: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value < year
 
 
 def _check_plan_and_history(record: dict[str, Any], plan: Plan, history: Sequence[dict[str, Any]]) -> None:

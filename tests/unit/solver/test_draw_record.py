@@ -54,7 +54,7 @@ def test_record_is_canonical_json_without_floats(record: dict[str, Any]) -> None
         raw == (json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
     )
     assert record["seed"] == {"kind": "simulation", "value": SEED}
-    assert record["format"] == "spotcheck-draw/2"
+    assert record["format"] == "spotcheck-draw/3"
 
 
 def test_every_draw_can_be_checked_by_the_firm(record: dict[str, Any]) -> None:
