@@ -25,6 +25,7 @@ from spotcheck.queries.review_queue import review_queue
 from spotcheck.queries.timeline import timeline
 from spotcheck.services import draws, freeze, inspection, publication, seeding
 from spotcheck.services import plans as plan_steps
+from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
 from spotcheck.web.rendering import REGULATOR as SIGN_IN
@@ -145,11 +146,19 @@ def commit(
 
 @router.post("/regulator/plans/{plan_id}/freeze")
 def freeze_plan(
-    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, frozen_on: Day, csrf: Csrf = ""
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    frozen_on: Day,
+    csrf: Csrf = "",
+    unstaffable: Annotated[str, Form(pattern=r"^(refuse|defer)$")] = "refuse",
 ) -> Response:
     def act(me: Me) -> None:
         _needs(me, "freeze")
-        freeze.freeze(factory(), plan_id, actor=me.actor, frozen_on=frozen_on)
+        # the inspector draw's options are fixed with the snapshot (docs/assign-spec.md §8)
+        options = FrozenOptions(unstaffable=unstaffable)
+        freeze.freeze(factory(), plan_id, actor=me.actor, frozen_on=frozen_on, options=options)
 
     return _step(request, uow, factory, plan_id, csrf, "freeze", act)
 
@@ -202,15 +211,12 @@ def assign(
     factory: UowFactoryDep,
     plan_id: PlanId,
     csrf: Csrf = "",
-    defer: Annotated[bool, Form()] = False,
 ) -> Response:
     def act(me: Me) -> str:
         _needs(me, "assign")
 
         def work(progress: jobs.Progress) -> str:
-            stats = inspection.run_assign(
-                factory(), plan_id, actor=me.actor, defer_unstaffable=defer, progress=progress
-            )
+            stats = inspection.run_assign(factory(), plan_id, actor=me.actor, progress=progress)
             return f"{stats['teams_staffed']}/{stats['teams']} 个检查组已选派 / teams staffed"
 
         job = jobs.start(me.actor, "选派执法人员 / inspector draw", f"/regulator/plans/{plan_id}", work)

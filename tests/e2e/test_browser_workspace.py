@@ -141,6 +141,7 @@ def test_a_whole_quarter_in_the_browser(
             secrets[d] = desk.tab.input_value("#commit-form input[name=secret]")
             desk.submit("#commit-form", "commit")
         lead.tab.fill("#freeze-form input[name=frozen_on]", "2025-12-20")
+        lead.tab.select_option("#freeze-form select[name=unstaffable]", "defer")
         lead.submit("#freeze-form", "freeze")
         assert lead.state() == "frozen" and "快照摘要" in lead.tab.inner_text("#statement")
         lead.tab.fill("#beacon-form input[name=value]", "体彩 2025150: 03 11 19 27 33 + 05 09")
@@ -151,7 +152,6 @@ def test_a_whole_quarter_in_the_browser(
         lead.submit("#draw-form", "draw-job")
         lead.go(plan_path)
         assert lead.state() == "drawn"
-        lead.tab.check("#assign-form input[name=defer]")
         lead.submit("#assign-form", "assign-job")
         lead.go(plan_path)
         lead.tab.fill("#start-form input[name=begin]", "2026-01-05")

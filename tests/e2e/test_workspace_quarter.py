@@ -82,7 +82,7 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     assert 'data-state="draft"' in lead.get(base).text
     for d, who in people.items():
         _post(who, f"{base}/commit", {"secret": SECRETS[d]})
-    page = _post(lead, f"{base}/freeze", {"frozen_on": "2025-12-20"})
+    page = _post(lead, f"{base}/freeze", {"frozen_on": "2025-12-20", "unstaffable": "defer"})
     assert "冻结声明" in page and 'data-state="frozen"' in page
     _post(lead, f"{base}/beacon", {"value": "体彩 2025150: 03 11 19", "source": "China Sports Lottery"})
     done = lead.post(
@@ -91,7 +91,7 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     assert done.status_code == 303 and done.headers["location"].startswith("/regulator/jobs/")
     _wait(lead, done.headers["location"])
     assert 'data-state="drawn"' in lead.get(base).text
-    done = lead.post(f"{base}/assign", data={"defer": "true"}, follow_redirects=False)
+    done = lead.post(f"{base}/assign", follow_redirects=False)
     _wait(lead, done.headers["location"])
     _post(lead, f"{base}/start", {"begin": "2026-01-05", "end": "2026-03-20"})
     page = lead.get(base).text
