@@ -61,6 +61,7 @@ class Event:
     name_en: str
     actor: str
     detail: str  # the entry's plain facts (department, visit, dates), never a secret
+    facts: dict[str, Any]  # the same facts by name
 
 
 def timeline(uow: UnitOfWork, plan_id: int) -> list[Event]:
@@ -78,6 +79,7 @@ def timeline(uow: UnitOfWork, plan_id: int) -> list[Event]:
         if not isinstance(payload, dict) or payload.get("plan") != plan_id:
             continue  # "plan":1 also matches "plan":12
         zh, en = STEP_NAMES.get(row.action, (row.action, row.action))
-        detail = " · ".join(f"{k}: {payload[k]}" for k in DETAIL_KEYS if k in payload)
-        out.append(Event(row.seq, row.at, row.action, zh, en, row.actor, detail))
+        facts = {k: payload[k] for k in DETAIL_KEYS if k in payload}
+        detail = " · ".join(f"{k}: {v}" for k, v in facts.items())
+        out.append(Event(row.seq, row.at, row.action, zh, en, row.actor, detail, facts))
     return out

@@ -82,6 +82,7 @@ def quarter_page(
         "names": directory.department_names(uow),
         "events": events,
         "when": {e.action: e.at[:10] for e in reversed(events)},
+        "window": next(((e.facts["begin"], e.facts["end"]) for e in events if e.action == "start"), None),
         "revealed": revealed,
         "unrecorded": unrecorded,
         "suggested": seeding.new_secret(),
