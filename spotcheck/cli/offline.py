@@ -20,6 +20,7 @@ from spotcheck.cli.shared import (
     fraction,
     frozen_options,
     percent,
+    read_progress,
     run,
     who,
 )
@@ -74,7 +75,7 @@ def draw_command(
             ValueError("offline draw needs --input, --year, --quarter, --seed and --out (or use --plan)")
         )
     with exits_on_error(OSError):
-        city = load_city(input_dir, plan_path=plan_file)
+        city = load_city(input_dir, plan_path=plan_file, progress=read_progress)
         past, rotation = split_history(year, [load_record(p) for p in history or []])
         record = draw_quarter(
             city,
@@ -133,7 +134,7 @@ def verify_command(
     from spotcheck.solver.verify import verify_file
 
     with exits_on_error(OSError):
-        city = load_city(input_dir, plan_path=plan_file)
+        city = load_city(input_dir, plan_path=plan_file, progress=read_progress)
         record = verify_file(record_path, city, [load_record(p) for p in history or []])
     typer.echo(f"{record_path}: verified, {len(record['visits'])} visits reproduced byte for byte")
 
@@ -198,7 +199,7 @@ def assign_command(
     if record_path is None or input_dir is None or out is None:
         raise fail(ValueError("offline assign needs --record, --input and --out (or use --plan)"))
     with exits_on_error(OSError):
-        city = load_city(input_dir, plan_path=plan_file)
+        city = load_city(input_dir, plan_path=plan_file, progress=read_progress)
         drawn = load_record(record_path)
         chosen = frozen_options(cap, max_pair, None)
         if isinstance(drawn.get("snapshot"), dict):  # a draw record: its options were fixed at the draw

@@ -30,6 +30,7 @@ __all__ = [
     "fraction",
     "frozen_options",
     "percent",
+    "read_progress",
     "run",
     "who",
 ]
@@ -110,6 +111,11 @@ def who(actor: str | None) -> str:
 
 def percent(fraction: str) -> str:
     return f"{float(Fraction(fraction)) * 100:.2f}%"
+
+
+def read_progress(label: str, rows: int) -> None:
+    """Progress of reading a city folder (``ingest.load_city``) on stderr: each file once it is read."""
+    typer.echo(f"  {label}: {rows:,} rows read", err=True)
 
 
 def fraction(text: str) -> Fraction:

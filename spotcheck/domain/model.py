@@ -7,6 +7,7 @@ iterating them is deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -230,8 +231,8 @@ class City:
     departments: tuple[Department, ...]
     districts: tuple[District, ...]
     items: tuple[CheckItem, ...]
-    enterprises: tuple[Enterprise, ...]
-    tiers: tuple[TierRecord, ...]
+    enterprises: Sequence[Enterprise]  # a tuple, or columns (ingest.load_city) read the same way
+    tiers: Sequence[TierRecord]
     inspectors: tuple[Inspector, ...]
     experts: tuple[Expert, ...]
     conflicts: tuple[Conflict, ...]

@@ -7,18 +7,23 @@ listing every problem of that file. Every tuple of the City is sorted by key, so
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from spotcheck.domain.errors import ValidationError
-from spotcheck.domain.model import City, Plan
+from spotcheck.domain.model import City, Plan, TierRecord
 from spotcheck.ingest.columns import FILE_NAMES, KEYS, KINDS
+from spotcheck.ingest.fast_parse import fast_firms, fast_tiers
 from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.plan import check_plan, parse_plan
 from spotcheck.ingest.references import check_references, lookup_in
 from spotcheck.ingest.tiers import in_force, quarter_start
+from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
 
 __all__ = ["OPTIONAL_KINDS", "find_file", "load_city", "read_plan"]
 
@@ -33,6 +38,45 @@ KNOWN_BY = {
     "enterprises": "uscc",
     "inspectors": "id",
 }
+
+
+class SortedCodes(Collection[str]):
+    """Credit codes held as a sorted ``S18`` array, asked like a set (for ``lookup_in``)."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        self.codes = codes
+
+    def __contains__(self, code: object) -> bool:
+        if not isinstance(code, str) or not code.isascii():
+            return False
+        key = code.encode("ascii")
+        at = int(np.searchsorted(self.codes, key))
+        return at < len(self.codes) and self.codes[at] == key
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.decode("ascii") for c in self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def _codes(known: Collection[str]) -> np.ndarray:
+    if isinstance(known, SortedCodes):
+        return known.codes
+    return np.array(sorted(c.encode("ascii") for c in known if c.isascii()), dtype="S18")
+
+
+def _columnar(kind: str, path: Path, known: dict[str, Collection[str]]) -> FirmColumns | TierColumns | None:
+    """Enterprises or tiers read as columns, when every row and every reference passes (else None: the row
+    reader then reads the file and reports each problem with its line)."""
+    if kind == "enterprises":
+        fast = fast_firms(path)
+        if fast is None or not set(fast.firms.districts) <= set(known["districts"]):
+            return None
+        return fast.firms
+    if kind == "tiers":
+        return fast_tiers(path, _codes(known["enterprises"]))
+    return None
 
 
 def find_file(folder: Path, kind: str) -> Path | None:
@@ -72,8 +116,8 @@ def load_city(
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError(f"{folder}: not a folder")
-    known: dict[str, set[str]] = {}
-    loaded: dict[str, list[Any]] = {}
+    known: dict[str, Collection[str]] = {}
+    loaded: dict[str, Any] = {}
     for kind in KINDS:
         path = find_file(folder, kind)
         if path is None:
@@ -81,6 +125,14 @@ def load_city(
                 loaded[kind] = []
                 continue
             raise ValidationError(f"{folder}: missing {FILE_NAMES[kind]} (or .xlsx)")
+        columnar = _columnar(kind, path, known)
+        if columnar is not None:
+            loaded[kind] = columnar
+            if kind == "enterprises":
+                known[kind] = SortedCodes(columnar.codes)
+            if progress is not None:
+                progress(path.name, len(columnar))
+            continue
         parsed: Parsed = parse_file(kind, path, progress=progress)
         check_references(parsed, lookup_in(known))
         parsed.raise_if_bad()
@@ -104,12 +156,18 @@ def load_city(
             districts=known["districts"],
         )
     on = as_of if as_of is not None else (quarter_start(plan.year, plan.quarter) if plan else None)
-    tiers = tuple(loaded["tiers"]) if on is None else in_force(loaded["tiers"], on)
+    tiers: Sequence[TierRecord]
+    if isinstance(loaded["tiers"], TierColumns):
+        tiers = loaded["tiers"] if on is None else loaded["tiers"].in_force(on)
+    else:
+        tiers = tuple(loaded["tiers"]) if on is None else in_force(loaded["tiers"], on)
     return City(
         departments=tuple(loaded["departments"]),
         districts=tuple(loaded["districts"]),
         items=tuple(loaded["items"]),
-        enterprises=tuple(loaded["enterprises"]),
+        enterprises=loaded["enterprises"]
+        if isinstance(loaded["enterprises"], FirmColumns)
+        else tuple(loaded["enterprises"]),
         tiers=tiers,
         inspectors=tuple(loaded["inspectors"]),
         experts=tuple(loaded["experts"]),

@@ -13,6 +13,7 @@ from pathlib import Path
 from spotcheck.domain.errors import Problem, ValidationError
 from spotcheck.ingest.cells import Cells, Normalised
 from spotcheck.ingest.columns import COLUMNS, KEYS, resolve_header
+from spotcheck.ingest.fast_parse import FAST_KINDS, fast_records
 from spotcheck.ingest.rows import BUILDERS, Record
 from spotcheck.ingest.sources import open_table
 
@@ -49,8 +50,15 @@ def parse_file(kind: str, path: Path, *, progress: Progress | None = None) -> Pa
     if kind not in COLUMNS:
         raise ValidationError(f"unknown file kind {kind!r}; expected one of {', '.join(COLUMNS)}")
     parsed = Parsed(kind, Path(path))
-    seen: dict[tuple[object, ...], int] = {}
     label = parsed.path.name
+    if kind in FAST_KINDS:  # columns first; any row the fast checks refuse is read again row by row below
+        records = fast_records(kind, parsed.path)
+        if records is not None:
+            parsed.records = records
+            if progress is not None:
+                progress(label, len(records))
+            return parsed
+    seen: dict[tuple[object, ...], int] = {}
     with open_table(parsed.path) as table:
         positions, header_problems = resolve_header(kind, table.header)
         if header_problems:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.ingest.xlsx_fast import read_xlsx_rows
 
 __all__ = ["Table", "open_table"]
 
@@ -66,6 +67,12 @@ class Table:
         return rows()
 
     def _open_xlsx(self) -> Iterator[Row]:
+        rows = read_xlsx_rows(self.path, cell_text)
+        if rows is not None:
+            return iter(rows)
+        return self._open_xlsx_openpyxl()
+
+    def _open_xlsx_openpyxl(self) -> Iterator[Row]:
         from openpyxl import load_workbook
 
         book = load_workbook(self.path, read_only=True, data_only=True)
@@ -74,7 +81,7 @@ class Table:
 
         def rows() -> Iterator[Row]:
             for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
+                cells = [cell_text(v) for v in values]
                 if any(cells):
                     yield line, cells
 
@@ -109,7 +116,7 @@ def _not_utf8(path: Path) -> ValidationError:
     )
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """An XLSX cell as the text a CSV would hold: dates ISO, whole numbers without '.0', booleans 1/0."""
     if value is None:
         return ""

@@ -19,7 +19,8 @@ def enterprise_page(
     uow: UnitOfWork, q: str, *, limit: int, offset: int
 ) -> tuple[list[EnterprisePublic], int]:
     """Firms whose credit code is ``q`` or whose name contains it, by name then code; the count stops at
-    ``COUNT_CAP`` (a common word would otherwise count half the directory on every keystroke)."""
+    ``COUNT_CAP`` (a common word would otherwise count half the directory on every keystroke), and so do the
+    matches the pages are cut from."""
     text = q.strip()
     if is_valid(text):
         condition = EnterpriseRow.uscc == normalise(text)[0]
@@ -29,9 +30,11 @@ def enterprise_page(
     session = uow.session
     capped = select(EnterpriseRow.uscc).where(condition).limit(COUNT_CAP).subquery()
     count = session.execute(select(func.count()).select_from(capped)).scalar_one()
+    # Pages are cut from the first COUNT_CAP matches found (all of them when there are fewer): an index finds
+    # those without sorting every firm whose name holds a common word (docs/formats.md "Firm-name search").
     rows = session.execute(
         select(EnterpriseRow)
-        .where(condition)
+        .where(EnterpriseRow.uscc.in_(select(capped.c.uscc)))
         .order_by(EnterpriseRow.name, EnterpriseRow.uscc)
         .limit(limit)
         .offset(offset)

@@ -1,12 +1,14 @@
-"""The credit system's tier push as a use case: append a spooled push (a tiers.csv file of any length) in chunks
-of ``CHUNK_ROWS`` rows, audit it and commit.
+"""The credit system's tier push as a use case: append a spooled push (a tiers.csv file of any length) through a
+staging table (``store.tier_staging``), audit it and commit.
 
-Each chunk is parsed and checked by the same reader as ``spotcheck import tiers`` and written with its store
-batches; memory stays bounded by the chunk, not the push. All chunks run in the caller's one transaction, so the
-push is still all or nothing: after the first bad chunk nothing more is written, but every later chunk is still
-checked (cells, duplicates within the chunk, unknown firms), and every bad row is reported with its line in the
-pushed file. While all is well, a row repeated in a later chunk meets the earlier one already written in the
-transaction and is reported like any duplicate.
+The file is read in chunks of ``CHUNK_ROWS`` rows (memory stays bounded by the chunk, not the push): each chunk's
+cells are checked by the same reader as ``spotcheck import tiers`` (columns first, row by row when a row has a
+problem) and its good rows are staged (COPY on PostgreSQL). The whole push is then checked in the database —
+duplicates across the push, unknown firms, records stored with another tier, batch ids received before — and
+applied with one INSERT ... SELECT, all in the caller's one transaction: a single problem appends nothing.
+A batch received before with the same content is applied once (its rows are skipped); the same batch id with
+other content is refused. A refusal lists the first ``PROBLEMS_SHOWN`` problems by line and says how many there
+are (docs/formats.md "Tier pushes").
 """
 
 from __future__ import annotations
@@ -14,21 +16,22 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
-from spotcheck.domain.errors import Problem, ValidationError
-from spotcheck.domain.model import TierRecord
+from spotcheck.domain.errors import LISTED_PROBLEMS, Problem, ValidationError
+from spotcheck.ingest.fast_parse import fast_tier_file
 from spotcheck.ingest.parse import parse_file
-from spotcheck.ingest.references import check_references
 from spotcheck.services.common import audit
 from spotcheck.store.directory_repo import WRITE_BATCH
-from spotcheck.store.importer import import_parsed
+from spotcheck.store.tier_staging import TierStage
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["CHUNK_ROWS", "TierBatchReport", "append_tier_file"]
+__all__ = ["CHUNK_ROWS", "PROBLEMS_SHOWN", "TierBatchReport", "append_tier_file"]
 
 CHUNK_ROWS = 200_000
+PROBLEMS_SHOWN = LISTED_PROBLEMS
 
 
 class TierBatchReport(BaseModel):
@@ -70,40 +73,64 @@ def _chunks(path: Path, rows: int) -> Iterator[tuple[int, Path]]:
         raise ValidationError('push is not UTF-8 text: send "CSV UTF-8" or JSON lines') from exc
 
 
-def _shifted(problems: list[Problem], offset: int) -> list[Problem]:
-    """Problems of a chunk, with lines counted in the pushed file."""
-    return [Problem(p.line + offset if p.line else p.line, p.field, p.reason) for p in problems]
+def _read(chunk: Path, offset: int) -> tuple[list[tuple[Any, ...]], list[Problem]]:
+    """The chunk's good rows as (line in the push, uscc, tier, effective, batch) and its cell problems."""
+    fast = fast_tier_file(chunk)
+    if fast is not None:
+        values = fast.values()
+        lines = (fast.lines + offset).tolist()
+        return list(zip(lines, values["uscc"], values["tier"], values["effective"], values["batch"])), []
+    parsed = parse_file("tiers", chunk)
+    rows = [
+        (line + offset, r.uscc, r.tier.value, r.effective, r.batch)  # type: ignore[union-attr]
+        for line, r in parsed.records
+    ]
+    problems = [Problem(p.line + offset if p.line else p.line, p.field, p.reason) for p in parsed.problems]
+    return rows, problems
+
+
+def _refuse(problems: list[Problem], total: int) -> ValidationError:
+    problems.sort(key=lambda p: (p.line or 0, p.field or ""))
+    shown = f" (the first {PROBLEMS_SHOWN} listed)" if total > PROBLEMS_SHOWN else ""
+    return ValidationError(
+        f"push refused: {total} problem(s){shown}; nothing was appended",
+        problems[:PROBLEMS_SHOWN],
+        count=total,
+    )
 
 
 def append_tier_file(
     uow: UnitOfWork, path: Path, *, actor: str, chunk_rows: int = CHUNK_ROWS
 ) -> TierBatchReport:
     """Check and append every row of ``path`` inside ``uow`` (committed here, only if no row is bad)."""
+    stage = TierStage(uow.session)
     problems: list[Problem] = []
-    received = appended = 0
+    total = received = 0
     batches: set[str] = set()
-    lookup = lambda kind, keys: uow.directory.existing(kind, keys)
     for offset, chunk in _chunks(path, chunk_rows):
-        parsed = parse_file("tiers", chunk)
-        received += len(parsed.records)
-        batches.update(record.batch for _, record in parsed.records if isinstance(record, TierRecord))
-        if problems or parsed.problems:  # a bad row: write nothing more (all will roll back), keep checking
-            check_references(parsed, lookup)
-            problems += _shifted(parsed.problems, offset)
-            continue
-        try:
-            report = import_parsed(uow, parsed)
-        except ValidationError as exc:
-            if not exc.problems:
-                raise
-            problems += _shifted(exc.problems, offset)
-            continue
-        appended += report.added
-    if problems:
-        problems.sort(key=lambda p: (p.line or 0, p.field or ""))
-        raise ValidationError(f"push refused: {len(problems)} problem(s); nothing was appended", problems)
+        rows, found = _read(chunk, offset)
+        total += len(found)
+        problems += found[:PROBLEMS_SHOWN]
+        received += len(rows)
+        batches.update(row[4] for row in rows)
+        stage.add(rows)
+    found, count = stage.problems(limit=PROBLEMS_SHOWN)
+    problems += found
+    total += count
+    if total:
+        raise _refuse(problems, total)
+    again, refused = stage.settle_batches()
+    if refused:
+        raise _refuse(refused, len(refused))
+    appended = stage.apply()
+    stage.drop()
     names = sorted(batches)
-    audit(uow, "tier_batch", actor, {"batches": names, "rows": received, "appended": appended})
+    audit(
+        uow,
+        "tier_batch",
+        actor,
+        {"batches": names, "rows": received, "appended": appended, "already_received": again},
+    )
     uow.commit()
     return TierBatchReport(
         batch=";".join(names),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.store.base import Base, utcnow
@@ -50,6 +50,16 @@ class CheckItemRow(Base):
 
 class EnterpriseRow(Base):
     __tablename__ = "enterprises"
+    # Name search: on PostgreSQL a trigram GIN index serves LIKE '%...%' (CJK too in a UTF-8 database); on
+    # SQLite the same name is a plain index and the search scans (migration 0006, docs/formats.md).
+    __table_args__ = (
+        Index(
+            "ix_enterprises_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+    )
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     kind: Mapped[str] = mapped_column(String(16))

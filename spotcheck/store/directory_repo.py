@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from spotcheck.store.base import utcnow
+from spotcheck.store.bulk import write_rows
 from spotcheck.store.convert import KEY_COLUMNS, ROW_CLASSES, from_row
 from spotcheck.store.errors import translated
 
@@ -19,6 +21,7 @@ __all__ = ["LOOKUP_CHUNK", "WRITE_BATCH", "DirectoryRepository"]
 
 LOOKUP_CHUNK = 5_000  # bound parameters per query: SQLite >= 3.32 allows 32766
 WRITE_BATCH = 5_000
+SCAN_OVER = 20 * LOOKUP_CHUNK  # asked for more keys than this: read the table once instead of IN-lists
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -43,6 +46,8 @@ class DirectoryRepository:
         wanted = sorted(set(keys))
         found: set[str] = set()
         with translated(f"looking up {kind}"):
+            if len(wanted) > SCAN_OVER:
+                return set(wanted).intersection(self.session.execute(select(column)).scalars())
             for chunk in _chunks(wanted, LOOKUP_CHUNK):
                 found.update(self.session.execute(select(column).where(column.in_(chunk))).scalars())
         return found
@@ -58,6 +63,12 @@ class DirectoryRepository:
         out: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         n = len(key_cols)
         with translated(f"reading {kind}"):
+            if len(wanted) > SCAN_OVER:
+                asked = set(wanted)
+                for row in self.session.execute(select(*key_cols, *value_cols)):
+                    if row[0] in asked:
+                        out[tuple(row[:n])] = tuple(row[n:])
+                return out
             for chunk in _chunks(wanted, LOOKUP_CHUNK):
                 query = select(*key_cols, *value_cols).where(key_cols[0].in_(chunk))
                 for row in self.session.execute(query):
@@ -65,10 +76,26 @@ class DirectoryRepository:
         return out
 
     def insert(self, kind: str, rows: Sequence[dict[str, Any]]) -> None:
+        if len(rows) > WRITE_BATCH:  # many rows: COPY (PostgreSQL) or one executemany (SQLite)
+            names = list(rows[0])
+            self.append(kind, names, (tuple(row[n] for n in names) for row in rows))
+            return
         table = self.table(kind)
         with translated(f"inserting {kind}"):
             for batch in _chunks(rows, WRITE_BATCH):
                 self.session.execute(insert(table), list(batch))
+
+    def append(self, kind: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Add rows given as tuples in ``columns`` order, in bulk (``store.bulk``); tier rows get the time
+        received."""
+        table = self.table(kind)
+        if kind == "tiers":
+            received = utcnow()
+            columns = [*columns, "received"]
+            rows = ((*row, received) for row in rows)
+        with translated(f"inserting {kind}"):
+            self.session.flush()
+            write_rows(self.session, table.name, columns, rows)
 
     def update(self, kind: str, rows: Sequence[dict[str, Any]]) -> None:
         """Update rows by primary key (each dict holds the key columns and the new values)."""

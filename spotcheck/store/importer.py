@@ -20,6 +20,7 @@ from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.references import check_references
 from spotcheck.store.base import now_iso
 from spotcheck.store.convert import KEY_COLUMNS, to_values
+from spotcheck.store.import_columns import import_columns
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["ImportReport", "import_file", "import_folder", "import_parsed"]
@@ -109,13 +110,20 @@ def audit_import(uow: UnitOfWork, reports: list[ImportReport], *, actor: str) ->
     uow.audit.append(at=now_iso(), action=action, actor=actor, payload={"changes": changed})
 
 
+def _import_one(uow: UnitOfWork, kind: str, path: Path, progress: Progress | None) -> ImportReport:
+    """Columns first (the big files, when every row passes); otherwise row by row, every problem reported."""
+    done = import_columns(uow, kind, path, progress=progress)
+    if done is not None:
+        return ImportReport(kind, path.name, done.rows, done.added, done.updated, done.unchanged)
+    return import_parsed(uow, parse_file(kind, path, progress=progress))
+
+
 def import_file(
     uow: UnitOfWork, kind: str, path: Path, *, actor: str = "cli", progress: Progress | None = None
 ) -> ImportReport:
     """Validate ``path`` as ``kind`` completely, then write it in one transaction (nothing if any row is bad)."""
-    parsed = parse_file(kind, path, progress=progress)
     with uow:
-        report = import_parsed(uow, parsed)
+        report = _import_one(uow, kind, path, progress)
         audit_import(uow, [report], actor=actor)
         uow.commit()
     return report
@@ -137,7 +145,7 @@ def import_folder(
                 if kind in OPTIONAL_KINDS:
                     continue
                 raise ValidationError(f"{folder}: missing {FILE_NAMES[kind]} (or .xlsx)")
-            reports.append(import_parsed(uow, parse_file(kind, path, progress=progress)))
+            reports.append(_import_one(uow, kind, path, progress))
         audit_import(uow, reports, actor=actor)
         uow.commit()
     return reports

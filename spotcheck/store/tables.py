@@ -27,6 +27,7 @@ from spotcheck.store.quarter import (
     SnapshotRow,
     VisitRow,
 )
+from spotcheck.store.tier_batches import TierBatchRow
 
 __all__ = [
     "PLAN_STATES",
@@ -49,6 +50,7 @@ __all__ = [
     "PlanRow",
     "ResultRow",
     "SnapshotRow",
+    "TierBatchRow",
     "TierRow",
     "TokenRow",
     "VisitRow",

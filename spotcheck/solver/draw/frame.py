@@ -7,6 +7,7 @@ frame's sorted vocabularies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import DEFAULT_TIER, EXCLUDED_STATUSES, City, EntityKind, Status, Tier, TierRecord
+from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
 
 __all__ = ["KINDS", "STATUSES", "TIERS", "Frame", "from_city", "quarter_start", "tiers_in_force"]
 
@@ -114,7 +116,7 @@ def quarter_start(year: int, quarter: int) -> date:
     return date(year, 3 * quarter - 2, 1)
 
 
-def tiers_in_force(records: tuple[TierRecord, ...], on: date) -> dict[str, Tier]:
+def tiers_in_force(records: Sequence[TierRecord], on: date) -> dict[str, Tier]:
     """Latest ``effective`` on or before ``on`` per firm; ties go to the greater batch (docs/formats.md)."""
     best: dict[str, tuple[date, str, Tier]] = {}
     for rec in records:
@@ -129,6 +131,8 @@ def tiers_in_force(records: tuple[TierRecord, ...], on: date) -> dict[str, Tier]
 def from_city(city: City, on: date) -> Frame:
     """The frame of a city's directory with the tiers in force on ``on`` (untiered firms: DEFAULT_TIER)."""
     firms = city.enterprises
+    if isinstance(firms, FirmColumns):
+        return from_columns(firms, city, on)
     tiers = tiers_in_force(city.tiers, on)
     districts = tuple(sorted({f.district for f in firms} | {d.code for d in city.districts}))
     industries = tuple(sorted({f.industry for f in firms}))
@@ -141,6 +145,33 @@ def from_city(city: City, on: date) -> Frame:
         industry=np.array([i_index[f.industry] for f in firms], dtype=np.uint8),
         status=np.array([STATUSES.index(f.status) for f in firms], dtype=np.uint8),
         tier=np.array([TIERS.index(tiers.get(f.uscc, DEFAULT_TIER)) for f in firms], dtype=np.uint8),
+        districts=districts,
+        industries=industries,
+    )
+
+
+def from_columns(firms: FirmColumns, city: City, on: date) -> Frame:
+    """``from_city`` for a directory read as columns: the same frame, with no Python object per firm."""
+    districts = tuple(sorted(set(firms.districts) | {d.code for d in city.districts}))
+    remap = np.searchsorted(np.array(districts), np.array(firms.districts)).astype(np.uint16)
+    if isinstance(city.tiers, TierColumns):
+        tier = city.tiers.tier_of(firms.codes, on, DEFAULT_TIER)
+    else:
+        found = tiers_in_force(city.tiers, on)
+        tier = np.full(len(firms), TIERS.index(DEFAULT_TIER), dtype=np.uint8)
+        for uscc, value in found.items():
+            row = np.searchsorted(firms.codes, uscc.encode("ascii"))
+            if row < len(firms) and firms.codes[row] == uscc.encode("ascii"):
+                tier[row] = TIERS.index(value)
+    used = np.unique(firms.industry)  # the vocabulary of industries actually present, as from_city has it
+    industries = tuple(firms.industries[k] for k in used)
+    return Frame.build(
+        codes=firms.codes,
+        kind=firms.kind,
+        district=remap[firms.district] if len(firms) else firms.district,
+        industry=np.searchsorted(used, firms.industry).astype(np.uint8),
+        status=firms.status,
+        tier=tier,
         districts=districts,
         industries=industries,
     )

@@ -1,0 +1,134 @@
+"""Read a CSV file column by column with pyarrow's CSV reader, when that gives exactly what the row reader gives.
+
+The row reader (``sources.py``, Python's csv module) defines the semantics (docs/formats.md "How files are
+checked"): UTF-8 with an optional BOM, the header on line 1, every cell stripped of whitespace, blank rows skipped
+but counted, a row with more non-empty cells than the header refused. This module reads the same file in
+columns, in C, and returns ``None`` whenever it could differ, so the caller falls back to the row reader, which
+then reports the problem in its own words:
+
+- the file holds a ``"`` (quoted cells: Python's strict quoting rules and multi-line cells are the row reader's);
+- the header is not a single clean first line, or does not resolve (unknown, repeated or missing columns);
+- a row has another number of cells than the header (pyarrow's invalid-row hook sees it), or the bytes are not
+  UTF-8.
+
+Without quotes every physical line is one row, so row ``i`` (0-based, blank rows included) is file line ``i + 2``.
+
+Output (``ArrowColumns``): the canonical column names -> stripped ``pyarrow`` string arrays (a missing optional
+column is all ""), and ``lines``, the file line of each kept (non-blank) row, as an int64 numpy array.
+"""
+
+from __future__ import annotations
+
+import csv
+import mmap
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
+
+from spotcheck.ingest.columns import COLUMNS, resolve_header
+
+__all__ = ["WHITESPACE", "ArrowColumns", "read_columns"]
+
+# Exactly the characters str.strip() removes (the row reader strips every cell with it; a test keeps it so).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+BLOCK = 64 << 20  # bytes pyarrow parses at a time
+
+
+@dataclass(frozen=True)
+class ArrowColumns:
+    columns: dict[str, pa.Array]
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+def _has_quote(path: Path) -> bool:
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b'"') >= 0
+
+
+def _header(path: Path) -> list[str] | None:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            first = next(reader, None)
+            if first is None or reader.line_num != 1 or not any(first):
+                return None
+            return [c.strip() for c in first]
+    except (UnicodeDecodeError, csv.Error, OSError):
+        return None
+
+
+def read_columns(kind: str, path: Path) -> ArrowColumns | None:
+    """The file's columns, or None when only the row reader can say what the file holds (module docstring)."""
+    if path.suffix.lower() != ".csv" or _has_quote(path):
+        return None
+    header = _header(path)
+    if header is None:
+        return None
+    positions, problems = resolve_header(kind, header)
+    if problems:
+        return None
+    names = [f"c{i}" for i in range(len(header))]
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK),
+            parse_options=pa_csv.ParseOptions(
+                quote_char=False, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError):
+        return None
+    if invalid:
+        return None
+    stripped = [pc.utf8_trim(table.column(n).combine_chunks(), characters=WHITESPACE) for n in names]
+    key = stripped[positions[COLUMNS[kind][0].name]]  # a required column: most often all it takes
+    nonblank = _any_nonempty([key, *stripped], len(table))
+    # A value under a trailing empty header cell is refused by the row reader ("N cells but the header has ...").
+    width = max((i + 1 for i, h in enumerate(header) if h), default=0)
+    if width < len(header) and bool(np.any(_any_nonempty(stripped[width:], len(table)))):
+        return None
+    keep = np.flatnonzero(nonblank)
+    mask = pa.array(nonblank)
+    every = len(keep) == len(table)
+    columns: dict[str, pa.Array] = {}
+    for column in COLUMNS[kind]:
+        if column.name in positions:
+            values = stripped[positions[column.name]]
+            columns[column.name] = values if every else values.filter(mask)
+        else:
+            columns[column.name] = pa.array([""] * len(keep), type=pa.string())
+    return ArrowColumns(columns, keep.astype(np.int64) + 2)
+
+
+def _any_nonempty(columns: list[pa.Array], rows: int) -> np.ndarray:
+    """True for rows with a non-empty cell in any of ``columns`` (stops once every row has one)."""
+    found = np.zeros(rows, dtype=bool)
+    for values in columns:
+        found |= pc.greater(pc.binary_length(values), 0).to_numpy(zero_copy_only=False)
+        if bool(found.all()):
+            break
+    return found
