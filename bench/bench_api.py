@@ -24,6 +24,7 @@ from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.services.demo import run_demo
 from spotcheck.store.tables import AssignmentRow, EnterpriseRow, PlanRow
+from tests.accounts import issue
 
 FULL, QUICK = 20_000, 3_000
 REPEAT = 50
@@ -80,12 +81,12 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
         officer = uow.session.execute(select(AssignmentRow.inspector_id).limit(1)).scalar_one()
         codes = list(uow.session.execute(select(EnterpriseRow.uscc).order_by(EnterpriseRow.uscc)).scalars())
         name = uow.session.execute(select(EnterpriseRow.name).limit(1)).scalar_one()
-        tokens = {
-            role: uow.tokens.issue(role, subject)[0]
-            for role, subject in (("regulator", "SCJG"), ("inspector", officer), ("credit", "bench"))
-        }
         uow.commit()
-    auth = {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+    auth = {
+        "regulator": issue(storage.uow, "bench-lead", "lead", department="SCJG"),
+        "inspector": issue(storage.uow, "bench-officer", "inspector", officer=officer),
+        "credit": issue(storage.uow, "bench-credit", "credit"),
+    }
     client = TestClient(create_app(Settings(), uow_factory=storage.uow))
     calls = {
         "public page /": ("/", {}),

@@ -34,7 +34,6 @@ from sqlalchemy import inspect, text
 from bench import write_result
 from spotcheck.ingest.city import read_plan
 from spotcheck.services import freeze, plans, seeding
-from spotcheck.services.simulated import demo_secret
 from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
 from spotcheck.synth import generate_city
 
@@ -104,11 +103,17 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
         plan = replace(read_plan(city_dir / "plan.json"), quarter=1)
         plan_id = plans.create_plan(uow(), plan, actor="bench")
         for department in plans.plan_status(uow(), plan_id).participants:
-            secret = demo_secret("demo", department, plan.year, plan.quarter)
-            seeding.commit_secret(uow(), plan_id, department, secret, actor=department)
+            seeding.commit_secret(uow(), plan_id, department, seeding.new_secret(), actor=department)
         steps: dict[str, Any] = {}
         with _measured(steps, "freeze"):
-            frozen = freeze.freeze(uow(), plan_id, actor="bench", frozen_on=date(plan.year, 1, 1))
+            frozen = freeze.freeze(
+                uow(),
+                plan_id,
+                actor="bench",
+                frozen_on=date(plan.year, 1, 1),
+                beacon_source="bench: no beacon is entered",
+                beacon_date=date(plan.year, 1, 2),
+            )
         with _measured(steps, "read_back"), uow() as u:
             city, history, rotation, digest = freeze.frozen_inputs_and_rotation(u, plan_id)
         assert digest == frozen.digest and len(city.enterprises) == firms

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -15,6 +16,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_url: str = ""  # default: a SQLite file in data_dir
+    # sign-in (docs/api.md "Accounts, sign-in and tokens")
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_hours: int = Field(default=8, ge=1, le=7 * 24)
+    cookie_secure: bool = False  # Secure cookies even over http (set it behind a TLS-terminating proxy)
+    token_days: int = Field(default=90, ge=1, le=3660)
     # The public routes read through a read-only engine on this URL, e.g. a PostgreSQL hot standby
     # (docs/scale.md "Public reads from hot standbys"); default: the primary database.
     read_database_url: str = ""

@@ -36,7 +36,7 @@ __all__ = [
     "get_uow_factory",
 ]
 
-COOKIE = "spotcheck_token"  # the dashboard page keeps the signed-in token here (HttpOnly, SameSite=Strict)
+COOKIE = "spotcheck_session"  # the signed-in session (spotcheck.edge_auth: HttpOnly, SameSite=Strict)
 
 # Identifiers and offsets stay within a signed 32-bit integer, which every backend stores (SQLite and
 # PostgreSQL refuse larger parameters with an error the client should never cause).

@@ -4,14 +4,16 @@ use case (``store.importer.import_file``: every row checked, nothing stored on e
 whatever happens. The size is bounded before reading by ``api.limits`` (docs/api.md "Limits").
 
     async with uploaded(request, kind) as path:  ...  # path: <tmp>/enterprises.csv (or .xlsx)
-    path = await receive(request, kind); ...; discard(path)   # when a background job imports it
+    path = await receive(request, kind, before=check); ...; discard(path)   # a background job imports it
+
+``before`` sees the form's other fields (a page's CSRF token) once the body is read, before anything is copied.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -35,11 +37,16 @@ def _kind(kind: str) -> str:
     return kind
 
 
-async def receive(request: Request, kind: str) -> Path:
+async def receive(
+    request: Request, kind: str, *, before: Callable[[Mapping[str, str]], None] | None = None
+) -> Path:
     """Copy the uploaded file of directory ``kind`` into a fresh temporary folder; the caller ``discard``s it
-    (a background import does so when it ends)."""
+    (a background import does so when it ends). ``before`` is given the form's text fields first and may
+    refuse by raising."""
     stem = Path(FILE_NAMES[_kind(kind)]).stem
     async with request.form(max_files=1, max_fields=4) as form:
+        if before is not None:
+            before({str(k): v for k, v in form.items() if isinstance(v, str)})
         upload = form.get(FIELD)
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ValidationError(f"send the file as multipart form field {FIELD!r} (.csv or .xlsx)")

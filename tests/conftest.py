@@ -9,6 +9,7 @@ a fresh database of its own, created from that URL and dropped afterwards.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import uuid
@@ -25,6 +26,24 @@ from spotcheck.store.migrate import upgrade
 from spotcheck.store.uow import UnitOfWork
 
 REAL_CODES = ("91350200776049653A", "91440101MA5CJQ4N59")
+
+
+@pytest.fixture(autouse=True)
+def fixed_system_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's freezes draw the system secrets 1, 2, 3, … of a fixed sequence, so a test's draws are the same
+    on every run (production draws them from ``secrets``: spotcheck.services.ceremony.new_system_secret)."""
+    drawn = iter(range(1, 1_000_000))
+    monkeypatch.setattr(
+        "spotcheck.services.ceremony.new_system_secret",
+        lambda: hashlib.sha256(f"test system secret {next(drawn)}".encode()).hexdigest(),
+    )
+    # the demo's department secrets likewise: random in production, a fixed sequence here, so the demo's draws
+    # (and whether its small test city meets the yearly targets) are the same on every run
+    demo = iter(range(1, 1_000_000))
+    monkeypatch.setattr(
+        "spotcheck.services.demo_secrets.new_secret",
+        lambda: hashlib.sha256(f"test demo secret {next(demo)}".encode()).hexdigest(),
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -9,23 +9,27 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from spotcheck.api import credit, directories, inspector, proofs, public, regulator, steps
+from spotcheck.api.caching import install_cache
 from spotcheck.api.errors import ERROR_RESPONSES, install_error_handlers
 from spotcheck.api.headers import install_headers
 from spotcheck.api.limits import BodyLimit
 from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
+from spotcheck.store.base import utcnow
 from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import ceremony as ceremony_pages
 from spotcheck.web import charts as chart_pages
 from spotcheck.web import directories as directory_pages
+from spotcheck.web import firm_page, workbooks, workspace_home
 from spotcheck.web import inspector as inspector_pages
 from spotcheck.web import plan_editor as plan_pages
 from spotcheck.web import public as public_pages
 from spotcheck.web import quarter as quarter_pages
 from spotcheck.web import regulator as regulator_pages
 from spotcheck.web import review as review_pages
-from spotcheck.web import workbooks, workspace_home
 from spotcheck.web.rendering import mount_static
 
 __all__ = ["create_app"]
@@ -33,8 +37,8 @@ __all__ = ["create_app"]
 DESCRIPTION = """\
 双随机、一公开 spot checks. Regulators plan and run the quarter, inspectors see and record only their own visits,
 the public reads what is published and recomputes the draw, the credit system pushes tiers and reads results.
-Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create`); the public needs none.
-The signed-in dashboard cookie is accepted for reads (GET) too.
+Authenticate with `Authorization: Bearer TOKEN` (tokens from `spotcheck token create --user NAME`); the public
+needs none. A signed-in session's cookie (the pages' sign-in) is accepted for reads (GET) too.
 """
 
 
@@ -44,7 +48,9 @@ def create_app(
     uow_factory: Callable[[], UnitOfWork] | None = None,
     read_uow_factory: Callable[[], UnitOfWork] | None = None,
 ) -> FastAPI:
-    app = FastAPI(title="spotcheck", version="0.1.0", description=DESCRIPTION)
+    # /docs and /redoc from the assets fastapi-offline bundles (Swagger UI, ReDoc, favicon): no CDN, so they
+    # work on an intranet without internet (docs/api.md).
+    app = FastAPIOffline(title="spotcheck", version="0.1.0", description=DESCRIPTION)
     if uow_factory is None:
         storage = bootstrap(settings)
         app.state.engine = storage.engine
@@ -54,21 +60,24 @@ def create_app(
     app.state.uow_factory = uow_factory
     app.state.read_uow_factory = read_uow_factory or uow_factory
     app.state.settings = settings
+    app.state.clock = utcnow  # sessions, tokens and sign-in throttling read this; tests set their own
     install_error_handlers(app)
     app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too
+    install_cache(app)  # inside the headers (their no-store for signed-in callers applies), outside the limit
     install_headers(app)
     for module in (public, proofs, regulator, directories, steps, inspector, credit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     workspace = (
         workspace_home,
         quarter_pages,
+        ceremony_pages,
         review_pages,
         directory_pages,
         plan_pages,
         chart_pages,
         workbooks,
     )
-    for pages in (public_pages, regulator_pages, *workspace, inspector_pages):
+    for pages in (public_pages, firm_page, regulator_pages, *workspace, inspector_pages):
         app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)
     return app

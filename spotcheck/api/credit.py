@@ -64,9 +64,7 @@ async def push_tiers(
             raise ValidationError("no rows: send tiers.csv rows after the header, or JSON lines")
         # Validating and writing millions of rows is blocking work: off the event loop, so other requests go on.
         # The folder outlives the work: a cancelled request waits for the thread before the folder goes.
-        return await run_in_threadpool(
-            lambda: append_tier_file(uow, target, actor=f"credit:{client.subject}")
-        )
+        return await run_in_threadpool(lambda: append_tier_file(uow, target, actor=client.actor))
 
 
 @router.get("/feed", response_model=FeedPublic, summary="Published results after a cursor, oldest first")

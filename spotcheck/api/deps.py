@@ -2,9 +2,9 @@
 that needs a token. What the routers share besides (the request's unit of work, bounded parameters) is in
 ``spotcheck.edge``, which the pages use too.
 
-The caller is the one behind a Bearer token or, for reads only, the dashboard's sign-in cookie. ``require``
-answers 401 without a valid token, 403 for a token of a role without the permission, and ``Forbidden`` (403)
-outside the permission's scope (another department). An inspector's own visits are the query's to find
+The caller is the account behind a Bearer token or, for reads only, a signed-in session's cookie
+(``spotcheck.edge_auth``). ``require`` answers 401 without a valid token, 403 for an account whose role lacks the
+permission, and ``Forbidden`` (403) outside the permission's scope (another department). An inspector's own visits are the query's to find
 (``queries.assignments``): another officer's visit answers 404, so that it does not even reveal it exists.
 """
 
@@ -17,10 +17,18 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from spotcheck.domain.access import ANYWHERE, GRANTS, Permission, Principal, Scope, check
-from spotcheck.edge import COOKIE, UowDep
+from spotcheck.edge import UowDep
+from spotcheck.edge_auth import now, signed_in
 from spotcheck.queries.principals import principal_for
 
-__all__ = ["NOT_AUTHENTICATED", "WRONG_ROLE", "current_principal", "department_in_body", "require"]
+__all__ = [
+    "NOT_AUTHENTICATED",
+    "WRONG_ROLE",
+    "current_principal",
+    "department_in_body",
+    "department_in_path",
+    "require",
+]
 
 NOT_AUTHENTICATED = "not authenticated"
 WRONG_ROLE = "this token's role may not use this endpoint"
@@ -29,12 +37,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})  # the sign-in cookie is accepted for 
 _bearer = HTTPBearer(auto_error=False, description="API token from `spotcheck token create`")
 
 
-def _token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
-    """The Bearer token, or for a page's own reads (GET) the signed-in dashboard cookie (SameSite=Strict)."""
+def _caller(
+    request: Request, uow: UowDep, credentials: HTTPAuthorizationCredentials | None
+) -> Principal | None:
+    """The account of the Bearer token, or for a page's own reads (GET) the signed-in session's."""
     if credentials is not None:
-        return credentials.credentials
+        return principal_for(uow, credentials.credentials, now=now(request))
     if request.method in SAFE_METHODS:
-        return request.cookies.get(COOKIE)
+        session = signed_in(request, uow)
+        return None if session is None else session.principal
     return None
 
 
@@ -44,7 +55,7 @@ def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller, or 401 without a valid token."""
-    principal = principal_for(uow, _token(request, credentials))
+    principal = _caller(request, uow, credentials)
     if principal is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, NOT_AUTHENTICATED, headers={"WWW-Authenticate": "Bearer"}
@@ -65,6 +76,11 @@ async def department_in_body(request: Request) -> Scope:
         return ANYWHERE
     department = body.get("department") if isinstance(body, dict) else None
     return Scope(department=department if isinstance(department, str) else None)
+
+
+def department_in_path(department: str) -> Scope:
+    """The department a path names (``…/results/{department}/review``): a department reviews only its own."""
+    return Scope(department=department)
 
 
 def require(permission: Permission, scope: Callable[..., Any] = anywhere) -> Any:

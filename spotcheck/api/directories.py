@@ -50,9 +50,7 @@ async def upload_directory(
     me: Annotated[Principal, require(Permission.PLAN_WRITE)],
 ) -> ImportPublic:
     async with uploaded(request, kind) as path:
-        report = await run_in_threadpool(
-            lambda: import_file(factory(), kind, path, actor=f"regulator:{me.subject}")
-        )
+        report = await run_in_threadpool(lambda: import_file(factory(), kind, path, actor=me.actor))
     return ImportPublic(
         kind=report.kind,
         rows=report.rows,

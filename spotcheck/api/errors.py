@@ -10,7 +10,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spotcheck.api.schemas import ErrorPublic
@@ -27,6 +27,7 @@ from spotcheck.domain.errors import (
     VerificationError,
 )
 from spotcheck.store.errors import Busy, StorageError
+from spotcheck.web.error_pages import error_page, wants_html
 
 __all__ = ["ERROR_RESPONSES", "STATUS", "install_error_handlers", "status_and_detail"]
 
@@ -94,13 +95,16 @@ def _from_database(exc: BaseException) -> bool:
     return cause is not None and type(cause).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3"))
 
 
-async def _spotcheck_error(request: Request, exc: Exception) -> JSONResponse:
+async def _spotcheck_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SpotcheckError)
     status, _ = status_and_detail(exc)
-    return JSONResponse(_body(exc), status_code=status)
+    body = _body(exc)
+    if wants_html(request):
+        return error_page(request, status, str(body["detail"]), str(body.get("message", "")))
+    return JSONResponse(body, status_code=status)
 
 
-async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+async def _request_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     problems = [
@@ -111,18 +115,25 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
         }
         for err in errors[:LISTED_PROBLEMS]
     ]
+    if wants_html(request):
+        fields = ", ".join(str(p["field"]) for p in problems)
+        return error_page(request, 422, "invalid input", fields)
     body = {"detail": "invalid input", "problems": problems, "problem_count": len(errors)}
     return JSONResponse(body, status_code=422)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "request refused"
+    if wants_html(request) and exc.status_code >= 400:
+        return error_page(request, exc.status_code, detail)
     return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if wants_html(request):
+        return error_page(request, 500, INTERNAL)
     return JSONResponse({"detail": INTERNAL}, status_code=500)
 
 

@@ -26,13 +26,13 @@ Recorder = Annotated[Principal, require(Permission.RESULT_RECORD, department_in_
 
 @router.get("/assignments", response_model=AssignmentsPublic, summary="My assignments (and only mine)")
 def my_assignments(uow: UowDep, me: Officer) -> AssignmentsPublic:
-    data = assignments.assignments(uow, me.subject)
+    data = assignments.assignments(uow, me.officer or "")
     return AssignmentsPublic(data=data, count=len(data))
 
 
 @router.get("/assignments/{visit_id}", response_model=AssignmentPublic, summary="One of my visits")
 def my_assignment(uow: UowDep, me: Officer, visit_id: VisitId) -> AssignmentPublic:
-    return assignments.assignment(uow, me.subject, visit_id)
+    return assignments.assignment(uow, me.officer or "", visit_id)
 
 
 @router.post(
@@ -44,7 +44,7 @@ def my_assignment(uow: UowDep, me: Officer, visit_id: VisitId) -> AssignmentPubl
 def record_my_result(
     uow: UowDep, factory: UowFactoryDep, me: Recorder, visit_id: VisitId, body: ResultCreate
 ) -> ResultRecorded:
-    visit, mine = assignments.own_visit(uow, me.subject, visit_id)
+    visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
     plan_id, department = visit.plan_id, mine.department
     uow.rollback()  # the use case opens its own unit of work; release this read transaction first
     version = record_result(
@@ -55,7 +55,7 @@ def record_my_result(
         body.category,
         body.findings,
         actor_department=me.department or "",
-        actor=f"inspector:{me.subject}",
+        actor=me.actor,
     )
     return ResultRecorded(
         visit_id=visit_id,

@@ -122,7 +122,7 @@ def how_to_verify() -> dict[str, str]:
         "lottery": EXPLANATION,
         "record": "GET /api/public/plans/{id}/record returns the published draw record; "
         "`spotcheck verify RECORD --input CITY` recomputes every visit from it and names the first difference.",
-        "seed": "The seed is SHA-256 of the snapshot digest, the public beacon value and each department's "
-        "secret; the secrets are revealed at publication and must match the commitments published before the "
-        "freeze (docs/draw-spec.md).",
+        "seed": "The seed is SHA-256 of the snapshot digest, the public beacon value, the system's secret and "
+        "each department's secret; the secrets are revealed at publication and must match the commitments "
+        "published before the beacon existed (docs/ceremony.md).",
     }

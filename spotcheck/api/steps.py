@@ -1,10 +1,11 @@
 """/api/regulator/plans/…: the quarter's steps, each one call to its use case in ``spotcheck.services``
 (which checks the plan's state, runs in one transaction, and appends the audit entry).
 
-Each step needs its permission (``require``, ``spotcheck.domain.access``); a department commits and reveals
-only its own secret: a regulator token's subject is its department code.
-Secrets for the draw are sent in the request body and never stored by the API (the use case checks them
-against the commitments and keeps only what the ceremony defines).
+Each step needs its permission (``require``, ``spotcheck.domain.access``): the shared steps are the lead
+regulator's; a department commits, hands in and reveals only its own secret (docs/ceremony.md), and reviews only
+its own results (谁检查、谁录入、谁公开). The audit entry names the signed-in account (``Principal.actor``).
+The draw request carries no secret: each department has handed in its own after the beacon, and the use case
+refuses the draw, naming them, while one has not.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from spotcheck.api.deps import department_in_body, require
+from spotcheck.api.deps import department_in_body, department_in_path, require
 from spotcheck.api.schemas import PlanCreate, StepDone
 from spotcheck.domain.access import Permission, Principal
 from spotcheck.domain.errors import ValidationError
 from spotcheck.edge import NO_NUL, Department, IsoDate, PlanId, UowFactoryDep, VisitId
 from spotcheck.ingest.plan import parse_plan
-from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
 from spotcheck.solver.assign.options import options_from_dict
 
 __all__ = ["router"]
@@ -40,6 +41,13 @@ class SecretIn(BaseModel):
 
 class FreezeIn(BaseModel):
     frozen_on: IsoDate | None = Field(default=None, description="default: today (UTC)")
+    beacon_source: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=NO_NUL,
+        description="the beacon named now, e.g. a lottery draw's number",
+    )
+    beacon_date: IsoDate = Field(description="the day its value is published: after the freeze")
     # The inspector draw's options, fixed with the snapshot (docs/assign-spec.md §8).
     probability_cap: str = Field(
         default="1/2", max_length=32, pattern=NO_NUL, description="officer–firm probability cap"
@@ -55,10 +63,6 @@ class BeaconIn(BaseModel):
     source: str = Field(
         min_length=1, max_length=200, pattern=NO_NUL, description="where the value was published"
     )
-
-
-class DrawIn(BaseModel):
-    secrets: dict[str, str] = Field(description="every committed department's secret")
 
 
 class AssignIn(BaseModel):
@@ -85,7 +89,7 @@ class ReviewIn(BaseModel):
 
 
 def _actor(me: Principal) -> str:
-    return f"regulator:{me.subject}"
+    return me.actor
 
 
 def _state(factory: UowFactoryDep, plan_id: int) -> str:
@@ -103,10 +107,11 @@ BeaconKeeper = Annotated[Principal, require(Permission.BEACON)]
 Drawer = Annotated[Principal, require(Permission.DRAW)]
 Assigner = Annotated[Principal, require(Permission.ASSIGN)]
 Supervisor = Annotated[Principal, require(Permission.INSPECTION)]
-Reviewer = Annotated[Principal, require(Permission.REVIEW)]
+# a department approves or returns only its own department's results
+Reviewer = Annotated[Principal, require(Permission.REVIEW, department_in_path)]
 Publisher = Annotated[Principal, require(Permission.PUBLISH)]
 Reader = Annotated[Principal, require(Permission.PLAN_READ)]
-# each department keeps its own secret: it commits and reveals for the department its token names only
+# each department keeps its own secret: it commits, hands in and reveals for its own department only
 Ceremony = Annotated[Principal, require(Permission.CEREMONY_COMMIT, department_in_body)]
 
 
@@ -136,7 +141,15 @@ def freeze_plan(factory: UowFactoryDep, me: Freezer, plan_id: PlanId, body: Free
             "unstaffable": body.unstaffable,
         }
     )
-    frozen = freeze.freeze(factory(), plan_id, actor=_actor(me), frozen_on=on, options=options)
+    frozen = freeze.freeze(
+        factory(),
+        plan_id,
+        actor=_actor(me),
+        frozen_on=on,
+        beacon_source=body.beacon_source,
+        beacon_date=body.beacon_date,
+        options=options,
+    )
     return _done(factory, plan_id, "freeze", f"snapshot {frozen.digest} ({frozen.firms} firms)")
 
 
@@ -146,9 +159,17 @@ def beacon(factory: UowFactoryDep, me: BeaconKeeper, plan_id: PlanId, body: Beac
     return _done(factory, plan_id, "beacon")
 
 
+@router.post(
+    "/plans/{plan_id}/handin", response_model=StepDone, summary="Hand in this department's secret (sealed)"
+)
+def handin(factory: UowFactoryDep, me: Ceremony, plan_id: PlanId, body: SecretIn) -> StepDone:
+    ceremony.hand_in(factory(), plan_id, body.department, body.secret, actor=_actor(me))
+    return _done(factory, plan_id, "handin")
+
+
 @router.post("/plans/{plan_id}/draw", response_model=StepDone, summary="Draw the targets (once)")
-def draw(factory: UowFactoryDep, me: Drawer, plan_id: PlanId, body: DrawIn) -> StepDone:
-    drawn = draws.run_draw(factory(), plan_id, body.secrets, actor=_actor(me))
+def draw(factory: UowFactoryDep, me: Drawer, plan_id: PlanId) -> StepDone:
+    drawn = draws.run_draw(factory(), plan_id, actor=_actor(me))
     return _done(
         factory, plan_id, "draw", f"{drawn.visits} visits, {drawn.joint_visits} joint; record {drawn.digest}"
     )

@@ -4,7 +4,8 @@ One module per command group; this module assembles them (in the order `--help` 
 
     offline     draw, verify, lottery, assign       records from files (draw and assign also --plan ID)
     directory   import, generate                    the city's files
-    admin       db upgrade|current, token create, serve
+    admin       db upgrade|current, serve
+    accounts    user create|disable|list, token create|list|revoke
     quarter     plan create|list|show, commit, freeze, beacon, reveal, publish, correct
     inspection  inspection start|close, redraw, result, review, deadlines
     audit       audit verify|plan|head
@@ -20,7 +21,7 @@ from collections.abc import Callable
 
 import typer
 
-from spotcheck.cli import admin, audit, demo, directory, inspection, offline, quarter
+from spotcheck.cli import accounts, admin, audit, demo, directory, inspection, offline, quarter
 
 __all__ = ["COMMANDS", "GROUPS", "app", "main"]
 
@@ -51,7 +52,8 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("import", directory.import_command), ("draw", offline.draw_command), ("verify", offline.verify_command),
     ("lottery", offline.lottery_command), ("generate", directory.generate_command),
     ("serve", admin.serve_command), ("assign", offline.assign_command), ("commit", quarter.commit_command),
-    ("freeze", quarter.freeze_command), ("beacon", quarter.beacon_command), ("reveal", quarter.reveal_command),
+    ("freeze", quarter.freeze_command), ("beacon", quarter.beacon_command), ("handin", quarter.handin_command),
+    ("reveal", quarter.reveal_command),
     ("redraw", inspection.redraw_command), ("result", inspection.result_command),
     ("review", inspection.review_command), ("deadlines", inspection.deadlines_command),
     ("publish", quarter.publish_command), ("correct", quarter.correct_command), ("demo", demo.demo_command),
@@ -59,8 +61,10 @@ COMMANDS: tuple[tuple[str, Callable[..., None]], ...] = (
 GROUPS: tuple[tuple[str, str, tuple[tuple[str, Callable[..., None]], ...]], ...] = (
     ("db", "The database: run migrations, show the schema revision.",
      (("upgrade", admin.db_upgrade), ("current", admin.db_current))),
-    ("token", "API tokens: issue one (shown once; only its SHA-256 is stored).",
-     (("create", admin.token_create),)),
+    ("user", "Accounts: create one (a role, its department or officer), disable one, list them.",
+     (("create", accounts.user_create), ("disable", accounts.user_disable), ("list", accounts.user_list))),
+    ("token", "API tokens for an account: issue one (shown once; only its SHA-256 is stored), list, revoke.",
+     (("create", accounts.token_create), ("list", accounts.token_list), ("revoke", accounts.token_revoke))),
     ("plan", "The quarter's plan: create it from plan.json, list plans, show one.",
      (("create", quarter.plan_create), ("list", quarter.plan_list), ("show", quarter.plan_show))),
     ("inspection", "The inspection period: start it (windows), close it.",

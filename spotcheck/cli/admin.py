@@ -1,4 +1,4 @@
-"""Running the service: the database schema, API tokens, and the HTTP server."""
+"""Running the service: the database schema and the HTTP server (accounts and tokens: ``cli.accounts``)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from spotcheck.cli.shared import database_url, exits_on_error, fail, run
+from spotcheck.cli.shared import database_url, exits_on_error, fail
 
-__all__ = ["db_current", "db_upgrade", "serve_command", "token_create"]
+__all__ = ["db_current", "db_upgrade", "serve_command"]
 
 
 def db_upgrade(revision: Annotated[str, typer.Argument(help="target revision")] = "head") -> None:
@@ -27,30 +27,6 @@ def db_current() -> None:
 
     with exits_on_error():
         typer.echo(f"database: {current(database_url()) or '(not migrated)'}; newest: {head()}")
-
-
-def token_create(
-    role: Annotated[str, typer.Option(help="regulator | inspector | credit")],
-    subject: Annotated[str, typer.Option(help="department code, inspector id, or client name")],
-) -> None:
-    """Issue an API token and print it once."""
-    from spotcheck.domain.access import ISSUABLE_ROLES
-    from spotcheck.store.uow import UnitOfWork
-
-    if role not in ISSUABLE_ROLES:
-        raise fail(ValueError(f"role must be one of {', '.join(ISSUABLE_ROLES)}, not {role!r}"))
-    if not subject.strip():
-        raise fail(ValueError("--subject must name who the token is for"))
-
-    def issue(uow: UnitOfWork) -> tuple[str, int]:
-        with uow:
-            token, row = uow.tokens.issue(role, subject.strip())
-            uow.commit()
-        return token, row.id
-
-    token, token_id = run(lambda uow: issue(uow()))
-    typer.echo(f"token #{token_id} for {role} {subject.strip()} (shown once, keep it safe):", err=True)
-    typer.echo(token)
 
 
 def serve_command(

@@ -25,6 +25,10 @@ def demo_command(
     quarters: Annotated[
         int, typer.Option("--quarters", min=1, max=4, help="run quarters 1..N of the plan's year")
     ] = 4,
+    accounts_file: Annotated[
+        Path,
+        typer.Option("--accounts-file", help="where the demo accounts' passwords are kept (git-ignored)"),
+    ] = Path("data/demo-accounts.txt"),
 ) -> None:
     """The whole year on the synthetic city, quarter by quarter: generate, import, plan, ceremony, draw, assign,
     simulated results, review, publish; then the year's coverage and joint share against the targets. A rerun
@@ -35,6 +39,27 @@ def demo_command(
         lambda uow: run_demo(uow, city, firms=firms, quarters=quarters, say=typer.echo), migrate=True
     )
     typer.echo("\n".join(report_lines(report)))
+    _accounts(accounts_file)
+
+
+def _accounts(path: Path) -> None:
+    """Create the demo's accounts; print their passwords once and keep them in a file only you can read."""
+    import os
+
+    from spotcheck.services.demo_accounts import demo_accounts
+
+    made = run(lambda uow: demo_accounts(uow))
+    if not made:
+        typer.echo(f"demo accounts exist already (their passwords: {path}, if you kept it)")
+        return
+    lines = [f"{a.username}\t{a.role}\t{a.of}\t{a.password}" for a in made]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
+        out.write("".join(line + "\n" for line in lines))
+    os.chmod(path, 0o600)
+    typer.echo(f"demo accounts (sign in at /dashboard or /inspector; shown once, kept in {path}, mode 0600):")
+    typer.echo("\n".join(f"  {line}" for line in lines))
 
 
 def report_lines(report: DemoReport) -> list[str]:

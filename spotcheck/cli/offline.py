@@ -55,10 +55,6 @@ def draw_command(
     cap: CapOpt = None,
     max_pair: MaxPairOpt = None,
     unstaffable: UnstaffableOpt = None,
-    secrets: Annotated[
-        Path | None,
-        typer.Option("--secrets", help="database: file of DEPT=SECRET lines, every committed department"),
-    ] = None,
 ) -> None:
     """Draw the quarter's targets (docs/draw-spec.md): offline (--input … --out) or on the database (--plan).
     Offline, the draw is also the freeze: the inspector draw's options are fixed here (assign-spec §8)."""
@@ -68,7 +64,7 @@ def draw_command(
     from spotcheck.solver.draw.snapshot_check import split_history
 
     if plan is not None:
-        _draw_plan(plan, secrets)
+        _draw_plan(plan)
         return
     if input_dir is None or year is None or quarter is None or seed is None or out is None:
         raise fail(
@@ -97,17 +93,12 @@ def draw_command(
     )
 
 
-def _draw_plan(plan: int, secrets_file: Path | None) -> None:
-    """The database mode of `draw`: the ceremony's seed from the secrets, one transaction (spotcheck.services)."""
+def _draw_plan(plan: int) -> None:
+    """The database mode of `draw`: the ceremony's seed from the secrets the departments handed in (none is given
+    here), one transaction (spotcheck.services)."""
     from spotcheck.services.draws import run_draw
 
-    if secrets_file is None:
-        raise fail(
-            ValueError("--plan needs --secrets FILE (lines DEPT=SECRET, one per committed department)")
-        )
-    lines = [ln.strip() for ln in secrets_file.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    given = dict(ln.split("=", 1) for ln in lines if "=" in ln)
-    drawn = run(lambda uow: run_draw(uow(), plan, given, actor=who(None), progress=draw_progress))
+    drawn = run(lambda uow: run_draw(uow(), plan, actor=who(None), progress=draw_progress))
     q = drawn.summary["quarter"]
     typer.echo(
         f"plan {plan} drawn: {drawn.visits} visits, {drawn.joint_visits} joint, coverage this quarter "

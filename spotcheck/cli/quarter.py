@@ -15,6 +15,7 @@ from spotcheck.cli.shared import (
     PlanOpt,
     UnstaffableOpt,
     draw_progress,
+    fail,
     frozen_options,
     run,
     who,
@@ -24,6 +25,7 @@ __all__ = [
     "beacon_command",
     "commit_command",
     "freeze_command",
+    "handin_command",
     "plan_create",
     "plan_list",
     "plan_show",
@@ -64,8 +66,17 @@ def plan_show(plan: PlanOpt) -> None:
         f"  departments: {', '.join(status.participants)}; committed: {', '.join(status.committed) or '-'}"
     )
     typer.echo(f"  snapshot digest: {view['snapshot_digest'] or '(not frozen)'}")
+    ceremony = view.get("ceremony")
+    if ceremony:
+        typer.echo(f"  beacon named at the freeze: {ceremony['beacon_source']} on {ceremony['beacon_date']}")
+        typer.echo(f"  system commitment: {ceremony['system_commitment']}")
+        typer.echo(f"  secrets handed in: {', '.join(ceremony['handed_in']) or '-'}")
     if view["beacon"]:
         typer.echo(f"  beacon: {view['beacon']['value']} ({view['beacon']['source']})")
+        if ceremony and ceremony["beacon_entered_by"]:
+            typer.echo(
+                f"  beacon entered by {ceremony['beacon_entered_by']} at {ceremony['beacon_entered_at']}"
+            )
     if view["published"]:
         typer.echo(f"  published: {len(view['visits'])} visits, record {view['record_digest']}")
         typer.echo(f"  audit head at publication: {view['audit_head']}")
@@ -88,29 +99,39 @@ def commit_command(
     hashed = run(lambda uow: commit_secret(uow(), plan, department, chosen, actor=who(actor)))
     typer.echo(f"{department} committed: {hashed}")
     if secret is None:
-        typer.echo(f"SECRET (keep it; it is not stored, you reveal it after the inspections): {chosen}")
+        typer.echo(f"SECRET (keep it; it is not stored, you hand it in after the beacon): {chosen}")
 
 
 def freeze_command(
     plan: PlanOpt,
+    beacon_source: Annotated[
+        str, typer.Option("--beacon-source", help="the beacon named now, e.g. a lottery draw and its number")
+    ],
+    beacon_date: Annotated[
+        str, typer.Option("--beacon-date", help="YYYY-MM-DD its value is published (after the freeze)")
+    ],
     on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
     actor: ActorOpt = None,
     cap: CapOpt = None,
     max_pair: MaxPairOpt = None,
     unstaffable: UnstaffableOpt = None,
 ) -> None:
-    """Fix every input of both draws (and the inspector draw's options) and publish the snapshot digest."""
+    """Fix every input of both draws (and the inspector draw's options), name the beacon, publish the snapshot
+    digest and the system commitment."""
     from datetime import date
 
     from spotcheck.services.freeze import freeze
 
     day = date.fromisoformat(on) if on else date.today()
+    named = date.fromisoformat(beacon_date)
     frozen = run(
         lambda uow: freeze(
             uow(),
             plan,
             actor=who(actor),
             frozen_on=day,
+            beacon_source=beacon_source,
+            beacon_date=named,
             options=frozen_options(cap, max_pair, unstaffable),
             progress=draw_progress,
         )
@@ -128,7 +149,27 @@ def beacon_command(
     from spotcheck.services.seeding import enter_beacon
 
     run(lambda uow: enter_beacon(uow(), plan, value, source=source, actor=who(actor)))
-    typer.echo(f"plan {plan} seeded; next: `spotcheck draw --plan {plan} --secrets FILE`")
+    typer.echo(f"plan {plan} seeded; next: each department runs `spotcheck handin --plan {plan}`, then draw")
+
+
+def handin_command(
+    plan: PlanOpt,
+    department: Annotated[str, typer.Option("--department", help="the department handing in (audited)")],
+    secret_file: Annotated[
+        Path, typer.Option("--secret-file", help="a file holding the secret committed to (64 hex digits)")
+    ],
+    actor: ActorOpt = None,
+) -> None:
+    """A department hands in its secret after the beacon: checked against its commitment, sealed until
+    publication (docs/ceremony.md). The operator's --department and --actor go into the audit log."""
+    from spotcheck.services.ceremony import hand_in
+
+    try:
+        secret = secret_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise fail(exc) from exc
+    run(lambda uow: hand_in(uow(), plan, department, secret, actor=f"{who(actor)} for {department}"))
+    typer.echo(f"{department} handed in its secret for plan {plan} (sealed until publication)")
 
 
 def reveal_command(
@@ -137,7 +178,8 @@ def reveal_command(
     secret: Annotated[str, typer.Option("--secret", help="the secret committed to")],
     actor: ActorOpt = None,
 ) -> None:
-    """Reveal a department's secret after the inspections; it must match its commitment."""
+    """Reveal a department's secret after the inspections (plans drawn under ceremony version 1; a version-2
+    secret was handed in before the draw and is published with the record)."""
     from spotcheck.services.seeding import reveal
 
     run(lambda uow: reveal(uow(), plan, department, secret, actor=who(actor)))

@@ -43,7 +43,13 @@ if TYPE_CHECKING:  # the store is imported when a command runs, not when `--help
 
 UowFactory = Callable[[], "UnitOfWork"]
 
-ActorOpt = Annotated[str | None, typer.Option("--actor", help="who acts (recorded in the audit log)")]
+ActorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        help="the account acting (the audit log names it); default: $SPOTCHECK_USER, else your login name",
+    ),
+]
 PlanOpt = Annotated[int, typer.Option("--plan", help="plan id (spotcheck plan list)")]
 PlanFileOpt = Annotated[
     Path | None,
@@ -105,8 +111,21 @@ def run(action: Callable[[UowFactory], T], *, migrate: bool = False) -> T:
 
 
 def who(actor: str | None) -> str:
-    """Who acts, for the audit log: ``--actor``, else the login name."""
-    return actor or getpass.getuser()
+    """Who acts, as the audit log names them (docs/operations.md "Who acts"): the account ``--actor`` names, else
+    the one ``$SPOTCHECK_USER`` names (``user#ID:NAME``); either must exist and be enabled. With neither, the
+    login name's account if there is one, else ``os:LOGIN`` (an operator at the server without an account)."""
+    import os
+
+    from spotcheck.cli.operator import account_actor
+
+    named = actor or os.environ.get("SPOTCHECK_USER") or None
+    login = named or getpass.getuser()
+    found = account_actor(login)
+    if found is not None:
+        return found
+    if named is not None:
+        raise fail(ValueError(f"no enabled account named {named!r} (spotcheck user list)"))
+    return f"os:{login}"
 
 
 def percent(fraction: str) -> str:

@@ -1,12 +1,17 @@
-"""Who may do what, in one place: the roles a token carries, the permissions each role holds, and the
-department or officer a permission is scoped to (docs/api.md "Users and tokens").
+"""Who may do what, in one place: the role an account holds, the permissions each role holds, and the
+department or officer a permission is scoped to (docs/api.md "Accounts, sign-in and tokens").
 
     allowed(principal, permission, scope) -> bool     check(...) raises Forbidden instead
 
 A role without the permission is refused whatever the scope. A scope names the department an act is for (a
 department commits and reveals only its own secret; an officer records only for their own department, 谁检查、
 谁录入) or the officer it concerns (an inspector's own visit). Pure: the edges build the ``Principal`` from a
-token and pass the scope they read from the request.
+signed-in account (a session or an API token) and pass the scope they read from the request.
+
+The four roles (谁检查、谁录入、谁公开): the lead regulator runs the quarter's shared steps (plan, freeze, beacon,
+draws, the inspection window, publication) and its own department's part; a department regulator reads, keeps its
+department's secret and reviews its department's results; an inspector is one officer; the credit system is a
+machine client.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ __all__ = [
     "ANYWHERE",
     "GRANTS",
     "ISSUABLE_ROLES",
+    "PERSON_ROLES",
     "Permission",
     "Principal",
     "Role",
     "Scope",
+    "actor_name",
     "allowed",
     "check",
     "principal",
@@ -31,14 +38,16 @@ __all__ = [
 
 
 class Role(StrEnum):
-    """Who a token speaks for; the public needs no token."""
+    """What an account is; the public needs none."""
 
-    REGULATOR = "regulator"  # subject: the department code, e.g. "SCJG"
-    INSPECTOR = "inspector"  # subject: the officer id, e.g. "SCJG-001"
-    CREDIT = "credit"  # subject: the credit system's client name
+    LEAD = "lead"  # the lead regulator; also acts for its own department
+    DEPARTMENT = "department"  # a department's regulator: department code, e.g. "XF"
+    INSPECTOR = "inspector"  # exactly one officer, e.g. "SCJG-001"
+    CREDIT = "credit"  # the credit system's machine client: API tokens only, no password sign-in
 
 
 ISSUABLE_ROLES = tuple(r.value for r in Role)
+PERSON_ROLES = frozenset({Role.LEAD, Role.DEPARTMENT, Role.INSPECTOR})  # who may sign in with a password
 
 
 class Permission(StrEnum):
@@ -60,23 +69,31 @@ class Permission(StrEnum):
     FEED_READ = "feed.read"
 
 
+_DEPARTMENT = frozenset(
+    {
+        Permission.DIRECTORY_READ,
+        Permission.PLAN_READ,
+        Permission.CEREMONY_COMMIT,
+        Permission.REVIEW,
+        Permission.AUDIT_READ,
+    }
+)
+# the quarter's shared steps: only the lead regulator runs them
+_LEAD_ONLY = frozenset(
+    {
+        Permission.PLAN_WRITE,
+        Permission.FREEZE,
+        Permission.BEACON,
+        Permission.DRAW,
+        Permission.ASSIGN,
+        Permission.INSPECTION,
+        Permission.PUBLISH,
+    }
+)
+
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.REGULATOR: frozenset(
-        {
-            Permission.DIRECTORY_READ,
-            Permission.PLAN_READ,
-            Permission.PLAN_WRITE,
-            Permission.CEREMONY_COMMIT,
-            Permission.FREEZE,
-            Permission.BEACON,
-            Permission.DRAW,
-            Permission.ASSIGN,
-            Permission.INSPECTION,
-            Permission.REVIEW,
-            Permission.PUBLISH,
-            Permission.AUDIT_READ,
-        }
-    ),
+    Role.LEAD: _DEPARTMENT | _LEAD_ONLY,
+    Role.DEPARTMENT: _DEPARTMENT,
     Role.INSPECTOR: frozenset({Permission.ASSIGNMENT_READ, Permission.RESULT_RECORD}),
     Role.CREDIT: frozenset({Permission.TIERS_PUSH, Permission.FEED_READ}),
 }
@@ -84,13 +101,25 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller: a role, the department it acts for (None for the credit system, or an officer who is not an
-    active inspector), the officer id of an inspector, and the token's subject as issued."""
+    """The caller: the account's role, its username (``subject``), the department it acts for (None for the
+    credit system, or an officer who is not an active inspector), the officer id of an inspector, and the
+    account's id (None only for principals built outside the database, e.g. in tests)."""
 
     role: Role
     subject: str
     department: str | None = None
     officer: str | None = None
+    user_id: int | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who acted, as the audit log names them: the account's id and username (``user#3:alice``)."""
+        return actor_name(self.user_id, self.subject)
+
+
+def actor_name(user_id: int | None, username: str) -> str:
+    """The audit log's name for an account: ``user#ID:USERNAME``."""
+    return f"user#{'' if user_id is None else user_id}:{username}"
 
 
 @dataclass(frozen=True)
@@ -104,23 +133,32 @@ class Scope:
 ANYWHERE = Scope()
 
 
-def principal(role: Role, subject: str, *, officer_department: str | None = None) -> Principal:
-    """The principal of a token: a regulator acts for the department its subject names, an inspector for the
-    department of its officer (``officer_department``, None unless the officer is active)."""
-    if role is Role.REGULATOR:
-        return Principal(role, subject, department=subject)
+def principal(
+    role: Role,
+    username: str,
+    *,
+    department: str | None = None,
+    officer: str | None = None,
+    officer_department: str | None = None,
+    user_id: int | None = None,
+) -> Principal:
+    """The principal of an account: a regulator (lead or department) acts for its department, an inspector for
+    the department of its officer (``officer_department``, None unless the officer is active), the credit
+    system for none."""
+    if role in (Role.LEAD, Role.DEPARTMENT):
+        return Principal(role, username, department=department, user_id=user_id)
     if role is Role.INSPECTOR:
-        return Principal(role, subject, department=officer_department, officer=subject)
-    return Principal(role, subject)
+        return Principal(role, username, department=officer_department, officer=officer, user_id=user_id)
+    return Principal(role, username, user_id=user_id)
 
 
 def _refusal(who: Principal, permission: Permission, scope: Scope) -> str | None:
     if permission not in GRANTS.get(who.role, frozenset()):
-        return f"a {who.role.value} token may not {permission.value}"
+        return f"a {who.role.value} account may not {permission.value}"
     if who.role is Role.INSPECTOR and who.department is None:
-        return "this token's officer is not an active inspector"
+        return "this account's officer is not an active inspector"
     if scope.department is not None and scope.department != who.department:
-        return f"a {who.department or who.subject} token may not act for {scope.department}"
+        return f"a {who.department or who.subject} account may not act for {scope.department}"
     if scope.officer is not None and scope.officer != who.officer:
         return f"{who.subject} may not act for officer {scope.officer}"
     return None

@@ -3,7 +3,8 @@
     draft ─freeze→ frozen ─beacon→ seeded ─draw→ drawn ─assign→ assigned ─start→ in_inspection
           ─close→ results ─publish→ published
 
-Secrets are committed only in ``draft`` (before the snapshot exists, so nobody can pick a secret knowing it);
+Secrets are handed in only in ``seeded`` (after the beacon, before the draw);
+secrets are committed only in ``draft`` (before the snapshot exists, so nobody can pick a secret knowing it);
 redraws are appended in ``drawn`` … ``in_inspection``; results are recorded in ``in_inspection`` and ``results``.
 A step run a second time is refused (never a second draw): the caller sees ``InvalidTransition`` naming the
 state the plan is already in.
@@ -33,6 +34,7 @@ class Step(StrEnum):
     COMMIT = "commit"  # a department commits to its secret
     FREEZE = "freeze"
     BEACON = "beacon"  # the public beacon value is entered: the seed is now fixed
+    HANDIN = "handin"  # a department hands in its secret (checked, sealed) before the draw
     DRAW = "draw"
     ASSIGN = "assign"
     REDRAW = "redraw"
@@ -50,6 +52,7 @@ _STEPS: dict[Step, tuple[frozenset[PlanState], PlanState | None]] = {
     Step.COMMIT: (frozenset({_S.DRAFT}), None),
     Step.FREEZE: (frozenset({_S.DRAFT}), _S.FROZEN),
     Step.BEACON: (frozenset({_S.FROZEN}), _S.SEEDED),
+    Step.HANDIN: (frozenset({_S.SEEDED}), None),
     Step.DRAW: (frozenset({_S.SEEDED}), _S.DRAWN),
     Step.ASSIGN: (frozenset({_S.DRAWN}), _S.ASSIGNED),
     Step.REDRAW: (frozenset({_S.DRAWN, _S.ASSIGNED, _S.IN_INSPECTION}), None),

@@ -1,4 +1,6 @@
-"""The seed ceremony: commit–reveal among departments plus a public beacon (docs/ceremony.md).
+"""The seed ceremony, version 1: commit–reveal among departments plus a public beacon (docs/ceremony.md).
+
+Kept so that records drawn under version 1 keep verifying; new plans use ``ceremony_v2``.
 
 1. Before the freeze, each participating department picks a secret (32 random bytes, written as 64 lowercase hex
    digits) and publishes only its commitment::
@@ -40,6 +42,7 @@ __all__ = [
     "seed_section",
     "unmatched",
     "validate_beacon",
+    "validate_department",
     "validate_secret",
 ]
 
@@ -68,7 +71,7 @@ def validate_beacon(beacon: str) -> str:
     return beacon
 
 
-def _department(code: str) -> str:
+def validate_department(code: str) -> str:
     if not _DEPARTMENT.fullmatch(code):
         raise ValidationError(f"department code {code!r} is not a plain code (letters, digits, '-', '_')")
     return code
@@ -76,7 +79,7 @@ def _department(code: str) -> str:
 
 def commitment(department: str, secret: str) -> str:
     """The published hash of a department's secret (hex)."""
-    return _sha256_hex(f"{COMMIT_TAG}\n{_department(department)}\n{validate_secret(secret)}")
+    return _sha256_hex(f"{COMMIT_TAG}\n{validate_department(department)}\n{validate_secret(secret)}")
 
 
 def ceremony_seed(snapshot_digest: str, beacon: str, secrets: Mapping[str, str]) -> str:
@@ -85,7 +88,7 @@ def ceremony_seed(snapshot_digest: str, beacon: str, secrets: Mapping[str, str])
         raise ValidationError("a snapshot digest is 64 lowercase hexadecimal digits")
     if not secrets:
         raise ValidationError("a ceremony needs at least one department's secret")
-    body = "".join(f"{_department(d)}\n{validate_secret(secrets[d])}\n" for d in sorted(secrets))
+    body = "".join(f"{validate_department(d)}\n{validate_secret(secrets[d])}\n" for d in sorted(secrets))
     return _sha256_hex(f"{SEED_TAG}\n{snapshot_digest}\n{validate_beacon(beacon)}\n{body}")
 
 
@@ -145,9 +148,18 @@ def check_seed(record_seed: dict[str, Any]) -> None:
     """Check a record's ceremony seed section: every reveal against its commitment, then the seed itself.
 
     Raises ``VerificationError`` naming the first problem (missing field, missing or wrong reveal, wrong seed).
+    A section tagged ``spotcheck-seed/2`` is checked by ``ceremony_v2.verify_seed``; an unknown tag is refused.
     """
     if not isinstance(record_seed, dict) or record_seed.get("kind") != SEED_KIND:
         raise VerificationError("the record's seed is not a ceremony seed")
+    tag = record_seed.get("tag", SEED_TAG)
+    if tag != SEED_TAG:
+        from spotcheck.evidence import ceremony_v2  # imports this module: loaded on use
+
+        if tag != ceremony_v2.SEED_TAG:
+            raise VerificationError(f"the ceremony seed's version {tag!r} is not one this verifier knows")
+        ceremony_v2.verify_seed(record_seed)
+        return
     for key in ("value", "snapshot_digest", "beacon", "commitments"):
         if key not in record_seed:
             raise VerificationError(f"the ceremony seed has no {key!r}")

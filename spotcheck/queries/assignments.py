@@ -33,7 +33,11 @@ def _mine(officer: str) -> Select[VisitRow, AssignmentRow]:
         select(VisitRow, AssignmentRow)
         .join(AssignmentRow, AssignmentRow.visit_id == VisitRow.id)
         .join(PlanRow, PlanRow.id == VisitRow.plan_id)
-        .where(AssignmentRow.inspector_id == officer, PlanRow.state.in_(VISIBLE_STATES))
+        .where(
+            AssignmentRow.inspector_id == officer,
+            AssignmentRow.current(),
+            PlanRow.state.in_(VISIBLE_STATES),
+        )
     )
 
 
@@ -64,7 +68,11 @@ def _view(uow: UnitOfWork, visit: VisitRow, mine: AssignmentRow) -> AssignmentPu
     team = session.execute(
         select(AssignmentRow, InspectorRow.name)
         .join(InspectorRow, InspectorRow.id == AssignmentRow.inspector_id)
-        .where(AssignmentRow.visit_id == visit.id, AssignmentRow.inspector_id != mine.inspector_id)
+        .where(
+            AssignmentRow.visit_id == visit.id,
+            AssignmentRow.inspector_id != mine.inspector_id,
+            AssignmentRow.current(),
+        )
         .order_by(AssignmentRow.department, AssignmentRow.inspector_id)
     ).all()
     all_items = split(visit.items)

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.queries.audit import publication_head
+from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.queries.gate import is_published
 from spotcheck.queries.shapes import PlanPublic
-from spotcheck.queries.stats import quarter_stats, record_facts
+from spotcheck.queries.stats import record_facts, recounted_stats
 from spotcheck.services.publication_tree import latest_tree
 from spotcheck.store.tables import BeaconRow, CommitmentRow, PlanRow, SnapshotRow
 from spotcheck.store.uow import UnitOfWork
@@ -55,10 +56,11 @@ def plan_view(uow: UnitOfWork, row: PlanRow, *, full: bool) -> PlanPublic:
         snapshot_digest=digest,
         commitments=commitments,
         plan=json.loads(row.plan_json),
+        ceremony=public_ceremony(uow, row.id),
     )
     if full:
         record = record_facts(uow, row.id)
-        view.stats = quarter_stats(record)
+        view.stats = recounted_stats(uow, row, record)
         if is_published(row.state):
             view.seed = _seed(record)
             view.audit_head = publication_head(uow, row.id)

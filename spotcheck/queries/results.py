@@ -35,10 +35,14 @@ def results(
     *,
     plan_id: int | None = None,
     uscc: str | None = None,
+    department: str | None = None,
+    category: str | None = None,
+    district: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[ResultPublic], int]:
-    """Published results (current versions) of published plans, filtered by plan or firm."""
+    """Published results (current versions) of published plans, filtered by plan or firm (and for the quarter
+    page by department, category code and district)."""
     latest = _current_results()
     query = (
         select(ResultRow, VisitRow, PlanRow, EnterpriseRow.name)
@@ -59,6 +63,12 @@ def results(
         query = query.where(PlanRow.id == plan_id)
     if uscc is not None:
         query = query.where(VisitRow.uscc == uscc)
+    if department:
+        query = query.where(ResultRow.department == department)
+    if category:
+        query = query.where(ResultRow.category == category)
+    if district:
+        query = query.where(VisitRow.district == district)
     session = uow.session
     count = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.execute(
@@ -76,6 +86,8 @@ def results(
             uscc=visit.uscc,
             name=name,
             department=result.department,
+            district=visit.district,
+            category_code=result.category,
             category=_ZH.get(result.category, result.category),
             category_en=_EN.get(result.category, ""),
             findings=result.findings,

@@ -62,6 +62,7 @@ class QuarterStats(BaseModel):
     visits: int
     joint_visits: int
     joint_share: Share
+    deferred: int = 0  # drawn but deferred at the inspector draw: not in visits nor in the joint share
     enterprises_visited: int
     directory_enterprises: int
     coverage: Share  # this quarter's unique enterprises / the directory
@@ -81,6 +82,9 @@ class PlanPublic(BaseModel):
     commitments: dict[str, str] = Field(default_factory=dict)  # department -> commitment hash
     beacon: str | None = None  # the public value entered at draw time, and where it was published
     beacon_source: str | None = None
+    # ceremony v2 (docs/ceremony.md): plan digest, system commitment, the beacon named at the freeze, who
+    # handed in, who entered the beacon and when; never a secret
+    ceremony: dict[str, Any] | None = None
     plan: dict[str, Any] = Field(default_factory=dict)
     stats: QuarterStats | None = None  # only when published (regulators: from the draw on)
     seed: str | None = None  # only when published
@@ -103,6 +107,7 @@ class VisitPublic(BaseModel):
     departments: list[str]
     items: list[str]
     joint: bool
+    deferred: bool = False  # drawn, but no lawful team at the inspector draw: not carried out this quarter
     officers: list[str] = Field(default_factory=list)  # regulators only; empty in public answers
 
 
@@ -120,6 +125,8 @@ class ResultPublic(BaseModel):
     uscc: str
     name: str
     department: str
+    district: str = ""
+    category_code: str = ""
     category: str  # Chinese label, as provincial systems show it
     category_en: str
     findings: str

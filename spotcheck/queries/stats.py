@@ -1,5 +1,9 @@
-"""A quarter's figures as the pages show them: coverage and joint share from the summary its record carries
-(docs/draw-spec.md "Summary"), exact fractions with a rounded percentage for display."""
+"""A quarter's figures as the pages show them: coverage and joint share, exact fractions with a rounded
+percentage for display.
+
+``recounted_stats`` is what the pages and the API show: visits, joint visits and firms recounted from the stored
+visits by ``queries.year`` (a visit deferred at the inspector draw is counted apart, never as a visit), over the
+directory the record's summary froze (docs/draw-spec.md §6). ``quarter_stats`` reads the summary alone."""
 
 from __future__ import annotations
 
@@ -11,10 +15,11 @@ from typing import Any
 from sqlalchemy import select
 
 from spotcheck.queries.shapes import QuarterStats, Share
-from spotcheck.store.tables import DrawRow
+from spotcheck.queries.year import recount
+from spotcheck.store.tables import DrawRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["quarter_stats", "record_facts", "share"]
+__all__ = ["quarter_stats", "record_facts", "recounted_stats", "share"]
 
 
 def share(part: int, whole: int) -> Share:
@@ -70,4 +75,30 @@ def quarter_stats(record: dict[str, Any] | None) -> QuarterStats | None:
     if year is not None:
         stats.year_coverage = share(int(year["enterprises_visited"]), directory)
         stats.year_joint_share = share(int(year["joint_visits"]), int(year["visits"]))
+    return stats
+
+
+def recounted_stats(uow: UnitOfWork, row: PlanRow, record: dict[str, Any] | None) -> QuarterStats | None:
+    """The quarter's figures with deferred visits left out (``queries.year``); None before the draw."""
+    frozen = quarter_stats(record)
+    if frozen is None:
+        return None
+    totals = recount(uow, row.year, row.quarter)
+    line = next((q for q in totals.quarters if q.plan_id == row.id), None)
+    if line is None:
+        return frozen
+    directory = frozen.directory_enterprises or totals.enterprises
+    year_seen = line.coverage * max(totals.enterprises, 1)  # unique firms visited in the year so far
+    stats = QuarterStats(
+        visits=line.visits,
+        joint_visits=line.joint_visits,
+        joint_share=share(line.joint_visits, line.visits),
+        deferred=line.deferred,
+        enterprises_visited=line.enterprises_visited,
+        directory_enterprises=directory,
+        coverage=share(line.enterprises_visited, directory),
+        year_joint_share=share(line.joint_share.numerator, line.joint_share.denominator),
+    )
+    if frozen.year_coverage is not None:
+        stats.year_coverage = share(int(year_seen), directory)
     return stats

@@ -27,11 +27,21 @@ def visits(
     count = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     rows = session.execute(base.order_by(VisitRow.id).limit(limit).offset(offset)).all()
     officers: dict[str, list[str]] = {}
+    staffed: set[str] = set()
+    if rows:  # a visit is deferred when the plan has teams but this visit none (queries.year counts it apart)
+        staffed = set(
+            session.execute(
+                select(AssignmentRow.visit_id)
+                .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
+                .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
+                .distinct()
+            ).scalars()
+        )
     if with_officers and rows:
         ids = [visit.id for visit, _ in rows]
         for a in session.execute(
             select(AssignmentRow)
-            .where(AssignmentRow.visit_id.in_(ids))
+            .where(AssignmentRow.visit_id.in_(ids), AssignmentRow.current())
             .order_by(AssignmentRow.visit_id, AssignmentRow.department, AssignmentRow.inspector_id)
         ).scalars():
             officers.setdefault(a.visit_id, []).append(f"{a.department}:{a.inspector_id}")
@@ -45,6 +55,7 @@ def visits(
             departments=split(visit.departments),
             items=split(visit.items),
             joint=visit.joint,
+            deferred=bool(staffed) and visit.id not in staffed,
             officers=officers.get(visit.id, []),
         )
         for visit, name in rows

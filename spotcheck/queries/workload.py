@@ -16,7 +16,7 @@ def workload(uow: UnitOfWork, plan_id: int) -> list[WorkloadPublic]:
     load = (
         select(AssignmentRow.inspector_id, func.count(func.distinct(AssignmentRow.visit_id)).label("visits"))
         .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-        .where(VisitRow.plan_id == plan_id)
+        .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
         .group_by(AssignmentRow.inspector_id)
         .subquery()
     )

@@ -23,7 +23,7 @@ from spotcheck.store.directory import EnterpriseRow
 from spotcheck.store.quarter import AssignmentRow, PlanRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["QuarterLine", "YearTotals", "year_totals"]
+__all__ = ["QuarterLine", "YearTotals", "recount", "year_totals"]
 
 _EXCLUDED = sorted(s.value for s in EXCLUDED_STATUSES)
 _ENTERPRISE = EntityKind.ENTERPRISE.value
@@ -96,6 +96,12 @@ class _Stored:
 
 def year_totals(uow: UnitOfWork, year: int, quarters: int) -> YearTotals:
     """Quarters 1..``quarters`` of ``year`` recounted from the stored visits and the stored directory."""
+    with uow:
+        return recount(uow, year, quarters)
+
+
+def recount(uow: UnitOfWork, year: int, quarters: int) -> YearTotals:
+    """``year_totals`` on a unit of work the caller has open (a page's or an API request's)."""
     stored = _read(uow, year, quarters)
     assigned = {plan for _, plan in stored.staffed}
     teams = {visit for visit, _ in stored.staffed}
@@ -164,32 +170,31 @@ def _is_joint(row: Any) -> bool:
 
 
 def _read(uow: UnitOfWork, year: int, quarters: int) -> _Stored:
-    with uow:
-        session = uow.session
-        kind_count = select(func.count()).select_from(EnterpriseRow).where(EnterpriseRow.kind == _ENTERPRISE)
-        everyone = int(session.execute(kind_count).scalar_one())
-        active = int(session.execute(kind_count.where(EnterpriseRow.status.not_in(_EXCLUDED))).scalar_one())
-        in_year = (PlanRow.year == year, PlanRow.quarter <= quarters)
-        rows = list(
-            session.execute(
-                select(PlanRow.quarter, PlanRow.id, PlanRow.state, VisitRow.id.label("visit"), VisitRow.uscc,
-                       VisitRow.departments, VisitRow.items, EnterpriseRow.kind)
-                .join(VisitRow, VisitRow.plan_id == PlanRow.id, isouter=True)
-                .join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc, isouter=True)
-                .where(*in_year)
-                .order_by(PlanRow.quarter, PlanRow.id, VisitRow.id)
-            )
-        )  # fmt: skip
-        staffed = {
-            (visit, plan)
-            for visit, plan in session.execute(
-                select(AssignmentRow.visit_id, VisitRow.plan_id)
-                .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-                .join(PlanRow, PlanRow.id == VisitRow.plan_id)
-                .where(*in_year)
-                .distinct()
-            )
-        }
-        last = max((r.id for r in rows), default=None)
-        targets = uow.plans.plan(last).targets if last is not None else Targets()
+    session = uow.session
+    kind_count = select(func.count()).select_from(EnterpriseRow).where(EnterpriseRow.kind == _ENTERPRISE)
+    everyone = int(session.execute(kind_count).scalar_one())
+    active = int(session.execute(kind_count.where(EnterpriseRow.status.not_in(_EXCLUDED))).scalar_one())
+    in_year = (PlanRow.year == year, PlanRow.quarter <= quarters)
+    rows = list(
+        session.execute(
+            select(PlanRow.quarter, PlanRow.id, PlanRow.state, VisitRow.id.label("visit"), VisitRow.uscc,
+                   VisitRow.departments, VisitRow.items, EnterpriseRow.kind)
+            .join(VisitRow, VisitRow.plan_id == PlanRow.id, isouter=True)
+            .join(EnterpriseRow, EnterpriseRow.uscc == VisitRow.uscc, isouter=True)
+            .where(*in_year)
+            .order_by(PlanRow.quarter, PlanRow.id, VisitRow.id)
+        )
+    )  # fmt: skip
+    staffed = {
+        (visit, plan)
+        for visit, plan in session.execute(
+            select(AssignmentRow.visit_id, VisitRow.plan_id)
+            .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
+            .join(PlanRow, PlanRow.id == VisitRow.plan_id)
+            .where(*in_year, AssignmentRow.current())
+            .distinct()
+        )
+    }
+    last = max((r.id for r in rows), default=None)
+    targets = uow.plans.plan(last).targets if last is not None else Targets()
     return _Stored(everyone=everyone, active=active, rows=rows, staffed=staffed, targets=targets)

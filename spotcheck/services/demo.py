@@ -3,12 +3,14 @@ opened (``spotcheck.bootstrap``).
 
 generate the city (once) → import → then for each quarter 1..N of plan.json's year: plan (plan.json's tasks under
 that quarter's number) → commitments → freeze (the year's earlier records as history, see
-``services.freeze.year_records``) → beacon → draw → assign → start → simulated results → review → close → reveals
+``services.freeze.year_records``) → beacon → hand-ins → draw → assign → start → simulated results → review → close
 → publish. Each step is the real use case; a rerun resumes every plan from its state and, once all are
 published, only reports (idempotent: `make run` twice works). ``say`` gets one line per step done.
 
 The report's year is recounted from the stored visits (``spotcheck.queries.year``); the console text is the
-CLI's. The demo's shortcuts (secrets, beacon, results) are in ``services.simulated``.
+CLI's. The demo's shortcuts (beacon, results) are in ``services.simulated``; one operator commits and hands in
+every department's secret, random on every run and kept in ``data/demo-secrets.json`` (``services.demo_secrets``),
+and the beacon is entered on its named date (the demo's clock).
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from spotcheck.domain.lifecycle import PlanState
 from spotcheck.domain.model import Plan
 from spotcheck.ingest.city import read_plan
 from spotcheck.ingest.tiers import quarter_end, quarter_start
+from spotcheck.queries.ceremony import handed_in
 from spotcheck.queries.year import YearTotals, year_totals
-from spotcheck.services import draws, freeze, inspection, plans, publication, results, seeding
-from spotcheck.services.simulated import BEACON_SOURCE, demo_beacon, demo_secret, owed, simulate_results
+from spotcheck.services import ceremony, draws, freeze, inspection, plans, publication, results, seeding
+from spotcheck.services.demo_secrets import quarter_secrets
+from spotcheck.services.simulated import BEACON_SOURCE, demo_beacon, owed, simulate_results
 from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.synth import generate_city
@@ -36,6 +40,7 @@ __all__ = ["DemoReport", "run_demo"]
 Say = Callable[[str], None]
 UowFactory = Callable[[], UnitOfWork]
 ACTOR = "demo"
+SECRETS_FILE = "demo-secrets.json"  # beside the demo city: data/demo-secrets.json (git-ignored, mode 0600)
 # The demo defers visits it cannot staff, chosen at the freeze like every option of the inspector draw.
 DEMO_OPTIONS = FrozenOptions(unstaffable="defer")
 OVERDUE_AFTER = timedelta(days=60)  # the report counts results still open this long after the last quarter
@@ -74,7 +79,8 @@ def run_demo(
         say(report.summary())
     base = read_plan(city_dir / "plan.json")
     plan_ids = [
-        _quarter(uow, dataclasses.replace(base, quarter=q), seed, say) for q in range(1, quarters + 1)
+        _quarter(uow, dataclasses.replace(base, quarter=q), seed, say, city_dir.parent / SECRETS_FILE)
+        for q in range(1, quarters + 1)
     ]
     return _report(uow, base.year, plan_ids, quarters)
 
@@ -87,7 +93,7 @@ def _firms_in(city_dir: Path) -> int:
         return sum(1 for _ in handle) - 1
 
 
-def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say) -> int:
+def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say, kept: Path) -> int:
     """Take the quarter's plan (created if missing) from its state to publication; return its id."""
     label = f"{plan.year}Q{plan.quarter}"
     with uow() as u:
@@ -99,13 +105,20 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say) -> int:
         say(f"{label}: plan {plan_id} published (nothing to do)")
         return plan_id
     say(f"{label}: plan {plan_id} ({'new' if not existing else state.value})")
-    secrets = {d: demo_secret(seed, d, plan.year, plan.quarter) for d in status.participants}
+    secrets = quarter_secrets(kept, plan.year, plan.quarter, status.participants)
     begin, end = quarter_start(plan.year, plan.quarter), quarter_end(plan.year, plan.quarter)
+    beacon_date = begin - timedelta(days=6)
     if state is PlanState.DRAFT:
         for department in sorted(set(secrets) - set(status.committed)):
             seeding.commit_secret(uow(), plan_id, department, secrets[department], actor=department)
         frozen = freeze.freeze(
-            uow(), plan_id, actor=ACTOR, frozen_on=begin - timedelta(days=7), options=DEMO_OPTIONS
+            uow(),
+            plan_id,
+            actor=ACTOR,
+            frozen_on=begin - timedelta(days=7),
+            beacon_source=BEACON_SOURCE,
+            beacon_date=beacon_date,
+            options=DEMO_OPTIONS,
         )
         with uow() as u:
             cited = len(freeze.year_records(u, plan.year, plan.quarter))
@@ -115,10 +128,15 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say) -> int:
         )
         state = PlanState.FROZEN
     if state is PlanState.FROZEN:
-        seeding.enter_beacon(uow(), plan_id, demo_beacon(seed, label), source=BEACON_SOURCE, actor=ACTOR)
+        beacon = demo_beacon(seed, label)
+        seeding.enter_beacon(uow(), plan_id, beacon, source=BEACON_SOURCE, actor=ACTOR, today=beacon_date)
         state = PlanState.SEEDED
     if state is PlanState.SEEDED:
-        drawn = draws.run_draw(uow(), plan_id, secrets, actor=ACTOR, progress=_progress(say))
+        with uow() as u:
+            waiting = sorted(set(secrets) - set(handed_in(u, plan_id)))
+        for department in waiting:
+            ceremony.hand_in(uow(), plan_id, department, secrets[department], actor=department)
+        drawn = draws.run_draw(uow(), plan_id, actor=ACTOR, progress=_progress(say))
         say(f"  drawn: {drawn.visits:,} visits, {drawn.joint_visits:,} joint")
         state = PlanState.DRAWN
     if state is PlanState.DRAWN:
@@ -134,8 +152,6 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say) -> int:
         inspection.close_inspection(uow(), plan_id, actor=ACTOR)
         state = PlanState.RESULTS
     if state is PlanState.RESULTS:
-        for department, secret in secrets.items():
-            seeding.reveal(uow(), plan_id, department, secret, actor=department)
         published = publication.publish(uow(), plan_id, actor=ACTOR)
         say(f"  published: {published['results']:,} results; audit head {published['audit_head']}")
     return plan_id

@@ -2,8 +2,8 @@
 "The states of a plan").
 
 ``run_draw`` locks the plan row (PostgreSQL: SELECT … FOR UPDATE; SQLite has a single writer), checks the state,
-recomputes the seed from the ceremony, draws on the frozen snapshot with the pure solver and stores the record
-and its visits. Two processes drawing the same plan: the second waits for the lock, then finds the plan
+recomputes the seed from the ceremony (the secrets handed in), draws on the frozen snapshot with the pure solver
+and stores the record and its visits. Two processes drawing the same plan: the second waits for the lock, then finds the plan
 ``drawn`` and is refused; should both get past the state check anyway, UNIQUE(plan_id, kind, seq) lets only one
 record land. A crash before the commit leaves the plan ``seeded``; the rerun gives the same record.
 """
@@ -11,7 +11,6 @@ record land. A crash before the commit leaves the plan ``seeded``; the rerun giv
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +18,12 @@ from sqlalchemy import insert, select
 
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import Step
-from spotcheck.evidence.ceremony import seed_section
+from spotcheck.services.ceremony import draw_seed, published_seed
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.freeze import prepare_frozen
-from spotcheck.services.seeding import check_secrets, commitments, reveals
 from spotcheck.solver.draw.quarter import draw
 from spotcheck.solver.draw.record import dump_record, record_digest
-from spotcheck.store.quarter import BeaconRow, DrawRow, VisitRow
+from spotcheck.store.quarter import DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["ASSIGN_KIND", "Drawn", "draw_record", "published_record", "run_draw", "store_visits"]
@@ -43,18 +41,15 @@ class Drawn:
     summary: dict[str, Any]
 
 
-def run_draw(
-    uow: UnitOfWork, plan_id: int, secrets: Mapping[str, str], *, actor: str, progress: Progress | None = None
-) -> Drawn:
-    """Draw the plan's targets under the ceremony's seed; store the record and its visits."""
+def run_draw(uow: UnitOfWork, plan_id: int, *, actor: str, progress: Progress | None = None) -> Drawn:
+    """Draw the plan's targets under the ceremony's seed (from the secrets the departments handed in: none is
+    sent with the draw); store the record and its visits."""
     with uow:
         step(uow, plan_id, Step.DRAW)
         # the frozen inputs with the committed layout; refused unless they give the published digest
         prepared = prepare_frozen(uow, plan_id, progress=progress)
         digest = prepared.snapshot
-        beacon = uow.session.execute(select(BeaconRow).where(BeaconRow.plan_id == plan_id)).scalar_one()
-        checked = check_secrets(uow, plan_id, secrets)
-        seed = seed_section(digest, beacon.value, commitments(uow, plan_id), checked, reveal=False)
+        seed = draw_seed(uow, plan_id, digest)
         record = draw(prepared, seed, progress=progress)
         text = dump_record(record).decode("utf-8")
         row = uow.draws.add(plan_id, "draw", 1, text, record_digest(record))
@@ -104,7 +99,8 @@ def draw_record(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
 
 
 def published_record(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
-    """The record as published: the stored one with every department's revealed secret in ``seed.reveals``."""
+    """The record as published: the stored one with every department's secret in ``seed.reveals`` and, for a
+    version-2 ceremony, the system secret in ``seed.system_secret`` (services.ceremony.published_seed)."""
     record = draw_record(uow, plan_id)
-    record["seed"] = {**record["seed"], "reveals": reveals(uow, plan_id)}
+    record["seed"] = published_seed(uow, plan_id, record["seed"])
     return record

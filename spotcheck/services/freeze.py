@@ -23,6 +23,7 @@ from spotcheck.domain.errors import InvalidTransition, VerificationError
 from spotcheck.domain.lifecycle import PlanState, Step
 from spotcheck.domain.model import City
 from spotcheck.ingest.tiers import quarter_start
+from spotcheck.services.ceremony import open_ceremony
 from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.plans import participants
 from spotcheck.services.seeding import commitments
@@ -118,11 +119,14 @@ def freeze(
     *,
     actor: str,
     frozen_on: date,
+    beacon_source: str,
+    beacon_date: date,
     options: FrozenOptions | None = None,
     progress: Progress | None = None,
 ) -> Frozen:
     """Take the snapshot (one transaction) and return its digest; refuses an infeasible plan. ``options``: the
-    inspector draw's (default ``FrozenOptions()``), fixed here with the coordination (draw-spec §1, §5)."""
+    inspector draw's (default ``FrozenOptions()``), fixed here with the coordination (draw-spec §1, §5). The
+    beacon is named here, before its value exists, with the system's sealed secret (``open_ceremony``)."""
     with uow:
         row = step(uow, plan_id, Step.FREEZE)
         plan = uow.plans.plan(plan_id)
@@ -152,6 +156,9 @@ def freeze(
         )
         sha = store_snapshot(uow, row.id, prepared.snapshot, payload)
         del payload
+        opened = open_ceremony(
+            uow, row, beacon_source=beacon_source, beacon_date=beacon_date, frozen_on=frozen_on
+        )
         audit(
             uow,
             "freeze",
@@ -165,6 +172,7 @@ def freeze(
                     {"year": r["year"], "quarter": r["quarter"], "digest": record_digest(r)} for r in rotation
                 ],
                 **committed,
+                "ceremony": opened,
             },
         )
         uow.commit()

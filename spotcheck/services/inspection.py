@@ -7,6 +7,7 @@ is the "end of the check" from which the publication clock counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy import insert, update
 
 from spotcheck.domain.errors import StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
-from spotcheck.services.common import Progress, audit, step
+from spotcheck.services.common import Progress, audit, now_iso, step
 from spotcheck.services.draws import ASSIGN_KIND, draw_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation, frozen_options
 from spotcheck.solver.assign.defer import attach_deferring
@@ -64,7 +65,9 @@ def run_assign(
     (draws.kind = "assign") and one assignment row per officer. The options were fixed at the freeze
     (assign-spec §8): an option given (not None) that differs is refused. Unstaffable visits
     refuse the step, naming the rule that binds, until the planner records a decision (defer, drop a
-    department); with the frozen option ``unstaffable = defer`` the decision to defer them is recorded here."""
+    department); with the frozen option ``unstaffable = defer`` the decision to defer them is recorded here.
+    Decisions act after the draw, each on its own visit or team (assign-spec §6); each is stamped with when it
+    was taken and listed in the audit entry with who and why."""
     with uow:
         step(uow, plan_id, Step.ASSIGN)
         frozen = frozen_options(uow, plan_id)
@@ -77,12 +80,14 @@ def run_assign(
         city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
         history = rotation + year  # rotation reads earlier years too: each firm's last team (assign-spec §3)
         drawn = draw_record(uow, plan_id)
+        at = now_iso()
         record = attach_deferring(
             drawn,
             city,
             history,
-            decisions=list(decisions or ()),
+            decisions=[d if d.at else replace(d, at=at) for d in decisions or ()],
             by=actor,
+            at=at,
             defer=frozen.defer_unstaffable,
             progress=progress,
         )
@@ -105,6 +110,16 @@ def run_assign(
         if rows:
             uow.session.execute(insert(AssignmentRow), rows)
         stats = dict(section["stats"])
-        audit(uow, "assign", actor, {"plan": plan_id, "record": record_digest(record), "seats": len(rows)})
+        audit(
+            uow,
+            "assign",
+            actor,
+            {
+                "plan": plan_id,
+                "record": record_digest(record),
+                "seats": len(rows),
+                "decisions": section["decisions"],
+            },
+        )
         uow.commit()
         return stats

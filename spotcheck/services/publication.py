@@ -19,12 +19,14 @@ from spotcheck.domain.errors import InvalidTransition, NotFound, VerificationErr
 from spotcheck.domain.lifecycle import PlanState, Step, require
 from spotcheck.evidence.ceremony import check_seed, missing_reveals
 from spotcheck.queries.audit import publication_head
+from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.queries.gate import is_published
 from spotcheck.services import publication_tree
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.draws import published_record
 from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.services.integrity import audit_problems
+from spotcheck.services.redraws import check_plan_redraws
 from spotcheck.services.results import inspected, latest_results, next_version
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.draw.record import record_digest
@@ -71,7 +73,10 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
         row.state = PlanState.PUBLISHED.value
         digest = record_digest(record)
         tree = publication_tree.seal(uow, plan_id)  # docs/publication.md
-        audit(uow, "publish", actor, {"plan": plan_id, "record": digest, "results": len(feed), "tree": tree})
+        entry: dict[str, Any] = {"plan": plan_id, "record": digest, "results": len(feed), "tree": tree}
+        if "system_secret" in record["seed"]:  # ceremony v2: the system secret is revealed here
+            entry["system_secret"] = record["seed"]["system_secret"]
+        audit(uow, "publish", actor, entry)
         head = uow.audit.head()
         assert head is not None
         uow.commit()
@@ -112,6 +117,7 @@ def public_view(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
             "snapshot_digest": snap,
             "commitments": commitments(uow, plan_id),
             "beacon": None if beacon is None else {"value": beacon.value, "source": beacon.source},
+            "ceremony": public_ceremony(uow, plan_id),
             "published": published,
         }
         if not published:
@@ -178,7 +184,8 @@ def verify_audit(uow: UnitOfWork, *, published: str | None = None) -> tuple[str,
 
 def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
     """Recompute a published plan's record from its frozen snapshot: the draw byte for byte, the ceremony (every
-    reveal against its commitment, the seed), the officers; then the audit chain. VerificationError otherwise."""
+    reveal against its commitment, the seed), the officers, each officer redraw; then the audit chain.
+    VerificationError otherwise."""
     with uow:
         state = uow.plans.get(plan_id).state
         if not is_published(state):
@@ -202,6 +209,8 @@ def verify_plan(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:
             f"plan {plan_id}: the record names snapshot {record['snapshot']['digest']}, not {digest}"
         )
     verify_record(record, city, rotation + history)  # the target draw reads the year's records only
+    with uow:
+        check_plan_redraws(uow, plan_id, record)  # then each redraw, in order (docs/ceremony.md)
     head, entries = verify_audit(uow)
     return {
         "record": record_digest(record),

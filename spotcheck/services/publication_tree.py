@@ -88,7 +88,7 @@ def current_leaves(session: Session, plan_id: int) -> list[Leaf]:
     for a in session.execute(
         select(AssignmentRow)
         .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-        .where(VisitRow.plan_id == plan_id)
+        .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
     ).scalars():
         officers, _ = teams.setdefault((a.visit_id, a.department), ([], None))
         officers.append(a.inspector_id)

@@ -4,7 +4,8 @@ appended record (draws.kind = "redraw", seq 1, 2, …) with its reason and a fre
     redraw seed = SHA-256( UTF-8( "spotcheck-redraw/1" LF seed LF seq LF subject ) )      (docs/ceremony.md)
 
 ``subject`` is the visit id (firm) or "visit id/department/officer" (officer). The original visit or team stays
-in the draw record and in the audit log.
+in the draw record and in the audit log; a replaced officer's assignment row stays too, with ``superseded_by``
+set to the redraw's ``draws.id`` (readers of the current team skip such rows).
 
 - firm: the replacement is, among the frozen directory's firms of the same tier, in every scope of the visit's
   tasks, inspectable (status), not visited this quarter, under the year's visit cap, without any of the items
@@ -33,6 +34,7 @@ from spotcheck.services.draws import draw_record
 from spotcheck.services.freeze import frozen_inputs, frozen_inputs_and_rotation
 from spotcheck.solver.assign.inputs import last_teams
 from spotcheck.solver.assign.lottery import officer_number
+from spotcheck.solver.assign.redraw_replay import REDRAW_FORMAT, check_redraws, redraw_seed
 from spotcheck.solver.assign.replace import officer_load, replacement_candidates
 from spotcheck.solver.draw.frame import from_city, quarter_start
 from spotcheck.solver.draw.history import year_history
@@ -41,13 +43,7 @@ from spotcheck.solver.draw.tasks import draw_tasks
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["REDRAW_FORMAT", "redraw_firm", "redraw_officer", "redraw_seed"]
-
-REDRAW_FORMAT = "spotcheck-redraw/1"
-
-
-def redraw_seed(seed_hex: str, seq: int, subject: str) -> bytes:
-    return hashlib.sha256(f"{REDRAW_FORMAT}\n{seed_hex}\n{seq}\n{subject}".encode()).digest()
+__all__ = ["REDRAW_FORMAT", "check_plan_redraws", "redraw_firm", "redraw_officer", "redraw_seed"]
 
 
 def _begin(uow: UnitOfWork, plan_id: int, visit_id: str, reason: str) -> VisitRow:
@@ -81,7 +77,7 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
         team = [
             a.inspector_id
             for a in uow.session.execute(
-                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id)
+                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id, AssignmentRow.current())
             ).scalars()
         ]
         taken = set(uow.session.execute(select(VisitRow.uscc).where(VisitRow.plan_id == plan_id)).scalars())
@@ -123,7 +119,9 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
         )
         uow.session.flush()
         for a in (
-            uow.session.execute(select(AssignmentRow).where(AssignmentRow.visit_id == visit_id))
+            uow.session.execute(
+                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id, AssignmentRow.current())
+            )
             .scalars()
             .all()
         ):
@@ -176,7 +174,9 @@ def redraw_officer(
             a.inspector_id: a
             for a in uow.session.execute(
                 select(AssignmentRow).where(
-                    AssignmentRow.visit_id == visit_id, AssignmentRow.department == department
+                    AssignmentRow.visit_id == visit_id,
+                    AssignmentRow.department == department,
+                    AssignmentRow.current(),
                 )
             ).scalars()
         }
@@ -187,7 +187,7 @@ def redraw_officer(
             for inspector, joint in uow.session.execute(
                 select(AssignmentRow.inspector_id, VisitRow.joint)
                 .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-                .where(VisitRow.plan_id == plan_id)
+                .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
             )
         ]
         eligible = replacement_candidates(
@@ -215,9 +215,9 @@ def redraw_officer(
             "replacement": {"officer": chosen, "lottery": str(number)},
             "candidates": len(eligible),
         }
-        _store(uow, plan_id, entry, actor)
+        row = _store(uow, plan_id, entry, actor)
         leader = team[officer].leader
-        uow.session.delete(team[officer])  # the current team; the redraw record keeps who was replaced
+        team[officer].superseded_by = row.id  # kept, marked: published rows are never edited away
         uow.session.flush()
         uow.session.add(
             AssignmentRow(visit_id=visit_id, department=department, inspector_id=chosen, leader=leader)
@@ -245,3 +245,11 @@ def _replaced(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> 
         ):
             out.add(str(entry.get("replaced")))
     return out
+
+
+def check_plan_redraws(uow: UnitOfWork, plan_id: int, record: dict[str, Any]) -> int:
+    """Inside ``uow``: recompute the plan's officer redraws, in order, from ``record`` (the record with officers)
+    and the frozen inputs (``spotcheck.solver.assign.redraw_replay``); returns how many were recomputed."""
+    city, history, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
+    entries = [json.loads(r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
+    return check_redraws(record, city, last_teams(rotation + history), entries)

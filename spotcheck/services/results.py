@@ -55,7 +55,7 @@ def inspected(uow: UnitOfWork, plan_id: int) -> list[tuple[VisitRow, str]]:
         for visit, department in uow.session.execute(
             select(AssignmentRow.visit_id, AssignmentRow.department)
             .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
-            .where(VisitRow.plan_id == plan_id)
+            .where(VisitRow.plan_id == plan_id, AssignmentRow.current())
         )
     }
     return [(v, d) for v in visits for d in v.departments.split(";") if not staffed or (v.id, d) in staffed]
@@ -72,11 +72,15 @@ def _visit(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> Vis
 
 def _staffed(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> bool:
     """True unless officers are assigned in the plan and none to this visit's department (deferred, dropped)."""
-    any_team = select(AssignmentRow.id).join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
+    any_team = (
+        select(AssignmentRow.id)
+        .join(VisitRow, VisitRow.id == AssignmentRow.visit_id)
+        .where(AssignmentRow.current())
+    )
     if uow.session.execute(any_team.where(VisitRow.plan_id == plan_id).limit(1)).first() is None:
         return True
     mine = select(AssignmentRow.id).where(
-        AssignmentRow.visit_id == visit_id, AssignmentRow.department == department
+        AssignmentRow.visit_id == visit_id, AssignmentRow.department == department, AssignmentRow.current()
     )
     return uow.session.execute(mine.limit(1)).first() is not None
 

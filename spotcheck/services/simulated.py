@@ -1,7 +1,7 @@
-"""The demo's stand-ins for what real departments do by hand, each visible in the audit log as simulated:
-secrets derived from the demo seed and the quarter (real departments use ``seeding.new_secret``), a stated
-simulated beacon (real plans enter a public value, docs/ceremony.md), and results simulated from a hash of the
-visit, recorded and reviewed through the real use cases (docs/operations.md)."""
+"""The demo's stand-ins for what real departments do by hand, each visible in the audit log as simulated: a
+stated simulated beacon (real plans enter a public value, docs/ceremony.md), and results simulated from a hash of
+the visit, recorded and reviewed through the real use cases (docs/operations.md). The demo's secrets are random
+(``services.demo_secrets``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ __all__ = [
     "BEACON_SOURCE",
     "OUTCOMES",
     "demo_beacon",
-    "demo_secret",
     "owed",
     "simulate_results",
     "simulated_category",
@@ -49,13 +48,6 @@ def simulated_category(seed: str, visit: str, department: str) -> str:
             return code
         roll -= share
     return OUTCOMES[0][0]
-
-
-def demo_secret(seed: str, department: str, year: int, quarter: int) -> str:
-    """A department's demo secret for one quarter (each quarter its own: a revealed secret is never reused)."""
-    return hashlib.sha256(
-        f"spotcheck-demo-secret\n{seed}\n{year}Q{quarter}\n{department}".encode()
-    ).hexdigest()
 
 
 def demo_beacon(seed: str, label: str) -> str:

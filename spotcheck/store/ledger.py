@@ -45,7 +45,8 @@ class FeedRow(Base):
 
 
 class TokenRow(Base):
-    """Only the SHA-256 of a token is stored; the token itself is shown once, when issued."""
+    """Only the SHA-256 of a token is stored; the token itself is shown once, when issued. A token acts as its
+    account (``user_id``; role and subject are copied from it for reading) until ``expires`` or revocation."""
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -54,3 +55,7 @@ class TokenRow(Base):
     subject: Mapped[str] = mapped_column(String(128), default="")  # inspector id, department, client name
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     revoked: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # tokens issued before accounts existed have no owner and are no longer accepted
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    expires: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    name: Mapped[str] = mapped_column(String(100), default="")  # what the token is for, e.g. "nightly push"

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.lifecycle import PlanState
@@ -30,6 +31,7 @@ __all__ = [
     "RESULT_STATES",
     "AssignmentRow",
     "BeaconRow",
+    "CeremonyRow",
     "CommitmentRow",
     "DrawRow",
     "PlanRow",
@@ -78,9 +80,28 @@ class CommitmentRow(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     commitment: Mapped[str] = mapped_column(String(64))  # SHA-256 hex of the secret
-    secret: Mapped[str | None] = mapped_column(String(256), nullable=True)  # revealed at publication
+    # Ceremony v2 (migration 0003): the plan digest the commitment binds; None = a version-1 commitment.
+    plan_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # v2: handed in after the beacon (sealed until publication); v1: revealed after the inspections.
+    secret: Mapped[str | None] = mapped_column(String(256), nullable=True)
     committed: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    handed_in: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     revealed: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class CeremonyRow(Base):
+    """Ceremony v2, written at the freeze: the system's sealed secret (served only from publication on), its
+    commitment, and the beacon named before its value exists (docs/ceremony.md)."""
+
+    __tablename__ = "ceremonies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), unique=True)
+    plan_digest: Mapped[str] = mapped_column(String(64))
+    system_secret: Mapped[str] = mapped_column(String(64))
+    system_commitment: Mapped[str] = mapped_column(String(64))
+    beacon_source: Mapped[str] = mapped_column(String(200))
+    beacon_date: Mapped[date] = mapped_column(Date)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class BeaconRow(Base):
@@ -90,6 +111,7 @@ class BeaconRow(Base):
     source: Mapped[str] = mapped_column(String(200))  # where the public value came from
     value: Mapped[str] = mapped_column(String(512))
     entered: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    entered_by: Mapped[str | None] = mapped_column(String(128), nullable=True)  # the audit actor (0003)
 
 
 class DrawRow(Base):
@@ -129,6 +151,15 @@ class AssignmentRow(Base):
     department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.id"), index=True)
     leader: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The redraw (draws.id) that replaced this officer; NULL while on the team. Rows are never deleted.
+    superseded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("draws.id", name="fk_assignments_superseded_by_draws"), nullable=True
+    )
+
+    @classmethod
+    def current(cls) -> ColumnElement[bool]:
+        """The filter for the current team: rows no redraw has superseded."""
+        return cls.superseded_by.is_(None)
 
 
 class ResultRow(Base):

@@ -1,4 +1,4 @@
-"""Small repositories for plans, draw records, the audit chain and API tokens.
+"""Small repositories for plans, draw records and the audit chain (API tokens: ``store.accounts_repo``).
 
 The audit repository only appends, chaining entries with spotcheck.evidence.audit (each hash covers the previous
 one), so changing any stored entry breaks the chain from there on (``verify``).
@@ -6,9 +6,7 @@ one), so changing any stored entry breaks the chain from there on (``verify``).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,9 +19,8 @@ from spotcheck.domain.model import Plan
 from spotcheck.evidence.audit import AuditEntry, chain_entry, verify_chain
 from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
-from spotcheck.store.base import utcnow
 from spotcheck.store.errors import translated
-from spotcheck.store.ledger import TOKEN_ROLES, AuditRow, TokenRow
+from spotcheck.store.ledger import AuditRow
 from spotcheck.store.quarter import DRAW_KINDS, DrawRow, PlanRow
 
 __all__ = [
@@ -31,8 +28,6 @@ __all__ = [
     "AuditRepository",
     "DrawRepository",
     "PlanRepository",
-    "TokenRepository",
-    "token_hash",
 ]
 
 AUDIT_LOCK = 0x5C0A_0D17  # PostgreSQL advisory lock key of the audit chain
@@ -154,38 +149,3 @@ def _entry(row: AuditRow) -> AuditEntry:
             f"audit entry seq {row.seq} ({row.action}) is corrupted: its payload is not a JSON object"
         )
     return AuditEntry(row.seq, row.at, row.action, row.actor, payload, row.prev_hash, row.hash)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class TokenRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def issue(self, role: str, subject: str = "") -> tuple[str, TokenRow]:
-        """A new token (returned once, in clear) and its row (which keeps only the hash)."""
-        if role not in TOKEN_ROLES:
-            raise ValidationError(f"unknown role {role!r}; expected one of {', '.join(TOKEN_ROLES)}")
-        token = secrets.token_urlsafe(32)
-        row = TokenRow(token_hash=token_hash(token), role=role, subject=subject)
-        with translated("issuing a token"):
-            self.session.add(row)
-            self.session.flush()
-        return token, row
-
-    def find(self, token: str) -> TokenRow | None:
-        """The active (not revoked) token row for ``token``, if any."""
-        query = select(TokenRow).where(TokenRow.token_hash == token_hash(token), TokenRow.revoked.is_(None))
-        with translated("checking a token"):
-            return self.session.execute(query).scalar_one_or_none()
-
-    def revoke(self, token_id: int) -> None:
-        with translated("revoking a token"):
-            row = self.session.get(TokenRow, token_id)
-            if row is None:
-                raise NotFound(f"token {token_id} does not exist")
-            if row.revoked is None:
-                row.revoked = utcnow()
-                self.session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spotcheck.store.accounts import SessionRow, SignInFailureRow, UserRow
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
     CheckItemRow,
@@ -20,6 +21,7 @@ from spotcheck.store.quarter import (
     RESULT_STATES,
     AssignmentRow,
     BeaconRow,
+    CeremonyRow,
     CommitmentRow,
     DrawRow,
     PlanRow,
@@ -36,6 +38,7 @@ __all__ = [
     "AssignmentRow",
     "AuditRow",
     "BeaconRow",
+    "CeremonyRow",
     "CheckItemRow",
     "CommitmentRow",
     "ConflictRow",
@@ -49,10 +52,13 @@ __all__ = [
     "LeafRow",
     "PlanRow",
     "ResultRow",
+    "SessionRow",
+    "SignInFailureRow",
     "SnapshotRow",
     "TierBatchRow",
     "TierRow",
     "TokenRow",
+    "UserRow",
     "VisitRow",
     "metadata",
 ]

@@ -13,9 +13,15 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from spotcheck.store.accounts_repo import (
+    SessionRepository,
+    ThrottleRepository,
+    TokenRepository,
+    UserRepository,
+)
 from spotcheck.store.directory_repo import DirectoryRepository
 from spotcheck.store.errors import translated
-from spotcheck.store.quarter_repo import AuditRepository, DrawRepository, PlanRepository, TokenRepository
+from spotcheck.store.quarter_repo import AuditRepository, DrawRepository, PlanRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -27,6 +33,9 @@ class UnitOfWork:
     draws: DrawRepository
     audit: AuditRepository
     tokens: TokenRepository
+    users: UserRepository
+    sessions: SessionRepository
+    throttle: ThrottleRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -38,6 +47,9 @@ class UnitOfWork:
         self.draws = DrawRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.tokens = TokenRepository(self.session)
+        self.users = UserRepository(self.session)
+        self.sessions = SessionRepository(self.session)
+        self.throttle = ThrottleRepository(self.session)
         return self
 
     def __exit__(

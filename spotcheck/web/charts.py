@@ -16,8 +16,7 @@ from spotcheck.edge import MAX_ID, UowDep, UowFactoryDep
 from spotcheck.queries import plans
 from spotcheck.queries.charts import Figures, figures
 from spotcheck.web.rendering import HERE
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import caller, page, refusal
+from spotcheck.web.workspace import SIGN_IN, caller, page, refusal
 
 __all__ = ["router"]
 

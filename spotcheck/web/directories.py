@@ -16,14 +16,14 @@ from fastapi.responses import HTMLResponse, Response
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError
 from spotcheck.edge import NO_NUL, UowDep, UowFactoryDep
+from spotcheck.edge_auth import CSRF_FIELD
 from spotcheck.edge_upload import discard, receive
 from spotcheck.ingest.columns import FILE_NAMES
 from spotcheck.queries import directory
 from spotcheck.queries.directory_browse import browse, columns
 from spotcheck.store.importer import import_file
 from spotcheck.web import jobs
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
 
 __all__ = ["KIND_NAMES", "router"]
 
@@ -60,8 +60,9 @@ async def upload(request: Request, uow: UowDep, factory: UowFactoryDep, kind: Ki
         return SIGN_IN.form(request)
     try:
         check(me.principal, Permission.PLAN_WRITE)
-        guard(request, me, request.query_params.get("csrf_token", me.csrf))
-        path = await receive(request, kind)
+        path = await receive(
+            request, kind, before=lambda fields: guard(request, me, fields.get(CSRF_FIELD, ""))
+        )
     except SpotcheckError as exc:
         code, message = refusal(exc)
         return page(request, "workspace/refused.html", {"me": me, "error": message}, status_code=code)

@@ -27,8 +27,7 @@ from spotcheck.services import plans
 from spotcheck.services.plan_check import check_draft
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web.rendering import HERE
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
 
 __all__ = ["router"]
 

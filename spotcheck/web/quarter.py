@@ -1,15 +1,15 @@
 """The quarter in the regulator's browser (docs/operations.md "Running a quarter"): one page per plan showing
-where it stands, the ceremony, the dates and the timeline, with a form for each step the signed-in regulator may
-take now. Each form is one call to the step's use case (``spotcheck.services``); a refusal is shown on the page,
-explained; a long step (the draws) runs as a job with progress (``web.jobs``).
+where it stands, the ceremony's progress, the dates and the timeline, with a form for each of the lead's steps
+it may take now. Each form is one call to the step's use case (``spotcheck.services``); a refusal is shown on the
+page, explained; a long step (the draws) runs as a job with progress (``web.jobs``). Each department's own part
+of the ceremony (its commitment, its hand-in) is on its own page (``web.ceremony``): no page holds all secrets.
 
     GET  /regulator/plans/{id}                 the quarter page
-    POST /regulator/plans/{id}/{step}          commit, freeze, beacon, draw, assign, start, close, reveal, publish
+    POST /regulator/plans/{id}/{step}          freeze, beacon, draw, assign, start, close, publish (the lead's)
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -18,9 +18,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, check
-from spotcheck.domain.errors import SpotcheckError, ValidationError
+from spotcheck.domain.errors import SpotcheckError
 from spotcheck.edge import PlanId, UowDep, UowFactoryDep
 from spotcheck.queries import directory, plans
+from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.queries.review_queue import review_queue
 from spotcheck.queries.timeline import timeline
 from spotcheck.services import draws, freeze, inspection, publication, seeding
@@ -28,25 +29,21 @@ from spotcheck.services import plans as plan_steps
 from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
 
 __all__ = ["quarter_page", "router"]
 
 router = APIRouter(include_in_schema=False)
 
 Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
-Secret = Annotated[str, Form(max_length=256)]  # the ceremony checks its form (docs/ceremony.md)
 Text = Annotated[str, Form(min_length=1, max_length=512, pattern=r"^[^\x00]*$")]
 Day = Annotated[date, Form()]
 
 DONE = {  # ?done=step -> what the page says
-    "commit": "承诺已登记 / commitment recorded",
     "freeze": "输入已冻结，请公布下方声明 / inputs frozen: publish the statement below",
     "beacon": "公共随机数已录入 / beacon entered",
     "start": "检查已开始 / inspection window opened",
     "close": "检查已结束 / inspection window closed",
-    "reveal": "秘密已公开 / secret revealed",
     "publish": "结果已公示 / published",
 }
 
@@ -70,7 +67,7 @@ def quarter_page(
     view = plans.plan_view(uow, row, full=True)
     status = plan_steps.plan_status(factory(), plan_id)
     events = timeline(uow, plan_id)
-    revealed = sorted(seeding.reveals(uow, plan_id)) if row.state in ("results", "published") else []
+    ceremony = public_ceremony(uow, plan_id)
     unrecorded = 0
     if row.state in ("in_inspection", "results"):
         queue = review_queue(factory, plan_id, department=None, today=_today())
@@ -83,9 +80,9 @@ def quarter_page(
         "events": events,
         "when": {e.action: e.at[:10] for e in reversed(events)},
         "window": next(((e.facts["begin"], e.facts["end"]) for e in events if e.action == "start"), None),
-        "revealed": revealed,
+        "ceremony": ceremony,
+        "handed_in": ceremony["handed_in"] if ceremony else [],
         "unrecorded": unrecorded,
-        "suggested": seeding.new_secret(),
         "today": _today().isoformat(),
         "error": error,
         "done": DONE.get(request.query_params.get("done", ""), ""),
@@ -98,11 +95,26 @@ def show(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId)
     me = caller(request, uow)
     if me is None:
         return SIGN_IN.form(request)
+    return _shown(request, uow, factory, me, plan_id)
+
+
+def _shown(
+    request: Request,
+    uow: UnitOfWork,
+    factory: Callable[[], UnitOfWork],
+    me: Me,
+    plan_id: int,
+    *,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The quarter page, or the refusal alone when there is no page to show (no such plan)."""
     try:
-        return quarter_page(request, uow, factory, me, plan_id)
+        return quarter_page(request, uow, factory, me, plan_id, error=error, status_code=status_code)
     except SpotcheckError as exc:
         code, message = refusal(exc)
-        return page(request, "workspace/refused.html", {"error": message}, status_code=code)
+        context = {"me": me, "error": error or message}
+        return page(request, "workspace/refused.html", context, status_code=status_code if error else code)
 
 
 def _step(
@@ -125,24 +137,8 @@ def _step(
     except SpotcheckError as exc:
         code, message = refusal(exc)
         uow.rollback()
-        return quarter_page(request, uow, factory, me, plan_id, error=message, status_code=code)
+        return _shown(request, uow, factory, me, plan_id, error=message, status_code=code)
     return see_other(then or f"/regulator/plans/{plan_id}?done={name}")
-
-
-@router.post("/regulator/plans/{plan_id}/commit")
-def commit(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan_id: PlanId,
-    csrf: Csrf = "",
-    secret: Secret = "",
-) -> Response:
-    def act(me: Me) -> None:
-        _needs(me, "ceremony.commit")
-        seeding.commit_secret(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
-
-    return _step(request, uow, factory, plan_id, csrf, "commit", act)
 
 
 @router.post("/regulator/plans/{plan_id}/freeze")
@@ -152,6 +148,8 @@ def freeze_plan(
     factory: UowFactoryDep,
     plan_id: PlanId,
     frozen_on: Day,
+    beacon_source: Text,
+    beacon_date: Day,
     csrf: Csrf = "",
     unstaffable: Annotated[str, Form(pattern=r"^(refuse|defer)$")] = "refuse",
 ) -> Response:
@@ -159,7 +157,15 @@ def freeze_plan(
         _needs(me, "freeze")
         # the inspector draw's options are fixed with the snapshot (docs/assign-spec.md §8)
         options = FrozenOptions(unstaffable=unstaffable)
-        freeze.freeze(factory(), plan_id, actor=me.actor, frozen_on=frozen_on, options=options)
+        freeze.freeze(
+            factory(),
+            plan_id,
+            actor=me.actor,
+            frozen_on=frozen_on,
+            beacon_source=beacon_source,
+            beacon_date=beacon_date,
+            options=options,
+        )
 
     return _step(request, uow, factory, plan_id, csrf, "freeze", act)
 
@@ -182,19 +188,15 @@ def beacon(
 
 
 @router.post("/regulator/plans/{plan_id}/draw")
-async def draw(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
-    form = await request.form()
-    secrets = {
-        str(k)[len("secret_") :]: str(v).strip()
-        for k, v in form.items()
-        if str(k).startswith("secret_") and isinstance(v, str) and len(v) <= 64
-    }
+def draw(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = "") -> Response:
+    """The target draw on the frozen inputs; the secrets are the ones each department handed in (sealed), so
+    the request carries none."""
 
     def act(me: Me) -> str:
         _needs(me, "draw")
 
         def work(progress: jobs.Progress) -> str:
-            drawn = draws.run_draw(factory(), plan_id, secrets, actor=me.actor, progress=progress)
+            drawn = draws.run_draw(factory(), plan_id, actor=me.actor, progress=progress)
             return (
                 f"抽取 {drawn.visits} 户，其中联合检查 {drawn.joint_visits} 户 / {drawn.visits} visits drawn"
             )
@@ -202,7 +204,7 @@ async def draw(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: P
         job = jobs.start(me.actor, "抽取检查对象 / target draw", f"/regulator/plans/{plan_id}", work)
         return f"/regulator/jobs/{job.id}"
 
-    return _step(request, uow, factory, plan_id, str(form.get("csrf_token") or ""), "draw", act)
+    return _step(request, uow, factory, plan_id, csrf, "draw", act)
 
 
 @router.post("/regulator/plans/{plan_id}/assign")
@@ -254,22 +256,6 @@ def close(
     return _step(request, uow, factory, plan_id, csrf, "close", act)
 
 
-@router.post("/regulator/plans/{plan_id}/reveal")
-def reveal(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan_id: PlanId,
-    csrf: Csrf = "",
-    secret: Secret = "",
-) -> Response:
-    def act(me: Me) -> None:
-        _needs(me, "ceremony.commit")
-        seeding.reveal(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
-
-    return _step(request, uow, factory, plan_id, csrf, "reveal", act)
-
-
 @router.post("/regulator/plans/{plan_id}/publish")
 def publish(
     request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
@@ -279,12 +265,6 @@ def publish(
         publication.publish(factory(), plan_id, actor=me.actor)
 
     return _step(request, uow, factory, plan_id, csrf, "publish", act)
-
-
-def _secret(secret: str) -> str:
-    if not re.fullmatch(r"[0-9a-f]{64}", secret):
-        raise ValidationError("秘密须为 64 位小写十六进制数 / a secret is 64 lowercase hex digits")
-    return secret
 
 
 def _needs(me: Me, permission: str) -> None:

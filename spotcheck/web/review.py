@@ -25,8 +25,7 @@ from spotcheck.queries.results import results
 from spotcheck.queries.review_queue import review_queue
 from spotcheck.services import results as result_steps
 from spotcheck.store.uow import UnitOfWork
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
 
 __all__ = ["router"]
 

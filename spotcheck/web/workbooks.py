@@ -1,4 +1,4 @@
-"""Excel workbooks for the regulator, written by openpyxl in write-only mode (rows streamed, never a whole sheet
+"""Excel workbooks for the regulator (the lead: any department or all; a department: its own), written by openpyxl in write-only mode (rows streamed, never a whole sheet
 in memory): a quarter's visits, teams and results, per department or all; and the bad rows of a refused upload.
 
     GET /regulator/plans/{id}/export.xlsx[?department=XF]
@@ -15,12 +15,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 
+from spotcheck.domain.access import Permission, Scope, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
 from spotcheck.edge import NO_NUL, PlanId, UowDep
 from spotcheck.queries.quarter_sheets import Sheet, quarter_sheets
 from spotcheck.web import jobs
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import caller, page, refusal
+from spotcheck.web.workspace import SIGN_IN, caller, page, refusal
 
 __all__ = ["router", "workbook_bytes"]
 
@@ -60,6 +60,9 @@ def quarter_workbook(
     if me is None:
         return SIGN_IN.form(request)
     try:
+        if not me.lead:  # a department exports its own department's part only
+            check(me.principal, Permission.PLAN_READ, Scope(department=department or me.department))
+            department = me.department
         row = uow.plans.get(plan_id)
         sheets = quarter_sheets(uow, plan_id, department=department or None)
         data = workbook_bytes(sheets)

@@ -1,12 +1,14 @@
 """What the regulator's workspace pages (``/regulator/...``) share: who is signed in, the language, the form
 guard, and how a refused step is explained on the page instead of as an error code (docs/api.md "Web pages").
 
-    me = caller(request, uow)            the signed-in regulator (role + department), or None
-    guard(request, me, csrf)             a POST must come from this site, with the page's form token
+    me = caller(request, uow)            the signed-in regulator (lead or department account), or None
+    guard(request, me, csrf)             a POST must come from this site, with the session's form token
     refusal(exc) -> (status, message)    a use case's refusal, in the user's words (never internals)
 
-The sign-in is the dashboard's (``web.rendering.REGULATOR``): one cookie, one principal. Every page and every
-step reads and writes through ``spotcheck.queries`` and ``spotcheck.services`` only.
+The sign-in is an account's (``web.signin.WORKSPACE``: the same server-side session as the dashboard, docs/api.md
+"Accounts, sign-in and tokens"). The principal comes from the session: its role (the lead runs the quarter's
+shared steps, a department only its own part) and its department; audit entries name ``principal.actor``.
+Every page and every step reads and writes through ``spotcheck.queries`` and ``spotcheck.services`` only.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from spotcheck.domain.access import Permission, Principal, allowed
+from spotcheck.domain.access import Permission, Principal, Role, allowed
 from spotcheck.domain.errors import (
     Forbidden,
     InfeasiblePlan,
@@ -25,11 +27,14 @@ from spotcheck.domain.errors import (
     SpotcheckError,
     ValidationError,
 )
+from spotcheck.edge_auth import cross_site, same_token
+from spotcheck.queries import directory
 from spotcheck.store.errors import StorageError
 from spotcheck.store.uow import UnitOfWork
-from spotcheck.web.rendering import REGULATOR, templates
+from spotcheck.web.rendering import templates
+from spotcheck.web.signin import WORKSPACE as SIGN_IN
 
-__all__ = ["LANG_COOKIE", "Me", "caller", "guard", "page", "refusal", "see_other"]
+__all__ = ["LANG_COOKIE", "SIGN_IN", "Me", "caller", "guard", "page", "refusal", "see_other"]
 
 LANG_COOKIE = "spotcheck_lang"
 LANGS = ("zh", "en")
@@ -37,40 +42,43 @@ LANGS = ("zh", "en")
 
 @dataclass(frozen=True)
 class Me:
-    """The signed-in regulator: the principal (role, department) and the token its forms carry."""
+    """The signed-in regulator: the principal (role, department) and the session's form token."""
 
     principal: Principal
-    csrf: str = ""
+    csrf: str
+    department_name: str = ""  # the department's name, shown beside the account (never the bare code)
 
     @property
     def department(self) -> str:
         return self.principal.department or ""
 
     @property
+    def lead(self) -> bool:
+        return self.principal.role is Role.LEAD
+
+    @property
     def actor(self) -> str:
-        """Who acted, as the audit log names them."""
-        return f"regulator:{self.principal.subject}"
+        """Who acted, as the audit log names them (``user#ID:USERNAME``)."""
+        return self.principal.actor
 
     def may(self, permission: str) -> bool:
         return allowed(self.principal, Permission(permission))
 
 
 def caller(request: Request, uow: UnitOfWork) -> Me | None:
-    """The signed-in regulator, or None (the page then answers with the sign-in form)."""
-    principal = REGULATOR.caller(request, uow)
-    return None if principal is None else Me(principal)
+    """The signed-in lead or department regulator, or None (the page then answers with the sign-in form)."""
+    found = SIGN_IN.session(request, uow)
+    if found is None:
+        return None
+    code = found.principal.department or ""
+    return Me(found.principal, found.csrf, directory.department_names(uow).get(code, code))
 
 
 def guard(request: Request, me: Me, csrf: str) -> None:
-    """Refuse a form posted from another site. The session cookie is SameSite=Strict, so a cross-site POST
-    carries none; besides, the browser's Sec-Fetch-Site must say the same origin, and an Origin header (other
-    than "null", which the pages' no-referrer policy makes browsers send) must be this site's."""
-    fetched = request.headers.get("sec-fetch-site")
-    origin = request.headers.get("origin")
-    foreign = origin not in (None, "null") and origin.rstrip("/") != str(request.base_url).rstrip("/")
-    if fetched not in (None, "same-origin", "none") or foreign:
+    """Refuse a form posted from another site (``edge_auth.cross_site``) or without the session's token."""
+    if cross_site(request):
         raise Forbidden("this form was posted from another site")
-    if me.csrf and csrf != me.csrf:
+    if not same_token(csrf, me.csrf):
         raise Forbidden("this form is out of date: reload the page and try again")
 
 

@@ -12,12 +12,12 @@ from spotcheck.domain.errors import LISTED_PROBLEMS, ValidationError
 from spotcheck.edge import UowDep
 from spotcheck.queries import directory, plans
 from spotcheck.web import jobs
-from spotcheck.web.rendering import REGULATOR as SIGN_IN
-from spotcheck.web.workspace import caller, page, refusal
+from spotcheck.web.workspace import SIGN_IN, caller, page, refusal
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+SIGN_IN.add_routes(router)  # /regulator/login, /regulator/logout: the account session
 
 JobId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 

@@ -1,4 +1,5 @@
-"""A small city with three plans, tokens for every role, and a TestClient over it, on SQLite and PostgreSQL.
+"""A small city with three plans, accounts with tokens for every role, and a TestClient over it, on SQLite and
+PostgreSQL.
 
 Plans (rows written directly, so these tests do not depend on the draw's output):
 - ``published``: 2025 Q4, published, one visit with a published result, a revealed ceremony, feed entries;
@@ -10,12 +11,14 @@ Plans (rows written directly, so these tests do not depend on the draw's output)
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
@@ -33,6 +36,7 @@ from spotcheck.store.tables import (
     VisitRow,
 )
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import REAL_CODES, make_code, write_tiny_city
 
 SECRET_SEED = "5ec2e7" + "ab" * 29  # the unpublished quarter's seed
@@ -40,6 +44,16 @@ PUBLIC_SEED = "0b11c5" + "cd" * 29
 SECRET_DIGEST = "d1" * 32  # the unpublished snapshot digest (public from the freeze on)
 FIRM_A = REAL_CODES[1]  # visited in both quarters
 FIRM_B = make_code(2)  # index 3 of the tiny city: an enterprise in 371302... any stored firm works
+# username -> (role, department, officer); "regulator" is the lead regulator (SCJG)
+ACCOUNTS: dict[str, tuple[str, str | None, str | None]] = {
+    "regulator": ("lead", "SCJG", None),
+    "xf": ("department", "XF", None),
+    "sthj": ("department", "STHJ", None),
+    "scjg002": ("inspector", None, "SCJG-002"),
+    "scjg004": ("inspector", None, "SCJG-004"),
+    "xf002": ("inspector", None, "XF-002"),
+    "credit": ("credit", None, None),
+}
 
 
 @dataclass
@@ -52,6 +66,19 @@ class World:
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def sign_in(self, home: str, username: str, password: str = PASSWORD) -> Response:
+        """Sign in on the pages under ``home`` as a browser would: show the form, post it with its CSRF token."""
+        form = self.client.get(home)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        token = found.group(1) if found else ""
+        data = {"username": username, "password": password, "csrf_token": token}
+        return self.client.post(f"{home}/login", data=data)
+
+    def sign_out(self, home: str) -> Response:
+        page = self.client.get(home)
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        return self.client.post(f"{home}/logout", data={"csrf_token": found.group(1) if found else ""})
 
 
 def _record(
@@ -196,14 +223,9 @@ def populate(
                 )
             )
         tokens = {}
-        for who, (role, subject) in {
-            "regulator": ("regulator", "SCJG"),
-            "scjg002": ("inspector", "SCJG-002"),
-            "scjg004": ("inspector", "SCJG-004"),
-            "xf002": ("inspector", "XF-002"),
-            "credit": ("credit", "provincial-credit"),
-        }.items():
-            tokens[who] = uow.tokens.issue(role, subject)[0]
+        for who, (role, department, officer) in ACCOUNTS.items():
+            user = add_account(uow, who, role, department=department, officer=officer)
+            tokens[who] = token_for(uow, user)
         uow.commit()
     visits = {"published": str(v_pub["id"]), "joint": str(v_joint["id"]), "solo": str(v_solo["id"])}
     return tokens, plans, visits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spotcheck.api.deps import NOT_AUTHENTICATED, WRONG_ROLE
+from spotcheck.store.base import utcnow
 from tests.e2e.conftest import World
 
 PROTECTED = {
@@ -38,9 +39,9 @@ def test_wrong_role_is_403(world: World) -> None:
 def test_revoked_token_is_401(world: World) -> None:
     assert world.client.get("/api/regulator/plans", headers=world.auth("regulator")).status_code == 200
     with world.uow_factory() as uow:
-        row = uow.tokens.find(world.tokens["regulator"])
+        row = uow.tokens.find(world.tokens["regulator"], now=utcnow())
         assert row is not None
-        uow.tokens.revoke(row.id)
+        uow.tokens.revoke(row.id, now=utcnow())
         uow.commit()
     assert world.client.get("/api/regulator/plans", headers=world.auth("regulator")).status_code == 401
 

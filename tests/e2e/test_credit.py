@@ -36,7 +36,8 @@ def test_csv_push_appends_a_batch(world: World) -> None:
     assert _tiers(world) == before + 3
     with world.uow_factory() as uow:
         last = uow.session.execute(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1)).scalar_one()
-        assert (last.action, last.actor) == ("tier_batch", "credit:provincial-credit")
+        client = uow.users.named("credit")
+        assert (last.action, last.actor) == ("tier_batch", f"user#{client.id}:credit")  # the account acted
 
 
 def test_jsonl_push_streams_lines(world: World) -> None:

@@ -15,17 +15,16 @@ from spotcheck.services import corrections
 from spotcheck.store.ledger import AuditRow
 from spotcheck.store.quarter import ResultRow
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import issue
 from tests.integration.test_publication_tree import published, verify_proof
 
 UowFactory = Callable[[], UnitOfWork]
 
 
 def client_for(uow_factory: UowFactory) -> tuple[TestClient, dict[str, str]]:
-    with uow_factory() as uow:
-        token, _ = uow.tokens.issue("regulator", "SCJG")
-        uow.commit()
+    auth = issue(uow_factory, "lead-scjg", "lead", department="SCJG")
     app = create_app(Settings(), uow_factory=uow_factory)
-    return TestClient(app, raise_server_exceptions=False), {"Authorization": f"Bearer {token}"}
+    return TestClient(app, raise_server_exceptions=False), auth
 
 
 def test_the_public_gets_the_root_and_a_proof_that_fails_once_the_result_is_altered(

@@ -15,17 +15,23 @@ from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.store.importer import import_folder
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import issue
+from tests.ceremony_steps import secret_for
 from tests.conftest import write_tiny_city
 
 DEPARTMENTS = ("SCJG", "STHJ", "XF")
-SECRETS = {d: f"{i + 7:02x}" * 32 for i, d in enumerate(DEPARTMENTS)}
+SECRETS = {d: secret_for("api", d) for d in DEPARTMENTS}
+SOURCE = "中国福利彩票双色球 第2025148期 开奖号码"
 
 
 def _issue(uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> dict[str, str]:
-    with uow_factory() as uow:
-        token, _ = uow.tokens.issue(role, subject)
-        uow.commit()
-    return {"Authorization": f"Bearer {token}"}
+    """A Bearer header for a new account: SCJG's regulator is the lead, the others department regulators."""
+    if role == "regulator":
+        kind = "lead" if subject == "SCJG" else "department"
+        return issue(uow_factory, f"reg-{subject.lower()}", kind, department=subject)
+    if role == "inspector":
+        return issue(uow_factory, subject.lower(), role, officer=subject)
+    return issue(uow_factory, subject, role)
 
 
 def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> None:
@@ -49,22 +55,26 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     assert refused.status_code == 403  # a department commits only its own secret
     for d in DEPARTMENTS:
         ok("POST", f"{base}/commitments", lead[d], {"department": d, "secret": SECRETS[d]})
+    named = {
+        "frozen_on": "2025-12-20",
+        "beacon_source": SOURCE,
+        "beacon_date": "2025-12-23",
+        "unstaffable": "defer",
+    }
+    assert ok("POST", f"{base}/freeze", lead["SCJG"], named)["state"] == "frozen"
+    public = client.get(f"/api/public/plans/{plan_id}").json()
+    assert public["snapshot_digest"]  # published at once, with the system commitment and the named beacon
     assert (
-        ok("POST", f"{base}/freeze", lead["SCJG"], {"frozen_on": "2025-12-20", "unstaffable": "defer"})[
-            "state"
-        ]
-        == "frozen"
+        public["ceremony"]["beacon_source"] == SOURCE and len(public["ceremony"]["system_commitment"]) == 64
     )
-    assert client.get(f"/api/public/plans/{plan_id}").json()["snapshot_digest"]  # published at once
-    ok(
-        "POST",
-        f"{base}/beacon",
-        lead["SCJG"],
-        {"value": "体彩 2025150: 03 11 19 27 33 + 05 09", "source": "China Sports Lottery"},
-    )
-    drawn = ok("POST", f"{base}/draw", lead["SCJG"], {"secrets": SECRETS})
+    ok("POST", f"{base}/beacon", lead["SCJG"], {"value": "03 11 19 27 33 + 05", "source": SOURCE})
+    blocked = client.post(f"{base}/draw", headers=lead["SCJG"])
+    assert blocked.status_code == 409 and "STHJ, XF" in blocked.json()["message"]  # nobody handed in yet
+    for d in DEPARTMENTS:
+        ok("POST", f"{base}/handin", lead[d], {"department": d, "secret": SECRETS[d]})
+    drawn = ok("POST", f"{base}/draw", lead["SCJG"])
     assert drawn["state"] == "drawn"
-    again = client.post(f"{base}/draw", headers=lead["SCJG"], json={"secrets": SECRETS})
+    again = client.post(f"{base}/draw", headers=lead["SCJG"])
     assert again.status_code == 409  # never a second draw
 
     other = client.post(f"{base}/assign", headers=lead["SCJG"], json={"probability_cap": "1/3"})
@@ -95,22 +105,23 @@ def test_a_quarter_end_to_end(uow_factory: Callable[[], UnitOfWork], tmp_path: P
     due = ok("GET", f"{base}/deadlines?today=2026-03-21", lead["SCJG"])["data"]
     for row in due:
         if (row["visit"], row["department"]) in recorded:  # entered, awaiting review
-            ok(
-                "POST",
-                f"{base}/visits/{row['visit']}/results/{row['department']}/review",
-                lead["SCJG"],
-                {"approve": True},
-            )
+            path = f"{base}/visits/{row['visit']}/results/{row['department']}/review"
+            other = next(d for d in DEPARTMENTS if d != row["department"])
+            # a department reviews only its own department's results
+            assert client.post(path, headers=lead[other], json={"approve": True}).status_code == 403
+            ok("POST", path, lead[row["department"]], {"approve": True})
+    early = client.post(f"{base}/publish", headers=lead["SCJG"])
+    assert early.status_code == 409  # the inspection period is not closed: publication is refused, visibly
     ok("POST", f"{base}/close", lead["SCJG"])
-    blocked = client.post(f"{base}/publish", headers=lead["SCJG"])
-    assert blocked.status_code == 409  # no reveals yet: publication is blocked, visibly
-    for d in DEPARTMENTS:
-        ok("POST", f"{base}/reveals", lead[d], {"department": d, "secret": SECRETS[d]})
-    ok("POST", f"{base}/publish", lead["SCJG"])
+    ok("POST", f"{base}/publish", lead["SCJG"])  # the handed-in secrets are the reveals
 
     public = client.get(f"/api/public/plans/{plan_id}").json()
-    assert public["published"] and public["seed"] and public["stats"]["visits"] == len(visits)
-    assert public["audit_head"] and public["beacon_source"] == "China Sports Lottery"
+    # deferred visits (no lawful team) are shown as deferred and left out of the figures
+    deferred = [v for v in visits if v["deferred"]]
+    assert public["published"] and public["seed"] and public["stats"]["visits"] == len(visits) - len(deferred)
+    assert public["stats"]["deferred"] == len(deferred)
+    assert public["stats"]["joint_visits"] == sum(1 for v in visits if v["joint"] and not v["deferred"])
+    assert public["audit_head"] and public["beacon_source"] == SOURCE
     assert public["stats"]["year_coverage"]["exact"] and public["stats"]["year_joint_share"]["exact"]
     record = client.get(f"/api/public/plans/{plan_id}/record").json()
     assert record["seed"]["reveals"] == SECRETS

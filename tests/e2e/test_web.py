@@ -18,16 +18,16 @@ def test_public_page_search(world: World) -> None:
     assert FIRM_A in page.text and "1 家" in page.text
 
 
-def test_dashboard_needs_a_regulator_token(world: World) -> None:
+def test_dashboard_needs_a_regulator_account(world: World) -> None:
     assert world.client.get("/dashboard").status_code == 401
-    refused = world.client.post("/dashboard/login", data={"token": world.tokens["scjg002"]})
-    assert refused.status_code == 401 and "not a regulator token" in refused.text
-    signed_in = world.client.post("/dashboard/login", data={"token": world.tokens["regulator"]})
+    refused = world.sign_in("/dashboard", "scjg002")
+    assert refused.status_code == 401 and "not a regulator account" in refused.text
+    signed_in = world.sign_in("/dashboard", "regulator")
     assert signed_in.status_code == 200  # followed the redirect
     assert "一单两库" in signed_in.text and "检查对象 Enterprises" in signed_in.text
     cookie = signed_in.history[0].headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
-    world.client.post("/dashboard/logout")
+    world.sign_out("/dashboard")
     assert world.client.get("/dashboard").status_code == 401
 
 
@@ -58,7 +58,7 @@ def test_dashboard_links_open_for_the_signed_in_regulator(world: World) -> None:
     links = [f"/api/regulator/plans/{plan}/visits", f"/api/regulator/plans/{plan}/workload"]
     for link in links:
         assert world.client.get(link).json() == {"detail": "not authenticated"}
-    page = world.client.post("/dashboard/login", data={"token": world.tokens["regulator"]})
+    page = world.sign_in("/dashboard", "regulator")
     assert all(link in page.text for link in links)
     visits = world.client.get(links[0])
     assert visits.status_code == 200 and visits.json()["count"] == 2
@@ -67,17 +67,17 @@ def test_dashboard_links_open_for_the_signed_in_regulator(world: World) -> None:
 
 
 def test_the_sign_in_cookie_never_runs_a_step(world: World) -> None:
-    world.client.post("/dashboard/login", data={"token": world.tokens["regulator"]})
+    world.sign_in("/dashboard", "regulator")
     response = world.client.post(f"/api/regulator/plans/{world.plans['inspecting']}/close")
     assert response.status_code == 401  # writes need the Bearer header: a cookie alone is not enough
 
 
 def test_inspector_page_lists_only_the_officers_own_visits(world: World) -> None:
     assert world.client.get("/inspector").status_code == 401
-    refused = world.client.post("/inspector/login", data={"token": world.tokens["regulator"]})
-    assert refused.status_code == 401 and "not an inspector token" in refused.text
-    page = world.client.post("/inspector/login", data={"token": world.tokens["scjg004"]})
+    refused = world.sign_in("/inspector", "regulator")
+    assert refused.status_code == 401 and "not an inspector account" in refused.text
+    page = world.sign_in("/inspector", "scjg004")
     assert page.status_code == 200 and "no-store" == page.headers["cache-control"]
     assert world.visits["solo"] in page.text and world.visits["joint"] not in page.text
-    world.client.post("/inspector/logout")
+    world.sign_out("/inspector")
     assert world.client.get("/inspector").status_code == 401

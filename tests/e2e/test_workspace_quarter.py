@@ -1,6 +1,7 @@
-"""A whole quarter through the regulator's pages (server-rendered forms, no JSON): each department commits and
-reveals its own secret, the lead freezes, enters the beacon, draws, staffs, opens and closes the window and
-publishes; each department reviews its own results. The printable notice then lists every published result."""
+"""A whole quarter through the regulator's pages (server-rendered forms, no JSON), each person signed in with
+their own account: each department commits to and hands in its own secret on its own page, the lead freezes,
+enters the beacon, draws, staffs, opens and closes the window and publishes; each department reviews its own
+results. The printable notice then lists every published result."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -21,20 +23,59 @@ from spotcheck.ingest.columns import KINDS
 from spotcheck.queries.results import results
 from spotcheck.queries.visits import visits
 from spotcheck.services.publication import verify_plan
+from spotcheck.store.importer import import_file
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import write_tiny_city
 
 DEPARTMENTS = ("SCJG", "STHJ", "XF")
-SECRETS = {d: f"{i + 7:02x}" * 32 for i, d in enumerate(DEPARTMENTS)}
+SECRETS: dict[str, str] = {}  # department -> the secret its page drew, kept by the department
 
 
-def _signed_in(app: object, uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> TestClient:
-    with uow_factory() as uow:
-        token, _ = uow.tokens.issue(role, subject)
-        uow.commit()
-    client = TestClient(app, raise_server_exceptions=False)  # type: ignore[arg-type]
-    assert client.post("/dashboard/login", data={"token": token}).status_code == 200
+# department -> (username, role); SCJG's account is the lead regulator's
+ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
+
+
+class Person(TestClient):
+    """A browser signed in with one account; every form it posts carries the session's CSRF token."""
+
+    csrf = ""
+
+    def post(self, url: Any, *, data: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
+        if data is not None or "files" not in kwargs:
+            data = {"csrf_token": self.csrf, **(data or {})}
+        else:
+            data = {"csrf_token": self.csrf}
+        return super().post(url, data=data, **kwargs)
+
+
+def _signed_in(app: object, uow_factory: Callable[[], UnitOfWork], username: str) -> Person:
+    client = Person(app, raise_server_exceptions=False)  # type: ignore[arg-type]
+    form = client.get("/regulator")
+    assert form.status_code == 401
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    data = {"username": username, "password": PASSWORD, "csrf_token": token}
+    done = TestClient.post(client, "/regulator/login", data=data, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    home = client.get("/regulator")
+    assert home.status_code == 200
+    client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', home.text).group(1)  # type: ignore[union-attr]
     return client
+
+
+def _accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
+    """The accounts, as the operator creates them (``spotcheck user create``) once the departments are known:
+    an account names its department, so the departments list is loaded first; the lead uploads it again."""
+    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
+    with uow_factory() as uow:
+        for department, (username, role) in ACCOUNTS.items():
+            add_account(uow, username, role, department=department)
+        uow.commit()
+
+
+def _people(app: object, uow_factory: Callable[[], UnitOfWork], city: Path) -> dict[str, Person]:
+    _accounts(uow_factory, city)
+    return {d: _signed_in(app, uow_factory, username) for d, (username, _) in ACCOUNTS.items()}
 
 
 def _post(client: TestClient, path: str, data: dict[str, str] | None = None, status: int = 200) -> str:
@@ -60,7 +101,7 @@ def _upload(client: TestClient, city: Path) -> None:
 def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> None:
     city = write_tiny_city(tmp_path / "city", firms=60)
     app = create_app(Settings(), uow_factory=uow_factory)
-    people = {d: _signed_in(app, uow_factory, "regulator", d) for d in DEPARTMENTS}
+    people = _people(app, uow_factory, city)
     lead = people["SCJG"]
     _upload(lead, city)
     assert "临沂测试企业" in lead.get("/regulator/directories/enterprises", params={"q": "测试"}).text
@@ -81,13 +122,25 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
 
     assert 'data-state="draft"' in lead.get(base).text
     for d, who in people.items():
-        _post(who, f"{base}/commit", {"secret": SECRETS[d]})
-    page = _post(lead, f"{base}/freeze", {"frozen_on": "2025-12-20", "unstaffable": "defer"})
-    assert "冻结声明" in page and 'data-state="frozen"' in page
-    _post(lead, f"{base}/beacon", {"value": "体彩 2025150: 03 11 19", "source": "China Sports Lottery"})
-    done = lead.post(
-        f"{base}/draw", data={f"secret_{d}": s for d, s in SECRETS.items()}, follow_redirects=False
-    )
+        mine = who.get(f"{base}/ceremony").text
+        assert 'id="commit-form"' in mine and 'id="handin-form"' not in mine
+        # the page suggests a random secret; the department keeps it until the hand-in
+        SECRETS[d] = re.search(r'name="secret" class="mono" value="([0-9a-f]{64})"', mine).group(1)  # type: ignore[union-attr]
+        _post(who, f"{base}/ceremony/commit", {"secret": SECRETS[d]})
+    source = "中国体育彩票 2025150"
+    freeze = {"frozen_on": "2025-12-20", "beacon_source": source, "beacon_date": "2025-12-22"}
+    page = _post(lead, f"{base}/freeze", {**freeze, "unstaffable": "defer"})
+    assert "冻结声明" in page and 'data-state="frozen"' in page and source in page
+    _post(lead, f"{base}/beacon", {"value": "03 11 19 27 33 + 05 09", "source": source})
+    early = lead.post(f"{base}/draw", follow_redirects=False)
+    refused = _finished(lead, early.headers["location"])  # nobody handed in yet: refused, naming them
+    assert 'role="alert"' in refused and "STHJ" in refused and 'data-state="seeded"' in lead.get(base).text
+    others = people["XF"].post(f"{base}/freeze", data=freeze)
+    assert others.status_code == 403  # only the lead runs the quarter's shared steps
+    for d, who in people.items():
+        assert 'id="handin-form"' in who.get(f"{base}/ceremony").text
+        _post(who, f"{base}/ceremony/handin", {"secret": SECRETS[d]})
+    done = lead.post(f"{base}/draw", follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].startswith("/regulator/jobs/")
     _wait(lead, done.headers["location"])
     assert 'data-state="drawn"' in lead.get(base).text
@@ -103,10 +156,6 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
         for visit, department in re.findall(r'data-visit="([^"]+)" data-department="([^"]+)"', queue):
             _post(who, f"{base}/review", {"visit": visit, "department": department, "decision": "approve"})
     assert 'data-state="results"' in _post(lead, f"{base}/close")
-    refused = _post(lead, f"{base}/publish", status=409)
-    assert "reveal" in refused
-    for d, who in people.items():
-        _post(who, f"{base}/reveal", {"secret": SECRETS[d]})
     assert 'data-state="published"' in _post(lead, f"{base}/publish")
 
     notice = lead.get(f"{base}/notice").text
@@ -140,7 +189,7 @@ def test_a_bad_upload_lists_every_bad_row_and_stores_nothing(
     uow_factory: Callable[[], UnitOfWork], tmp_path: Path
 ) -> None:
     app = create_app(Settings(), uow_factory=uow_factory)
-    lead = _signed_in(app, uow_factory, "regulator", "SCJG")
+    lead = _people(app, uow_factory, write_tiny_city(tmp_path / "city"))["SCJG"]
     bad = "code,name\n371302,兰山区\n,无代码\n371302,重复\n"
     sent = lead.post(
         "/regulator/directories/districts",
@@ -161,19 +210,33 @@ def test_the_upload_api_takes_multipart_and_refuses_bad_files(
 ) -> None:
     city = write_tiny_city(tmp_path / "city")
     client = TestClient(create_app(Settings(), uow_factory=uow_factory), raise_server_exceptions=False)
+    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
     with uow_factory() as uow:
-        token, _ = uow.tokens.issue("regulator", "SCJG")
+        token = token_for(uow, add_account(uow, "li", "lead", department="SCJG"))
         uow.commit()
     auth = {"Authorization": f"Bearer {token}"}
-    path = city / "departments.csv"
-    files = {"file": ("departments.csv", path.read_bytes(), "text/csv")}
-    assert client.post("/api/regulator/directories/departments", files=files).status_code == 401
-    done = client.post("/api/regulator/directories/departments", files=files, headers=auth)
-    assert done.status_code == 200 and done.json()["added"] == 3
-    wrong = client.post("/api/regulator/directories/districts", files=files, headers=auth)
-    assert wrong.status_code == 422  # a departments file is not a districts file
+    path = city / "districts.csv"
+    files = {"file": ("districts.csv", path.read_bytes(), "text/csv")}
+    lines = len(path.read_text(encoding="utf-8").splitlines()) - 1
+    assert client.post("/api/regulator/directories/districts", files=files).status_code == 401
+    done = client.post("/api/regulator/directories/districts", files=files, headers=auth)
+    assert done.status_code == 200 and done.json()["added"] == lines > 0
+    wrong = client.post("/api/regulator/directories/items", files=files, headers=auth)
+    assert wrong.status_code == 422  # a districts file is not an items file
+    department = {"Authorization": f"Bearer {_department_token(uow_factory)}"}
+    assert (
+        client.post("/api/regulator/directories/districts", files=files, headers=department).status_code
+        == 403
+    )
     huge = {"Content-Length": str(600 * 1024**2), **auth}
     assert client.post("/api/regulator/directories/districts", headers=huge, content=b"x").status_code == 413
+
+
+def _department_token(uow_factory: Callable[[], UnitOfWork]) -> str:
+    with uow_factory() as uow:
+        token = token_for(uow, add_account(uow, "zhao", "department", department="XF"))
+        uow.commit()
+    return token
 
 
 def _finished(client: TestClient, job: str) -> str:
@@ -194,7 +257,7 @@ def _record_every_result(app: object, uow_factory: Callable[[], UnitOfWork], pla
     """Each team's officers record their department's result through the inspector API."""
     api = TestClient(app)  # type: ignore[arg-type]
     with uow_factory() as uow:
-        token, _ = uow.tokens.issue("regulator", "SCJG")
+        token = token_for(uow, uow.users.by_name("li"))  # type: ignore[arg-type]
         uow.commit()
     visits = api.get(
         f"/api/regulator/plans/{plan_id}/visits?limit=1000", headers={"Authorization": f"Bearer {token}"}
@@ -203,7 +266,7 @@ def _record_every_result(app: object, uow_factory: Callable[[], UnitOfWork], pla
     recorded: set[tuple[str, str]] = set()
     for officer in officers:
         with uow_factory() as uow:
-            mine, _ = uow.tokens.issue("inspector", officer)
+            mine = token_for(uow, add_account(uow, officer.lower(), "inspector", officer=officer))
             uow.commit()
         auth = {"Authorization": f"Bearer {mine}"}
         for a in api.get("/api/inspector/assignments", headers=auth).json()["data"]:

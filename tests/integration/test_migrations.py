@@ -28,7 +28,7 @@ def test_models_match_migrations(db_url: str) -> None:
 def test_upgrade_is_idempotent_and_reports_the_head(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)
-    assert current(db_url) == head() == "0006"
+    assert current(db_url) == head() == "0007"
 
 
 def test_every_design_object_has_a_table() -> None:
@@ -45,6 +45,7 @@ def test_every_design_object_has_a_table() -> None:
         "plans",
         "snapshots",
         "commitments",
+        "ceremonies",
         "beacons",
         "draws",
         "visits",
@@ -53,6 +54,9 @@ def test_every_design_object_has_a_table() -> None:
         "audit_entries",
         "feed_entries",
         "api_tokens",
+        "users",
+        "sessions",
+        "sign_in_failures",
         "publication_leaves",
     }
     assert set(metadata.tables) == expected

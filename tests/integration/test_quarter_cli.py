@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from spotcheck.cli import app
+from tests.ceremony_steps import secret_for
 from tests.integration.test_quarter_publication import city_with_enough_officers
 
 
@@ -24,7 +25,10 @@ def test_a_quarter_step_by_step_from_the_command_line(db_url: str, tmp_path: Pat
     run("db", "upgrade")
     run("import", "all", str(folder))
     assert "plan 1 created" in run("plan", "create", str(folder / "plan.json"))
-    secrets = {"SCJG": "a1" * 32, "STHJ": "b2" * 32, "XF": None}
+    assert "not random" in run(
+        "commit", "--plan", "1", "--department", "SCJG", "--secret", "0" * 64, ok=False
+    )
+    secrets = {"SCJG": secret_for("cli", "SCJG"), "STHJ": secret_for("cli", "STHJ"), "XF": None}
     for department, secret in secrets.items():
         out = run(
             "commit", "--plan", "1", "--department", department, *(["--secret", secret] if secret else [])
@@ -33,12 +37,47 @@ def test_a_quarter_step_by_step_from_the_command_line(db_url: str, tmp_path: Pat
             found = re.search(r"SECRET .*: ([0-9a-f]{64})", out)
             assert found is not None
             secrets[department] = found.group(1)
-    assert "snapshot digest" in run("freeze", "--plan", "1", "--on", "2025-12-20")
-    run("beacon", "--plan", "1", "--value", "26001 03 08 21", "--source", "体彩")
-    secrets_file = tmp_path / "secrets.txt"
-    secrets_file.write_text("".join(f"{d}={s}\n" for d, s in secrets.items()), encoding="utf-8")
-    assert "plan 1 drawn" in run("draw", "--plan", "1", "--secrets", str(secrets_file))
-    assert "cannot draw" in run("draw", "--plan", "1", "--secrets", str(secrets_file), ok=False)
+    source = "中国福利彩票双色球 第2025148期 开奖号码"
+    frozen = run(
+        "freeze",
+        "--plan",
+        "1",
+        "--on",
+        "2025-12-20",
+        "--beacon-source",
+        source,
+        "--beacon-date",
+        "2025-12-23",
+    )
+    assert "snapshot digest" in frozen
+    shown = run("plan", "show", "--plan", "1")
+    assert f"beacon named at the freeze: {source} on 2025-12-23" in shown and "system commitment" in shown
+    assert "named the beacon" in run(
+        "beacon", "--plan", "1", "--value", "03 08 21 22 27 31 + 09", "--source", "体彩", ok=False
+    )
+    password = tmp_path / "li.password"
+    password.write_text("a long enough pass phrase for li", encoding="utf-8")
+    run("user", "create", "li", "--role", "lead", "--department", "SCJG", "--password-file", str(password))
+    run("beacon", "--plan", "1", "--value", "03 08 21 22 27 31 + 09", "--source", source, "--actor", "li")
+    assert re.search(r"beacon entered by user#\d+:li at", run("plan", "show", "--plan", "1"))
+    files = {}
+    for department, secret in secrets.items():
+        files[department] = tmp_path / f"{department}.secret"
+        files[department].write_text(f"{secret}\n", encoding="utf-8")
+    wrong = tmp_path / "wrong.secret"
+    wrong.write_text(secret_for("cli", "wrong"), encoding="utf-8")
+    assert "does not match" in run(
+        "handin", "--plan", "1", "--department", "XF", "--secret-file", str(wrong), ok=False
+    )
+    for department in ("SCJG", "STHJ"):
+        assert "sealed" in run(
+            "handin", "--plan", "1", "--department", department, "--secret-file", str(files[department])
+        )
+    refused = run("draw", "--plan", "1", ok=False)
+    assert "no secret handed in yet by XF" in refused
+    run("handin", "--plan", "1", "--department", "XF", "--secret-file", str(files["XF"]))
+    assert "plan 1 drawn" in run("draw", "--plan", "1")
+    assert "cannot draw" in run("draw", "--plan", "1", ok=False)
     assert "plan 1 assigned" in run("assign", "--plan", "1")
     run("inspection", "start", "--plan", "1", "--begin", "2026-01-05", "--end", "2026-02-06")
     owed = re.findall(
@@ -54,11 +93,10 @@ def test_a_quarter_step_by_step_from_the_command_line(db_url: str, tmp_path: Pat
         run("result", "--plan", "1", "--visit", visit, "--department", department, "--category", "未发现问题")
         run("review", "--plan", "1", "--visit", visit, "--department", department, "--approve")
     run("inspection", "close", "--plan", "1")
-    for department in ("SCJG", "STHJ"):
-        run("reveal", "--plan", "1", "--department", department, "--secret", str(secrets[department]))
-    assert "no reveal from XF" in run("publish", "--plan", "1", ok=False)
-    run("reveal", "--plan", "1", "--department", "XF", "--secret", str(secrets["XF"]))
-    published = run("publish", "--plan", "1")
+    assert "does not match" in run(
+        "reveal", "--plan", "1", "--department", "XF", "--secret", secret_for("cli", "wrong"), ok=False
+    )
+    published = run("publish", "--plan", "1")  # the handed-in secrets are the reveals: no reveal step needed
     head = re.search(r"audit head: ([0-9a-f]{64})", published)
     assert head is not None
     assert head.group(1) in run("plan", "show", "--plan", "1")

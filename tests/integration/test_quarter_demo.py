@@ -47,15 +47,24 @@ def _stored(db_url: str) -> dict[str, object]:
 def test_demo_runs_the_year_and_a_rerun_only_reports(db_url: str, tmp_path: Path) -> None:
     runner = CliRunner()
     env = {"SPOTCHECK_DATABASE_URL": db_url}
-    args = ["demo", "--firms", "3000", "--city", str(tmp_path / "city")]
+    accounts = tmp_path / "demo-accounts.txt"
+    args = ["demo", "--firms", "3000", "--city", str(tmp_path / "city"), "--accounts-file", str(accounts)]
 
     half = runner.invoke(app, [*args, "--quarters", "2"], env=env)
     assert half.exit_code == 0, half.output
+    # accounts to sign in with: the lead, one per other department, a few inspectors; passwords once, 0600
+    assert accounts.stat().st_mode & 0o777 == 0o600
+    kept = [line.split("\t") for line in accounts.read_text(encoding="utf-8").splitlines()]
+    assert kept[0][:3] == ["lead", "lead", "SCJG"] and {"department", "inspector"} <= {k[1] for k in kept}
+    assert all(k[3] in half.output for k in kept)
     assert "2026Q2 (plan 2, published)" in half.output and "2 of 4 quarters run" in half.output
     assert "2026Q3" not in half.output
 
     first = runner.invoke(app, args, env=env)  # resumes: Q1, Q2 done, Q3 and Q4 run
     assert first.exit_code == 0, first.output
+    assert "demo accounts exist already" in first.output and len(accounts.read_text().splitlines()) == len(
+        kept
+    )
     assert "2026Q1: plan 1 published (nothing to do)" in first.output
     assert first.output.count("  published:") == 2
     for q in range(1, 5):

@@ -4,6 +4,7 @@ the publication clock, reveals (a missing one blocks publication), the credit fe
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,10 +18,13 @@ from spotcheck.domain.errors import Forbidden, InvalidTransition, ValidationErro
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.evidence.ceremony import check_seed
 from spotcheck.ingest.city import read_plan
-from spotcheck.services import draws, freeze, inspection, plans, publication, redraws, results, seeding
+from spotcheck.queries import assignments
+from spotcheck.queries.visits import visits
+from spotcheck.services import draws, inspection, plans, publication, redraws, results, seeding
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.ledger import AuditRow
-from spotcheck.store.quarter import AssignmentRow, VisitRow
+from spotcheck.store.quarter import AssignmentRow, CommitmentRow, DrawRow, VisitRow
+from tests.ceremony_steps import freeze_named, hand_in_all, secret_for, seed_with_beacon
 from tests.conftest import write_tiny_city
 
 UowFactory = Callable[[], UnitOfWork]
@@ -43,12 +47,13 @@ def in_inspection(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, dict[st
     import_folder(uow_factory(), folder)
     plan_id = plans.create_plan(uow_factory(), read_plan(folder / "plan.json"), actor="planner")
     departments = plans.plan_status(uow_factory(), plan_id).participants
-    secrets = {d: f"{i + 7:02x}" * 32 for i, d in enumerate(departments)}
+    secrets = {d: secret_for("publication", d) for d in departments}
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
-    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
-    seeding.enter_beacon(uow_factory(), plan_id, "26001 07 15 22", source="lottery", actor="planner")
-    draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    freeze_named(uow_factory, plan_id, date(2025, 12, 20))
+    seed_with_beacon(uow_factory, plan_id, "26001 07 15 22")
+    hand_in_all(uow_factory, plan_id, secrets)
+    draws.run_draw(uow_factory(), plan_id, actor="planner")
     inspection.run_assign(uow_factory(), plan_id, actor="planner")
     inspection.start_inspection(uow_factory(), plan_id, begin=BEGIN, end=END, actor="planner")
     return plan_id, secrets
@@ -121,10 +126,16 @@ def test_the_whole_quarter_publishes_with_reveals_feed_and_audit_head(
         seeding.reveal(uow_factory(), plan_id, "XF", secrets["XF"], actor="XF")
     inspection.close_inspection(uow_factory(), plan_id, actor="planner")
     with pytest.raises(VerificationError, match="does not match"):
-        seeding.reveal(uow_factory(), plan_id, "XF", "00" * 32, actor="XF")
-    for department in sorted(secrets)[:-1]:
+        seeding.reveal(uow_factory(), plan_id, "XF", secret_for("wrong"), actor="XF")
+    for department in sorted(secrets)[:-1]:  # v2: the handed-in secrets; revealing again changes nothing
         seeding.reveal(uow_factory(), plan_id, department, secrets[department], actor=department)
     last = max(secrets)
+    with uow_factory() as uow:  # as for a plan drawn under ceremony v1, whose secrets come only at reveal
+        row = uow.session.execute(
+            select(CommitmentRow).where(CommitmentRow.plan_id == plan_id, CommitmentRow.department == last)
+        ).scalar_one()
+        row.secret = None
+        uow.commit()
     with pytest.raises(InvalidTransition, match=f"blocked: no reveal from {last}"):
         publication.publish(uow_factory(), plan_id, actor="planner")
     with uow_factory() as uow:
@@ -192,20 +203,51 @@ def test_redraws_are_appended_and_keep_the_original(uow_factory: UowFactory, tmp
     with pytest.raises(ValidationError, match="reason"):
         redraws.redraw_firm(uow_factory(), plan_id, visit["id"], reason=" ", actor="planner")
     new_visit = redraws.redraw_firm(uow_factory(), plan_id, visit["id"], reason="已关闭停业", actor="planner")
+
+    def every_row(uow: UnitOfWork) -> dict[int, tuple[str, str, str, bool, int | None]]:
+        rows = uow.session.execute(select(AssignmentRow)).scalars()
+        return {a.id: (a.visit_id, a.department, a.inspector_id, a.leader, a.superseded_by) for a in rows}
+
+    with uow_factory() as uow:
+        before = every_row(uow)
     replacement = redraws.redraw_officer(uow_factory(), plan_id, visit["id"], department, officer,
                                          reason="病假", actor="planner")  # fmt: skip
     assert replacement != officer
     with uow_factory() as uow:
         ids = set(uow.session.execute(select(VisitRow.id).where(VisitRow.plan_id == plan_id)).scalars())
         redrawn = [(r.seq, r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
+        redraw_id = next(r.id for r in uow.draws.for_plan(plan_id) if r.kind == "redraw" and r.seq == 2)
         team_now = set(
             uow.session.execute(
                 select(AssignmentRow.inspector_id).where(
-                    AssignmentRow.visit_id == visit["id"], AssignmentRow.department == department
+                    AssignmentRow.visit_id == visit["id"],
+                    AssignmentRow.department == department,
+                    AssignmentRow.current(),
                 )
             ).scalars()
         )
+        after = every_row(uow)
+        listed = visits(uow, plan_id, with_officers=True, limit=10_000)[0]
+        shown = next(v.officers for v in listed if v.id == visit["id"])
+        own = {a.visit_id for a in assignments.assignments(uow, officer)}  # the inspector's own visits page
         assert draws.draw_record(uow, plan_id) == record  # the draw itself is untouched
     assert {visit["id"], new_visit} <= ids and [seq for seq, _ in redrawn] == [1, 2]
     assert replacement in team_now and officer not in team_now
+    old = next(k for k, row in before.items() if row[:3] == (visit["id"], department, officer))
+    assert after[old] == (*before[old][:4], redraw_id)  # kept, marked with the redraw that replaced it
+    assert {k: row for k, row in after.items() if k != old and k in before} == {
+        k: row for k, row in before.items() if k != old
+    }  # no other team changed
+    assert f"{department}:{replacement}" in shown and f"{department}:{officer}" not in shown
+    assert visit["id"] not in own
+    with uow_factory() as uow:  # verify recomputes the officer redraw from the record and the frozen inputs
+        assert redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id)) == 1
+        stored = uow.session.get(DrawRow, redraw_id)
+        assert stored is not None
+        entry = json.loads(stored.record)
+        entry["replacement"]["officer"] = officer  # tampered: the record claims someone else was drawn
+        stored.record = json.dumps(entry)
+        uow.session.flush()
+        with pytest.raises(VerificationError, match="redraw 2"):
+            redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id))
     assert "已关闭停业" in redrawn[0][1] and "病假" in redrawn[1][1]

@@ -21,6 +21,7 @@ from spotcheck.solver.assign.record import attach_assignments
 from spotcheck.solver.draw.record import record_digest
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.store.quarter import SnapshotRow
+from tests.ceremony_steps import freeze_named, hand_in_all, secret_for, seed_with_beacon
 from tests.integration.test_quarter_publication import city_with_enough_officers
 
 UowFactory = Callable[[], UnitOfWork]
@@ -32,21 +33,14 @@ def assigned_quarter(
     plan = replace(read_plan(folder / "plan.json"), year=year, quarter=quarter)
     plan_id = plans.create_plan(uow_factory(), plan, actor="planner")
     departments = plans.plan_status(uow_factory(), plan_id).participants
-    secrets = {d: f"{i + 3 * quarter + year:04x}" * 16 for i, d in enumerate(departments)}
+    secrets = {d: secret_for("rotation", year, quarter, d) for d in departments}
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
     frozen_on = date(year, 3 * quarter - 2, 1) - timedelta(days=10)
-    freeze.freeze(
-        uow_factory(),
-        plan_id,
-        actor="planner",
-        frozen_on=frozen_on,
-        options=FrozenOptions(unstaffable="defer"),
-    )
-    seeding.enter_beacon(
-        uow_factory(), plan_id, f"{year}{quarter} 07 15 22", source="lottery", actor="planner"
-    )
-    draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    freeze_named(uow_factory, plan_id, frozen_on, options=FrozenOptions(unstaffable="defer"))
+    seed_with_beacon(uow_factory, plan_id, f"{year}{quarter} 07 15 22")
+    hand_in_all(uow_factory, plan_id, secrets)
+    draws.run_draw(uow_factory(), plan_id, actor="planner")
     with pytest.raises(ValidationError, match=r"fixed at the freeze .* max pair 3 \(frozen: None\)"):
         inspection.run_assign(uow_factory(), plan_id, actor="planner", max_pair_visits=3)
     with pytest.raises(ValidationError, match=r"unstaffable teams refuse \(frozen: defer\)"):

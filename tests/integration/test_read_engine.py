@@ -15,6 +15,7 @@ from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store import StorageError, import_folder
 from spotcheck.store.engine import is_sqlite
+from tests.accounts import add_account
 from tests.conftest import write_tiny_city
 
 READ_ONLY = (
@@ -42,12 +43,12 @@ def test_the_read_engine_reads_the_primary_and_refuses_writes(migrated_url: str,
                 shown = "SHOW transaction_isolation", "SHOW transaction_read_only"
                 assert [uow.session.execute(text(q)).scalar_one() for q in shown] == ["repeatable read", "on"]
             with pytest.raises(StorageError, match=READ_ONLY):
-                uow.tokens.issue("regulator", "SCJG")
+                add_account(uow, "probe", "credit")
         with storage.read_uow() as uow, pytest.raises(DBAPIError, match=READ_ONLY):
             uow.session.execute(text("DELETE FROM enterprises"))
         with storage.uow() as uow:
             assert uow.session.execute(text("SELECT count(*) FROM enterprises")).scalar_one() == 30
-            uow.tokens.issue("regulator", "SCJG")  # the primary engine still writes
+            add_account(uow, "probe", "credit")  # the primary engine still writes
             uow.commit()
 
 
@@ -61,9 +62,9 @@ def test_public_routes_read_through_the_read_engine_and_signed_in_ones_do_not(
         assert client.get("/api/public/enterprises", params={"q": "临沂测试"}).json()["count"] == 30
         assert client.get("/").status_code == 200
     with app.state.read_uow_factory() as uow, pytest.raises(StorageError, match=READ_ONLY):
-        uow.tokens.issue("regulator", "SCJG")
+        add_account(uow, "probe", "credit")
     with app.state.uow_factory() as uow:
-        uow.tokens.issue("regulator", "SCJG")
+        add_account(uow, "probe", "credit")
         uow.commit()
     app.state.read_engine.dispose()
     app.state.engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,12 @@ import pytest
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError, VerificationError
 from spotcheck.domain.model import Plan
 from spotcheck.ingest import load_city
-from spotcheck.services import freeze, plans, seeding
+from spotcheck.services import plans, seeding
 from spotcheck.store import UnitOfWork, import_folder
+from spotcheck.store.base import utcnow
 from spotcheck.store.ledger import AuditRow
+from tests.accounts import add_account
+from tests.ceremony_steps import freeze_named, secret_for
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -44,15 +47,17 @@ def test_plan_round_trip_and_guarded_state(uow_factory: UowFactory, tiny_city_di
         with pytest.raises(NotFound):
             uow.plans.get(plan_id + 1)
     # The state moves only through the lifecycle's use cases, each guarded by the state it needs.
-    for n, department in enumerate(plans.plan_status(uow_factory(), plan_id).participants, start=1):
-        seeding.commit_secret(uow_factory(), plan_id, department, f"{n:02x}" * 32, actor=department)
-    freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
+    for department in plans.plan_status(uow_factory(), plan_id).participants:
+        seeding.commit_secret(
+            uow_factory(), plan_id, department, secret_for("repo", department), actor=department
+        )
+    freeze_named(uow_factory, plan_id, date(2025, 12, 20))
     with uow_factory() as uow:
         assert uow.plans.get(plan_id).state == "frozen"
     with pytest.raises(InvalidTransition, match="cannot freeze: the plan is frozen"):
-        freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=date(2025, 12, 20))
+        freeze_named(uow_factory, plan_id, date(2025, 12, 20))
     with pytest.raises(InvalidTransition, match="cannot commit: the plan is frozen"):
-        seeding.commit_secret(uow_factory(), plan_id, "XF", "ab" * 32, actor="XF")
+        seeding.commit_secret(uow_factory(), plan_id, "XF", secret_for("repo", "other"), actor="XF")
     with uow_factory() as uow:
         assert uow.plans.get(plan_id).state == "frozen"
 
@@ -110,18 +115,22 @@ def test_audit_chain_appends_and_detects_tampering(uow_factory: UowFactory) -> N
             uow.audit.verify()
 
 
-def test_tokens_keep_only_a_hash_and_can_be_revoked(uow_factory: UowFactory) -> None:
+def test_tokens_keep_only_a_hash_and_can_be_revoked(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
+    now = utcnow()
+    import_folder(uow_factory(), tiny_city_dir)  # the officer must exist
     with uow_factory() as uow:
-        token, row = uow.tokens.issue("inspector", "SCJG-001")
+        user = add_account(uow, "scjg001", "inspector", officer="SCJG-001")
+        token, row = uow.tokens.issue(user, expires=now + timedelta(days=1))
         uow.commit()
     assert token not in row.token_hash and len(row.token_hash) == 64
     with uow_factory() as uow:
-        found = uow.tokens.find(token)
-        assert found is not None and (found.role, found.subject) == ("inspector", "SCJG-001")
-        assert uow.tokens.find(token + "x") is None
-        uow.tokens.revoke(found.id)
+        found = uow.tokens.find(token, now=now)
+        assert found is not None and (found.role, found.subject) == ("inspector", "scjg001")
+        assert uow.tokens.find(token + "x", now=now) is None
+        assert uow.tokens.find(token, now=now + timedelta(days=1)) is None  # expired
+        uow.tokens.revoke(found.id, now=now)
         uow.commit()
     with uow_factory() as uow:
-        assert uow.tokens.find(token) is None
-        with pytest.raises(ValidationError):
-            uow.tokens.issue("admin")
+        assert uow.tokens.find(token, now=now) is None
+        with pytest.raises(NotFound):
+            uow.tokens.revoke(10**6, now=now)

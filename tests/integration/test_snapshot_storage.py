@@ -36,6 +36,7 @@ from spotcheck.store import UnitOfWork
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import alembic_config, current, upgrade
 from spotcheck.store.quarter import SnapshotRow
+from tests.ceremony_steps import freeze_named, hand_in_all, seed_with_beacon
 from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan
 
 UowFactory = Callable[[], UnitOfWork]
@@ -56,9 +57,10 @@ def frozen_capturing(
         return store(uow, plan, digest, payload)
 
     monkeypatch.setattr(freeze, "store_snapshot", spy)
-    frozen = freeze.freeze(uow_factory(), plan_id, actor="planner", frozen_on=FROZEN_ON)
+    frozen = freeze_named(uow_factory, plan_id, FROZEN_ON)
     monkeypatch.undo()
-    seeding.enter_beacon(uow_factory(), plan_id, BEACON, source="China Sports Lottery", actor="planner")
+    seed_with_beacon(uow_factory, plan_id, BEACON)
+    hand_in_all(uow_factory, plan_id, secrets)
     (payload,) = written
     return plan_id, folder, secrets, frozen, payload
 
@@ -140,7 +142,7 @@ def test_a_snapshot_frozen_before_the_change_is_still_read_and_drawn(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A row as the code before 0002 wrote it: the canonical text in ``payload``, no compressed copy."""
-    plan_id, _, secrets, frozen, written = frozen_capturing(uow_factory, tmp_path, monkeypatch)
+    plan_id, _, _, frozen, written = frozen_capturing(uow_factory, tmp_path, monkeypatch)
     with uow_factory() as uow:
         row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
         row.payload, row.payload_gz = canonical_json(written), None
@@ -148,7 +150,7 @@ def test_a_snapshot_frozen_before_the_change_is_still_read_and_drawn(
     with uow_factory() as uow:
         payload, digest = read_snapshot(uow, plan_id)
     assert payload == written and digest == frozen.digest
-    drawn = draws.run_draw(uow_factory(), plan_id, secrets, actor="planner")
+    drawn = draws.run_draw(uow_factory(), plan_id, actor="planner")
     assert drawn.visits > 0
     with uow_factory() as uow:  # a text row not in canonical form is refused, as before
         row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()

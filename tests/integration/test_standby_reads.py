@@ -22,6 +22,7 @@ from spotcheck.config import Settings
 from spotcheck.services.draws import published_record
 from spotcheck.solver.draw.record import dump_record
 from spotcheck.store import StorageError, upgrade
+from tests.accounts import add_account
 from tests.integration.test_publication_tree import published, verify_proof
 from tests.pg_cluster import ReplicatedPair, pg_bin, replicated_pair
 
@@ -52,7 +53,7 @@ def test_a_quarter_published_on_the_primary_is_read_from_the_standby(
         with storage.read_uow() as uow:
             assert uow.session.execute(text("SELECT pg_is_in_recovery()")).scalar_one() is True
             with pytest.raises(StorageError, match="read-only"):
-                uow.tokens.issue("regulator", "SCJG")
+                add_account(uow, "probe", "credit")
 
     pair.stop_primary()  # from here on only the standby answers: every public read below is served by it
     app = create_app(settings)

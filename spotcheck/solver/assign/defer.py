@@ -1,9 +1,10 @@
-"""The frozen option ``unstaffable = defer`` (docs/assign-spec.md §8): visits without a lawful team move to the
+"""The frozen option ``unstaffable = defer`` (docs/assign-spec.md §8.1): visits without a lawful team move to the
 next quarter, as recorded decisions.
 
-Deferring frees capacity, so the draw is solved again after each round of deferrals, at most ``DEFER_ROUNDS``
-times; every deferral is a ``defer`` decision in the record, with its reason and who decided (the option was
-chosen at the freeze, by whoever froze the plan).
+A deferral is local (assign-spec §6): it removes that visit's teams and hands nobody else's capacity around, so
+one pass suffices and no other team moves. Every visit with a staffing problem gets a ``defer`` decision with
+the reason ``DEFER_REASON``, who decided (the option was chosen at the freeze; ``by`` is whoever ran the step)
+and when (``at``, given by the caller: the solver reads no clock).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from spotcheck.domain.model import City
 from spotcheck.solver.assign.record import attach_assignments
 from spotcheck.solver.assign.types import AssignConfig, Decision
 
-__all__ = ["DEFER_REASON", "DEFER_ROUNDS", "attach_deferring"]
+__all__ = ["DEFER_REASON", "attach_deferring"]
 
-DEFER_ROUNDS = 5
 DEFER_REASON = "no lawful team this quarter"
 
 
@@ -28,20 +28,20 @@ def attach_deferring(
     *,
     decisions: Sequence[Decision] = (),
     by: str,
+    at: str = "",
     defer: bool,
     config: AssignConfig | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """``attach_assignments`` (``config`` as there); with ``defer``, the visits left with problems are
-    deferred and the draw redone."""
+    """``attach_assignments`` (``config`` as there); with ``defer``, each visit left with a problem is deferred.
+    The draw is the same with or without the deferrals (they act after it), so the second pass only applies
+    them."""
     chosen = list(decisions)
     out = attach_assignments(record, city, history, decisions=chosen, config=config, progress=progress)
-    for _ in range(DEFER_ROUNDS if defer else 0):
-        problems = out["assignment"]["problems"]
-        if not problems:
-            break
+    problems = out["assignment"]["problems"]
+    if defer and problems:
         chosen += [
-            Decision(visit, "defer", reason=DEFER_REASON, by=by)
+            Decision(visit, "defer", reason=DEFER_REASON, by=by, at=at)
             for visit in sorted({p["visit"] for p in problems})
         ]
         out = attach_assignments(record, city, history, decisions=chosen, config=config)

@@ -72,11 +72,12 @@ def decisions_from_dict(data: Any, where: str = "decisions") -> tuple[Decision, 
                     str(department),
                     str(entry.get("reason", "")),
                     str(entry.get("by", "")),
+                    str(entry.get("at", "")),
                 )
             )
     if problems:
         raise ValidationError(f"{where}: bad decisions", problems)
-    return tuple(sorted(set(found), key=lambda d: (d.visit, d.department, d.action, d.reason, d.by)))
+    return tuple(sorted(set(found), key=lambda d: (d.visit, d.department, d.action, d.reason, d.by, d.at)))
 
 
 def load_decisions(path: Path | str) -> tuple[Decision, ...]:
@@ -88,7 +89,11 @@ def load_decisions(path: Path | str) -> tuple[Decision, ...]:
 
 
 def decision_to_dict(d: Decision) -> dict[str, str]:
-    return {"visit": d.visit, "action": d.action, "department": d.department, "reason": d.reason, "by": d.by}
+    """The record's form (assign-spec §6); ``at`` only when known, so records made before it keep their bytes."""
+    out = {"visit": d.visit, "action": d.action, "department": d.department, "reason": d.reason, "by": d.by}
+    if d.at:
+        out["at"] = d.at
+    return out
 
 
 def config_to_dict(config: AssignConfig) -> dict[str, str | int | None]:

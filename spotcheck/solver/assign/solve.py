@@ -16,6 +16,7 @@ import numpy as np
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.domain.model import City, Visit
+from spotcheck.solver.assign.decide import Removed, removed_by
 from spotcheck.solver.assign.flow import FlowInput, solve_flow
 from spotcheck.solver.assign.lottery import officer_number, officer_numbers
 from spotcheck.solver.assign.pairs import PairRepair, repair_pairs
@@ -52,17 +53,12 @@ def assign(
         raise ValidationError("the inspector draw needs the quarter's plan (joint visit weight, city level)")
     ordered = sorted(visits, key=lambda v: v.id)
     _check(ordered, decisions)
-    deferred = {d.visit for d in decisions if d.action == "defer"}
-    dropped = {(d.visit, d.department) for d in decisions if d.action == "drop_department"}
+    removed = removed_by(decisions)
     pools = Pools(city, last_team or {})
     slots: list[Slot] = []
     problems: list[StaffingProblem] = []
     for n, visit in enumerate(ordered):
-        if visit.id in deferred:
-            continue
         for department in visit.departments:
-            if (visit.id, department) in dropped:
-                continue
             slot = pools.slot(visit, department)
             if len(slot.candidates) < slot.team:
                 problems.append(pools.diagnose(slot))
@@ -80,14 +76,20 @@ def assign(
             progress("pairs", 0, len(slots))
         pairs = repair_pairs(flow_input, out.chosen, out.short, config.max_pair_visits)
     problems.extend(pools.diagnose(slots[s]) for s in np.flatnonzero(out.short))
-    picks = _picks(slots, pools, flow_input, out.chosen)
+    # The decisions act on the solved draw, each on its own visit or team (assign-spec §6): nothing is re-solved.
+    problems = removed.keep(problems, [(p.visit, p.department) for p in problems])
+    kept = [i for i, s in enumerate(slots) if (s.visit.id, s.department) not in removed]
+    picks = _picks(slots, pools, flow_input, out.chosen, removed)
     used = {p.officer for p in picks}
+    teams = sum(
+        1 for v in ordered if v.id not in removed.visits for d in v.departments if (v.id, d) not in removed
+    )
     stats = {
         "visits": len(ordered),
-        "deferred": len(deferred),
-        "dropped_departments": len(dropped),
-        "teams": len(slots) + len(problems) - int(out.short.sum()),
-        "teams_staffed": len(slots) - int(out.short.sum()),
+        "deferred": len(removed.visits),
+        "dropped_departments": len(removed.teams),
+        "teams": teams,
+        "teams_staffed": teams - len(problems),
         "teams_unstaffed": len(problems),
         "seats": len(picks),
         "officers_used": len(used),
@@ -99,7 +101,7 @@ def assign(
     return AssignmentResult(
         picks=tuple(picks),
         problems=tuple(sorted(problems, key=lambda p: (p.visit, p.department))),
-        caps_unmet=_caps_unmet(slots, config.probability_cap),
+        caps_unmet=_caps_unmet([slots[i] for i in kept], config.probability_cap),
         stats=stats,
         pairs_over_cap=tuple((pools.officers[a].id, pools.officers[b].id, n) for a, b, n in pairs.over_cap),
     )
@@ -149,9 +151,11 @@ def _ranks(slots: list[Slot], seed: bytes) -> np.ndarray:
     return rank
 
 
-def _picks(slots: list[Slot], pools: Pools, data: FlowInput, chosen: np.ndarray) -> list[Pick]:
-    """Picks in (visit, department, officer) order — the arcs' order already — and the lead department's
-    smallest number leads the visit."""
+def _picks(
+    slots: list[Slot], pools: Pools, data: FlowInput, chosen: np.ndarray, removed: Removed
+) -> list[Pick]:
+    """Picks in (visit, department, officer) order — the arcs' order already — less the teams the decisions
+    removed; the lead department's smallest number left leads the visit."""
     ids = [o.id for o in pools.officers]
     rows = [
         (slots[s].visit, slots[s].department, ids[o], u)
@@ -161,6 +165,7 @@ def _picks(slots: list[Slot], pools: Pools, data: FlowInput, chosen: np.ndarray)
             data.number_of_arc[chosen].tolist(),
             strict=True,
         )
+        if (slots[s].visit.id, slots[s].department) not in removed
     ]
     leaders: dict[str, tuple[int, str]] = {}
     for visit, department, officer, number in rows:

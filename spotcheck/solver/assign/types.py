@@ -38,13 +38,14 @@ class AssignConfig:
 
 @dataclass(frozen=True)
 class Decision:
-    """A planner's recorded decision about a visit that could not be staffed (or any visit)."""
+    """A planner's recorded decision about a visit (assign-spec §6): who, when and why; applied after the draw."""
 
     visit: str
     action: str  # one of ACTIONS
     department: str = ""  # required for drop_department
     reason: str = ""
     by: str = ""
+    at: str = ""  # when it was decided (ISO 8601, UTC); "" in records made before decisions carried it
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ def test_rotation_follows_the_firms_previous_team() -> None:
     assert q2["assignment"]["rotation_history"][0]["quarter"] == 1
 
 
-def test_decisions_defer_and_drop_free_capacity_and_are_recorded() -> None:
+def test_a_deferral_answers_a_problem_and_is_recorded() -> None:
     people = [officer(f"XF-{A}-{i}", "XF", A, ["消防"], capacity=1) for i in range(4)]
     people += [officer(f"SCJG-{A}-{i}", "SCJG", A, ["综合"]) for i in range(4)]
     the_city = city(people, ITEMS)
@@ -185,12 +185,17 @@ def test_decisions_defer_and_drop_free_capacity_and_are_recorded() -> None:
     before = attach_assignments(record_of(visits), the_city, [])
     short = before["assignment"]["problems"]
     assert [(p["department"], p["rule"]) for p in short] == [("XF", "capacity")]
+    deferred = short[0]["visit"]
     decided = attach_assignments(
-        before, the_city, [], decisions=[Decision(visits[0].id, "defer", reason="next quarter", by="planner")]
+        before, the_city, [], decisions=[Decision(deferred, "defer", reason="next quarter", by="planner")]
     )
     section = decided["assignment"]
     assert section["decisions"][0]["action"] == "defer" and section["stats"]["deferred"] == 1
-    assert section["problems"] == [] and decided["visits"][0]["officers"] == []
+    mine = next(v for v in decided["visits"] if v["id"] == deferred)
+    assert section["problems"] == [] and mine["officers"] == []
+    assert [v["officers"] for v in decided["visits"] if v["id"] != deferred] == [
+        v["officers"] for v in before["visits"] if v["id"] != deferred
+    ]  # local: the deferral hands its officers to nobody else
     assert rule_breaches(decided, the_city, {}) == []
     verify_assignments(decided, the_city, [])  # the decisions travel with the record
     again = attach_assignments(decided, the_city, [])  # and are kept when the draw is run again

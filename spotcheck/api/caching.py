@@ -1,0 +1,98 @@
+"""Published answers are cached: what a publication makes public never changes (a correction appends, and
+appends an audit entry), so public pages and ``/api/public`` answers carry an ETag (SHA-256 of the body) and
+``Cache-Control: public, max-age=60, must-revalidate``, answer 304 to a matching ``If-None-Match``, and are kept
+in an in-process cache keyed by the publication state: the audit log's last sequence number (every import, step,
+publication and correction appends one) and the set of published plans (docs/api.md "Caching").
+
+Never cached (``no-store`` from ``api.headers``): anything with a token or a sign-in cookie, anything not a GET,
+anything but a 200, any page or answer about a plan that is not published, and an inclusion proof: it is
+recomputed from the rows as stored now, so that a row altered behind the audit log fails its proof at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import FastAPI, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from spotcheck.edge import COOKIE, get_public_uow_factory
+from spotcheck.queries.publication_state import publication_state
+
+__all__ = ["CACHE_CONTROL", "PublishedCache", "install_cache"]
+
+CACHE_CONTROL = "public, max-age=60, must-revalidate"
+_PUBLIC = re.compile(r"^/(?:|firms/[^/]+|plans/\d+(?:/results\.(?:csv|xlsx))?|api/public/.+)$")
+_PLAN = re.compile(r"^/(?:api/public/)?plans/(\d+)(?:/|$|\?)")
+_UNCACHED = re.compile(r"^/api/public/results/\d+/proof$")
+_KEPT_HEADERS = ("content-type", "content-disposition")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    body: bytes
+    headers: dict[str, str]
+    etag: str
+
+
+class PublishedCache:
+    """A bounded map from (path, query, publication state) to a stored answer."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[object, ...], _Entry] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> _Entry | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: tuple[object, ...], entry: _Entry) -> None:
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+def _answer(entry: _Entry, request: Request) -> Response:
+    headers = {**entry.headers, "ETag": entry.etag, "Cache-Control": CACHE_CONTROL}
+    asked = request.headers.get("if-none-match", "")
+    if entry.etag in {tag.strip() for tag in asked.split(",")} or asked.strip() == "*":
+        return Response(status_code=304, headers={"ETag": entry.etag, "Cache-Control": CACHE_CONTROL})
+    return Response(entry.body, headers=headers)
+
+
+def install_cache(app: FastAPI) -> None:
+    cache = PublishedCache()
+    app.state.published_cache = cache
+
+    @app.middleware("http")
+    async def _published(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        path = request.url.path
+        private = "authorization" in request.headers or COOKIE in request.cookies
+        if request.method != "GET" or private or not _PUBLIC.match(path) or _UNCACHED.match(path):
+            return await call_next(request)
+        # read where the public answers are read (a hot standby, if any): the key then matches what is served
+        seq, published = await run_in_threadpool(publication_state, get_public_uow_factory(request))
+        plan = _PLAN.match(path)
+        if plan is not None and int(plan.group(1)) not in published:
+            response = await call_next(request)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        key = (path, str(request.url.query), seq, published)
+        entry = cache.get(key)
+        if entry is None:
+            response = await call_next(request)
+            if response.status_code != 200:
+                return response
+            body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+            etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+            kept = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+            entry = _Entry(body=body, headers=kept, etag=etag)
+            cache.put(key, entry)
+        return _answer(entry, request)

@@ -1,0 +1,71 @@
+"""Chinese names (with English beside them) for the codes the directory and the plan use, so that pages show
+names, never bare codes (docs/formats.md lists the codes; GB/T 4754-2017 the industry sections)."""
+
+from __future__ import annotations
+
+from spotcheck.domain.model import EntityKind, Method, Status
+
+__all__ = ["INDUSTRIES", "KINDS", "METHODS", "PLAN_STATES", "STATUSES", "label"]
+
+KINDS: dict[str, tuple[str, str]] = {
+    EntityKind.ENTERPRISE.value: ("企业", "enterprise"),
+    EntityKind.INDIVIDUAL.value: ("个体工商户", "individual business"),
+    EntityKind.COOPERATIVE.value: ("农民专业合作社", "farmers' cooperative"),
+}
+
+STATUSES: dict[str, tuple[str, str]] = {
+    Status.ACTIVE.value: ("存续", "active"),
+    Status.ABNORMAL.value: ("列入经营异常名录", "on the abnormal-operations list"),
+    Status.CLOSED.value: ("已关闭停业或正在组织清算", "closed or liquidating"),
+    Status.DEREGISTERED.value: ("已注销", "deregistered"),
+    Status.REVOKED.value: ("被吊销", "licence revoked"),
+    Status.CANCELLED.value: ("被撤销", "registration cancelled"),
+    Status.MOVED_OUT.value: ("迁出", "moved out"),
+}
+
+METHODS: dict[str, tuple[str, str]] = {
+    Method.ONSITE.value: ("现场检查", "on site"),
+    Method.WRITTEN.value: ("书面检查", "written"),
+    Method.ONLINE.value: ("网络监测", "online monitoring"),
+}
+
+# GB/T 4754-2017 sections (门类)
+INDUSTRIES: dict[str, tuple[str, str]] = {
+    "A": ("农、林、牧、渔业", "agriculture, forestry, fishing"),
+    "B": ("采矿业", "mining"),
+    "C": ("制造业", "manufacturing"),
+    "D": ("电力、热力、燃气及水生产和供应业", "utilities"),
+    "E": ("建筑业", "construction"),
+    "F": ("批发和零售业", "wholesale and retail"),
+    "G": ("交通运输、仓储和邮政业", "transport, storage, post"),
+    "H": ("住宿和餐饮业", "hotels and catering"),
+    "I": ("信息传输、软件和信息技术服务业", "information technology"),
+    "J": ("金融业", "finance"),
+    "K": ("房地产业", "real estate"),
+    "L": ("租赁和商务服务业", "leasing and business services"),
+    "M": ("科学研究和技术服务业", "research and technical services"),
+    "N": ("水利、环境和公共设施管理业", "water, environment, public facilities"),
+    "O": ("居民服务、修理和其他服务业", "household and repair services"),
+    "P": ("教育", "education"),
+    "Q": ("卫生和社会工作", "health and social work"),
+    "R": ("文化、体育和娱乐业", "culture, sports, entertainment"),
+    "S": ("公共管理、社会保障和社会组织", "public administration"),
+    "T": ("国际组织", "international organisations"),
+}
+
+PLAN_STATES: dict[str, tuple[str, str]] = {
+    "draft": ("草案", "draft"),
+    "frozen": ("已冻结", "frozen"),
+    "seeded": ("已定种子", "seeded"),
+    "drawn": ("已抽取", "drawn"),
+    "assigned": ("已选派", "inspectors drawn"),
+    "in_inspection": ("检查中", "in inspection"),
+    "results": ("结果审核", "results in review"),
+    "published": ("已公示", "published"),
+}
+
+
+def label(table: dict[str, tuple[str, str]], code: str) -> str:
+    """``"中文 English"`` for a code; the code itself when the table has no name for it."""
+    names = table.get(code)
+    return f"{names[0]} {names[1]}" if names else code
