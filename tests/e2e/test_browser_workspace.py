@@ -1,8 +1,8 @@
 """A whole quarter in Debian's Chromium, only through the regulator's pages: the lead (SCJG) and two more
-departments (STHJ, XF) each in their own browser, signed in with their own credentials. Upload, plan, commitments,
-freeze, beacon, draw, inspector draw, window, results (the inspectors' API), review, close, reveals, publish;
-then the published record passes ``verify`` and the printable notice lists every result. A screenshot of every
-page goes to ``tests/artifacts/`` (git-ignored).
+departments (STHJ, XF) each in their own browser, signed in through the sign-in page with their own account.
+Upload, plan, commitments, freeze, beacon, hand-ins, draw, inspector draw, window, results (the inspectors'
+API), review, close, publish (the handed-in secrets revealed); then the published record passes ``verify`` and
+the printable notice lists every result. A screenshot of every page goes to ``tests/artifacts/`` (git-ignored).
 
 Skipped where Chromium or Playwright is missing.
 """
@@ -26,7 +26,9 @@ from spotcheck.ingest.city import find_file
 from spotcheck.ingest.columns import KINDS
 from spotcheck.queries.results import results
 from spotcheck.services.publication import verify_plan
+from spotcheck.store.importer import import_file
 from spotcheck.store.uow import UnitOfWork
+from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import write_tiny_city
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,12 +36,25 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright i
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-DEPARTMENTS = ("SCJG", "STHJ", "XF")  # SCJG leads
 
 
-def _token(uow_factory: Callable[[], UnitOfWork], role: str, subject: str) -> str:
+ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
+
+
+def _accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
+    """The operator's accounts (``spotcheck user create``): an account names its department, so the departments
+    list is loaded first; the lead uploads it again through the page."""
+    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
     with uow_factory() as uow:
-        token, _ = uow.tokens.issue(role, subject)
+        for department, (username, role) in ACCOUNTS.items():
+            add_account(uow, username, role, department=department)
+        uow.commit()
+
+
+def _token(uow_factory: Callable[[], UnitOfWork], username: str, *, officer: str | None = None) -> str:
+    with uow_factory() as uow:
+        user = uow.users.by_name(username) or add_account(uow, username, "inspector", officer=officer)
+        token = token_for(uow, user)
         uow.commit()
     return token
 
@@ -66,13 +81,17 @@ def site(uow_factory: Callable[[], UnitOfWork]) -> Iterator[str]:
 class Desk:
     """One person's browser, signed in, taking screenshots as it goes."""
 
-    def __init__(self, browser: Any, site: str, who: str, token: str, shots: list[str]) -> None:
+    def __init__(self, browser: Any, site: str, who: str, shots: list[str]) -> None:
         self.tab = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
         self.site, self.who, self.shots = site, who, shots
         self.tab.goto(site + "/regulator")
-        self.tab.fill("input[name=token]", token)
-        self.tab.click("form[action='/dashboard/login'] button[type=submit]")
+        if not shots:
+            self.shot("sign-in")
+        self.tab.fill("input[name=username]", who)
+        self.tab.fill("input[name=password]", PASSWORD)
+        self.tab.click("form[action='/regulator/login'] button[type=submit]")
         self.tab.wait_for_load_state()
+        assert self.tab.locator("#who").count() == 1, self.tab.inner_text("main")
 
     def go(self, path: str) -> None:
         self.tab.goto(self.site + path)
@@ -107,9 +126,8 @@ def test_a_whole_quarter_in_the_browser(
     shots: list[str] = []
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        desks = {
-            d: Desk(browser, site, d.lower(), _token(uow_factory, "regulator", d), shots) for d in DEPARTMENTS
-        }
+        _accounts(uow_factory, city)
+        desks = {d: Desk(browser, site, username, shots) for d, (username, _) in ACCOUNTS.items()}
         lead = desks["SCJG"]
 
         lead.go("/regulator/directories")
@@ -135,20 +153,27 @@ def test_a_whole_quarter_in_the_browser(
         plan_id = int(plan_path.rsplit("/", 1)[1])
         lead.shot("plan-draft")
 
-        secrets: dict[str, str] = {}
+        secrets: dict[str, str] = {}  # each department keeps its own; no page holds them all
         for d, desk in desks.items():
             desk.go(plan_path)
+            desk.tab.click("#my-ceremony-link")
+            desk.tab.wait_for_load_state()
             secrets[d] = desk.tab.input_value("#commit-form input[name=secret]")
             desk.submit("#commit-form", "commit")
+        lead.go(plan_path)
         lead.tab.fill("#freeze-form input[name=frozen_on]", "2025-12-20")
+        lead.tab.fill("#freeze-form input[name=beacon_source]", "中国体育彩票超级大乐透 第2025150期")
+        lead.tab.fill("#freeze-form input[name=beacon_date]", "2025-12-22")
         lead.tab.select_option("#freeze-form select[name=unstaffable]", "defer")
         lead.submit("#freeze-form", "freeze")
         assert lead.state() == "frozen" and "快照摘要" in lead.tab.inner_text("#statement")
-        lead.tab.fill("#beacon-form input[name=value]", "体彩 2025150: 03 11 19 27 33 + 05 09")
-        lead.tab.fill("#beacon-form input[name=source]", "China Sports Lottery")
+        lead.tab.fill("#beacon-form input[name=value]", "03 11 19 27 33 + 05 09")
         lead.submit("#beacon-form", "beacon")
-        for d, secret in secrets.items():  # each department types its own secret at the draw
-            lead.tab.fill(f"#draw-form input[name=secret_{d}]", secret)
+        for d, desk in desks.items():
+            desk.go(f"{plan_path}/ceremony")
+            desk.tab.fill("#handin-form input[name=secret]", secrets[d])
+            desk.submit("#handin-form", "handin")
+        lead.go(plan_path)
         lead.submit("#draw-form", "draw-job")
         lead.go(plan_path)
         assert lead.state() == "drawn"
@@ -169,11 +194,6 @@ def test_a_whole_quarter_in_the_browser(
             desk.shot("reviewed")
         lead.go(plan_path)
         lead.submit("#close-form", "window-closed")
-        for d, desk in desks.items():
-            desk.go(plan_path)
-            desk.tab.fill("#reveal-form input[name=secret]", secrets[d])
-            desk.submit("#reveal-form", "reveal")
-        lead.go(plan_path)
         lead.submit("#publish-form", "published")
         assert lead.state() == "published"
         lead.go(f"{plan_path}/notice")
@@ -199,8 +219,7 @@ def test_a_whole_quarter_in_the_browser(
 def _inspectors_record(pw: Any, site: str, uow_factory: Callable[[], UnitOfWork], plan_id: int) -> None:
     """Each officer records their department's result on their own visits through the inspector API."""
     lead = pw.request.new_context(
-        base_url=site,
-        extra_http_headers={"Authorization": f"Bearer {_token(uow_factory, 'regulator', 'SCJG')}"},
+        base_url=site, extra_http_headers={"Authorization": f"Bearer {_token(uow_factory, 'li')}"}
     )
     visits = lead.get(f"/api/regulator/plans/{plan_id}/visits?limit=1000").json()["data"]
     officers = sorted({o.split(":")[1] for v in visits for o in v["officers"]})
@@ -208,7 +227,9 @@ def _inspectors_record(pw: Any, site: str, uow_factory: Callable[[], UnitOfWork]
     for officer in officers:
         me = pw.request.new_context(
             base_url=site,
-            extra_http_headers={"Authorization": f"Bearer {_token(uow_factory, 'inspector', officer)}"},
+            extra_http_headers={
+                "Authorization": f"Bearer {_token(uow_factory, officer.lower(), officer=officer)}"
+            },
         )
         for a in me.get("/api/inspector/assignments").json()["data"]:
             if (a["visit_id"], a["department"]) in done:
