@@ -30,6 +30,7 @@ from spotcheck.web import public as public_pages
 from spotcheck.web import quarter as quarter_pages
 from spotcheck.web import regulator as regulator_pages
 from spotcheck.web import review as review_pages
+from spotcheck.web import staffing as staffing_pages
 from spotcheck.web.rendering import mount_static
 
 __all__ = ["create_app"]
@@ -71,6 +72,7 @@ def create_app(
         workspace_home,
         quarter_pages,
         ceremony_pages,
+        staffing_pages,
         review_pages,
         directory_pages,
         plan_pages,

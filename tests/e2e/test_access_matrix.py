@@ -160,6 +160,9 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     f"POST {P}/start": frozenset({LEAD}),
     f"POST {P}/close": frozenset({LEAD}),
     f"POST {P}/publish": frozenset({LEAD}),
+    f"GET {P}/staffing": REGULATORS,
+    f"POST {P}/staffing/decide": frozenset({LEAD}),
+    f"POST {P}/staffing/replace": frozenset({LEAD}),
 }
 PAGE_FORMS: dict[str, dict[str, str]] = {  # valid fields, so a refusal is the rule's and not the form's
     "freeze": {"frozen_on": "2025-12-20", "beacon_source": "lottery", "beacon_date": "2025-12-22"},
@@ -169,6 +172,8 @@ PAGE_FORMS: dict[str, dict[str, str]] = {  # valid fields, so a refusal is the r
     "check": {"plan_json": "{}"},
     "save": {"plan_json": "{}"},
     "commit": {"secret": SECRET},
+    "decide": {"intent": "preview"},
+    "replace": {"visit": "no-such-visit", "department": "XF", "officer": "XF-002", "reason": "ill"},
     "handin": {"secret": SECRET},
 }
 PAGE_FILES = {"upload", "{kind}"}  # multipart forms: a file field besides the token

@@ -200,6 +200,7 @@ def test_a_whole_quarter_in_the_browser(
         lead.shot("notice")
         lead.tab.emulate_media(media="print")
         lead.shot("notice-print")
+        lead.tab.emulate_media(media="screen")
         notice_rows = lead.tab.locator(".notice-table tbody tr").count()
         lead.go(f"/regulator/charts?plan={plan_id}")
         lead.shot("charts")
