@@ -29,12 +29,23 @@ def _series(f: Figures) -> dict[str, Any]:
     """What the chart script draws: one entry per chart, labels and values."""
     return {
         "quarters": {
-            "labels": [q[0] for q in f.quarters],
+            "labels": [q.label for q in f.quarters],
             "series": {
-                "覆盖率 coverage %": [q[1] for q in f.quarters],
-                "联合占比 joint %": [q[2] for q in f.quarters],
+                "覆盖率 coverage %": [q.coverage for q in f.quarters],
+                "预期覆盖率 expected coverage %": [q.expected_coverage for q in f.quarters],
+                "联合占比 joint %": [q.joint for q in f.quarters],
+                "预期联合占比 expected joint %": [q.expected_joint for q in f.quarters],
             },
             "targets": {"覆盖率目标 5%": f.target_coverage, "联合目标 10%": f.target_joint},
+        },
+        "tiers": {
+            "labels": [b.tier for b in f.tiers],
+            "series": {
+                "检查户数 visits": [b.visits for b in f.tiers],
+                "预期 expected": [b.expected_visits for b in f.tiers],
+                "联合 joint": [b.joint_visits for b in f.tiers],
+                "预期联合 expected joint": [b.expected_joint for b in f.tiers],
+            },
         },
         "departments": {
             "labels": [b.label for b in f.departments],

@@ -177,6 +177,14 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
         if mine:
             assert f"<td>{mine}</td>" in charts
             assert f"{joint} ({round(100 * joint / mine, 2)}%)" in charts
+    tiers = re.search(r'id="fig-tiers">(.*?)</table>', charts, re.DOTALL).group(1)  # type: ignore[union-attr]
+    realised = [int(n) for n in re.findall(r"<tr><td>[^<]+</td><td>(\d+)</td>", tiers)]
+    assert sum(realised) == len(carried)  # by tier, deferred visits excluded
+    expected = re.findall(r"<td>(\d+\.\d)</td>", tiers)
+    assert expected and abs(sum(map(float, expected[::2])) - stored_visits) < stored_visits  # beside realised
+    cumulative = re.search(r'id="fig-quarters">(.*?)</table>', charts, re.DOTALL).group(1)  # type: ignore[union-attr]
+    assert cumulative.count("%</td>") == 4  # realised and expected, coverage and joint share
+    _crawl(lead, plan_id)
     book = load_workbook(io.BytesIO(lead.get(f"{base}/export.xlsx").content), read_only=True)
     sheets = [list(ws.iter_rows(values_only=True)) for ws in book.worksheets]
     assert len(sheets[0]) - 1 == stored_visits  # every visit, below the header
@@ -230,6 +238,30 @@ def test_the_upload_api_takes_multipart_and_refuses_bad_files(
     )
     huge = {"Content-Length": str(600 * 1024**2), **auth}
     assert client.post("/api/regulator/directories/districts", headers=huge, content=b"x").status_code == 413
+
+
+OUTSIDE = re.compile(
+    r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
+)
+
+
+def _crawl(client: TestClient, plan_id: int) -> None:
+    """Every workspace page and every asset it loads: none refers to an outside host."""
+    base = f"/regulator/plans/{plan_id}"
+    pages = ["/regulator", "/regulator/directories", "/regulator/directories/enterprises?q=测试",
+             "/regulator/plan-editor", f"/regulator/charts?plan={plan_id}", base, f"{base}/ceremony",
+             f"{base}/staffing", f"{base}/review", f"{base}/notice", "/regulator?lang=en"]  # fmt: skip
+    assets: set[str] = set()
+    for path in pages:
+        answer = client.get(path)
+        assert answer.status_code == 200 and not OUTSIDE.search(answer.text), path
+        assets |= set(re.findall(r"""(?:src|href)=["'](/[^"'/][^"']*\.(?:js|css|png))["']""", answer.text))
+    assert any("echarts" in a for a in assets) and any("workspace.css" in a for a in assets)
+    for asset in assets:
+        answer = client.get(asset)
+        assert answer.status_code == 200, asset
+        if asset.endswith(".css"):
+            assert not OUTSIDE.search(answer.text), asset
 
 
 def _department_token(uow_factory: Callable[[], UnitOfWork]) -> str:
