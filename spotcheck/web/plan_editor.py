@@ -5,6 +5,8 @@ it as the quarter's draft, download a stored plan's plan.json.
     GET  /regulator/plan-editor[?from=ID]     the editor, empty or with a stored plan to start from
     POST /regulator/plan-editor/check         the projection (coverage and joint share ±σ against the targets,
                                               how far off each is, the warnings) or the refusal explained
+    POST /regulator/plan-editor/fields        the same from form fields (targets, each task's items, scope and
+                                              tier ratios; ``web.plan_fields``): intent=check|save|json
     POST /regulator/plan-editor/upload        a plan.json file into the editor
     POST /regulator/plan-editor/save          stored as the quarter's draft plan
     GET  /regulator/plans/{id}/plan.json      download
@@ -26,6 +28,7 @@ from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import plans
 from spotcheck.services.plan_check import check_draft
 from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import plan_fields
 from spotcheck.web.rendering import HERE
 from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
 
@@ -36,6 +39,8 @@ router = APIRouter(include_in_schema=False)
 PlanText = Annotated[str, Form(max_length=1_000_000)]
 Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 HTMX = "/static/vendor/htmx/htmx.min.js"
+KIND_NAMES = {"enterprise": ("企业", "enterprises"), "individual": ("个体工商户", "sole traders"),
+              "cooperative": ("农民专业合作社", "cooperatives")}  # fmt: skip
 
 
 def _parsed(text: str) -> Any:
@@ -49,11 +54,32 @@ def _parsed(text: str) -> Any:
 
 
 def _editor(
-    request: Request, me: Me, text: str, *, checked: Any = None, error: str = "", status_code: int = 200
+    request: Request,
+    uow: UnitOfWork,
+    me: Me,
+    text: str,
+    *,
+    checked: Any = None,
+    error: str = "",
+    status_code: int = 200,
 ) -> Response:
+    try:
+        shown = json.loads(text) if text.strip() else {}
+    except ValueError:
+        shown = {}
+    d = uow.directory
+    items: dict[str, list[tuple[str, str]]] = {}
+    for item in d.all("items"):
+        items.setdefault(item.department, []).append((item.code, item.name))
     context = {
         "me": me,
         "text": text,
+        "plan": plan_fields.rows(shown if isinstance(shown, dict) else {}),
+        "departments": {x.code: x.name for x in d.all("departments")},
+        "items": items,
+        "districts": [(x.code, x.name) for x in d.all("districts")],
+        "kinds": KIND_NAMES,
+        "tiers": plan_fields.TIERS,
         "checked": checked,
         "error": error,
         "htmx": HTMX if (HERE / HTMX.removeprefix("/")).exists() else "",
@@ -78,8 +104,8 @@ def editor(
     try:
         text = _start_text(uow, start)
     except SpotcheckError as exc:
-        return _editor(request, me, "", error=refusal(exc)[1], status_code=refusal(exc)[0])
-    return _editor(request, me, text)
+        return _editor(request, uow, me, "", error=refusal(exc)[1], status_code=refusal(exc)[0])
+    return _editor(request, uow, me, text)
 
 
 @router.post("/regulator/plan-editor/check", response_class=HTMLResponse)
@@ -94,8 +120,33 @@ def check_plan(
         checked = check_draft(factory(), _parsed(plan_json))
     except SpotcheckError as exc:
         code, message = refusal(exc)
-        return _editor(request, me, plan_json, error=message, status_code=code)
-    return _editor(request, me, plan_json, checked=checked)
+        return _editor(request, uow, me, plan_json, error=message, status_code=code)
+    return _editor(request, uow, me, plan_json, checked=checked)
+
+
+@router.post("/regulator/plan-editor/fields", response_class=HTMLResponse)
+async def from_fields(request: Request, uow: UowDep, factory: UowFactoryDep) -> Response:
+    """The plan the form fields make: checked (the projection), saved as the draft, or shown as plan.json."""
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    form = await request.form(max_fields=20_000)
+    text = ""
+    try:
+        guard(request, me, str(form.get("csrf_token") or ""))
+        text = json.dumps(plan_fields.plan_dict(form), ensure_ascii=False, indent=2)
+        plan = _parsed(text)
+        if form.get("intent") == "save":
+            check(me.principal, Permission.PLAN_WRITE)
+            return see_other(f"/regulator/plans/{plans.create_plan(factory(), plan, actor=me.actor)}")
+        if form.get("intent") == "json":
+            return _editor(request, uow, me, text)
+        checked = check_draft(factory(), plan)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        uow.rollback()
+        return _editor(request, uow, me, text, error=message, status_code=code)
+    return _editor(request, uow, me, text, checked=checked)
 
 
 @router.post("/regulator/plan-editor/upload", response_class=HTMLResponse)
@@ -110,12 +161,12 @@ async def upload_plan(request: Request, uow: UowDep, file: UploadFile, csrf: Csr
         _parsed(text)
     except UnicodeDecodeError:
         return _editor(
-            request, me, "", error="plan.json 须为 UTF-8 / plan.json must be UTF-8", status_code=422
+            request, uow, me, "", error="plan.json 须为 UTF-8 / plan.json must be UTF-8", status_code=422
         )
     except SpotcheckError as exc:
         code, message = refusal(exc)
-        return _editor(request, me, data.decode("utf-8", "replace"), error=message, status_code=code)
-    return _editor(request, me, text)
+        return _editor(request, uow, me, data.decode("utf-8", "replace"), error=message, status_code=code)
+    return _editor(request, uow, me, text)
 
 
 @router.post("/regulator/plan-editor/save")
@@ -131,7 +182,7 @@ def save(
         plan_id = plans.create_plan(factory(), _parsed(plan_json), actor=me.actor)
     except SpotcheckError as exc:
         code, message = refusal(exc)
-        return _editor(request, me, plan_json, error=message, status_code=code)
+        return _editor(request, uow, me, plan_json, error=message, status_code=code)
     return see_other(f"/regulator/plans/{plan_id}")
 
 

@@ -143,6 +143,7 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     "POST /regulator/plan-editor/check": REGULATORS,
     "POST /regulator/plan-editor/upload": REGULATORS,
     "POST /regulator/plan-editor/save": frozenset({LEAD}),
+    "POST /regulator/plan-editor/fields": REGULATORS,  # saving from the fields: the lead's (403 otherwise)
     "GET /regulator/charts": REGULATORS,
     f"GET {P}": REGULATORS,
     f"GET {P}/plan.json": REGULATORS,
