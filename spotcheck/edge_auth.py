@@ -84,16 +84,10 @@ def set_cookie(response: Response, request: Request, name: str, value: str, *, m
 
 
 def cross_site(request: Request) -> bool:
-    """True when the browser says the POST comes from another site: ``Sec-Fetch-Site`` says so, or ``Origin``
-    names another host. ``Origin: null`` counts as foreign unless ``Sec-Fetch-Site`` says same-origin: browsers
-    send null for a same-site form posted from a page under our own ``Referrer-Policy: no-referrer``
-    (``api.headers``), and a script cannot set ``Sec-Fetch-Site``."""
-    fetched = request.headers.get("sec-fetch-site")
-    if fetched not in (None, "same-origin", "none"):
-        return True
+    """True when the browser says the POST comes from another site (``Origin`` names another host)."""
     origin = request.headers.get("origin")
     if not origin or origin == "null":
-        return origin == "null" and fetched != "same-origin"
+        return origin == "null"
     return urlsplit(origin).netloc != request.headers.get("host", request.url.netloc)
 
 

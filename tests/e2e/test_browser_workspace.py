@@ -144,6 +144,11 @@ def test_a_whole_quarter_in_the_browser(
         lead.tab.set_input_files("#plan-upload input[type=file]", str(city / "plan.json"))
         lead.tab.click("#plan-upload button[type=submit]")
         lead.tab.wait_for_load_state()
+        lead.tab.wait_for_selector("#fields-form input[name=task-0-ratio-A]")
+        lead.shot("plan-fields")
+        lead.tab.click("#fields-form button[value=check]")
+        lead.tab.wait_for_selector("#targets")
+        lead.shot("plan-fields-check")
         lead.tab.click("#plan-form button[type=submit]:not(#plan-save)")
         lead.tab.wait_for_selector("#targets")
         lead.shot("plan-check")
@@ -178,6 +183,9 @@ def test_a_whole_quarter_in_the_browser(
         lead.go(plan_path)
         assert lead.state() == "drawn"
         lead.submit("#assign-form", "assign-job")
+        lead.go(f"{plan_path}/staffing")
+        lead.shot("staffing")
+        assert lead.tab.locator("#decisions tbody tr").count() > 0  # the frozen option deferred some
         lead.go(plan_path)
         lead.tab.fill("#start-form input[name=begin]", "2026-01-05")
         lead.tab.fill("#start-form input[name=end]", "2026-03-20")

@@ -169,6 +169,10 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
         stored, stored_visits = visits(uow, plan_id, with_officers=True, limit=100_000)
     carried = [v for v in stored if v.officers]  # a deferred visit has no team
     assert len(carried) < stored_visits  # this quarter defers some: the figures must leave them out
+    staffing = lead.get(f"{base}/staffing").text  # each deferral with the rule that blocked it and the fix
+    assert 'id="deferred"' in staffing and staffing.count('class="mono small">') >= stored_visits - len(
+        carried
+    )
     charts = lead.get(f"/regulator/charts?plan={plan_id}").text
     assert f'id="fig-visits">{len(carried)}<' in charts
     for department in DEPARTMENTS:
