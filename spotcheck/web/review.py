@@ -5,6 +5,9 @@ GET  /regulator/plans/{id}/review     the signed-in department's queue: each res
 POST /regulator/plans/{id}/review     approve, or return with a reason (谁检查、谁录入、谁公开: a department
                                       reviews only its own results)
 GET  /regulator/plans/{id}/notice     the printable notice (公示): every published result in one table
+GET  /regulator/results/{visit}/{department}/files/{id}
+                                      a photo or PDF handed in with the result (the department's own only;
+                                      bytes checked against their SHA-256, ``queries.attachments``)
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, Scope, check
 from spotcheck.domain.errors import SpotcheckError
-from spotcheck.edge import PlanId, UowDep, UowFactoryDep
+from spotcheck.edge import MAX_ID, PlanId, UowDep, UowFactoryDep, VisitId
 from spotcheck.queries import directory, plans
+from spotcheck.queries.attachments import attachments, content
 from spotcheck.queries.gate import public_plan
 from spotcheck.queries.results import results
 from spotcheck.queries.review_queue import review_queue
@@ -60,10 +64,12 @@ def _queue_page(
     except SpotcheckError as exc:
         code, message = refusal(exc)
         return page(request, "workspace/refused.html", {"me": me, "error": message}, status_code=code)
+    files = {(r.visit, r.department): attachments(uow, r.visit, r.department) for r in rows if r.version}
     context = {
         "me": me,
         "p": row,
         "rows": rows,
+        "files": files,
         "overdue": sum(1 for r in rows if r.overdue),
         "names": directory.department_names(uow),
         "today": today.isoformat(),
@@ -127,3 +133,25 @@ def notice(request: Request, uow: UowDep, plan_id: PlanId) -> Response:
         "names": directory.department_names(uow),
     }
     return page(request, "workspace/notice.html", context)
+
+
+@router.get("/regulator/results/{visit_id}/{department}/files/{attachment_id}")
+def result_file(
+    request: Request,
+    uow: UowDep,
+    visit_id: VisitId,
+    department: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")],
+    attachment_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+) -> Response:
+    """One file of a result under review: a department opens only its own department's (谁检查、谁录入)."""
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    try:
+        check(me.principal, Permission.REVIEW, Scope(department=department))
+        facts, data = content(uow, visit_id, department, attachment_id)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        return page(request, "workspace/refused.html", {"me": me, "error": message}, status_code=code)
+    disposition = f'inline; filename="attachment-{facts.id}"'
+    return Response(data, media_type=facts.media_type, headers={"Content-Disposition": disposition})

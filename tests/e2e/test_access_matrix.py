@@ -3,6 +3,10 @@ documents: 401 without credentials, 403 with the wrong-role detail for a role wi
 ``forbidden`` for another department's object, 404 ``not found`` for another officer's visit.
 
 The routes come from the app itself (its OpenAPI operations): a new route without a rule here fails the test.
+The signed-in pages (``web.regulator``, ``web.inspector``) are checked the same way with sessions instead of
+tokens (PAGE_RULES): the sign-in form (401) for nobody or another role's session, 404 for another officer's visit.
+The regulator's workspace (``/regulator``, WORKSPACE_RULES) likewise, and 403 for a department posting one of the
+lead's steps.
 """
 
 from __future__ import annotations
@@ -11,11 +15,14 @@ import re
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from spotcheck.api import create_app
 from spotcheck.api.deps import NOT_AUTHENTICATED, WRONG_ROLE
 from spotcheck.config import Settings
+from spotcheck.web import inspector as inspector_pages
+from spotcheck.web import regulator as regulator_pages
 from tests.accounts import PASSWORD
 from tests.e2e.conftest import World
 
@@ -24,6 +31,7 @@ REGULATORS = frozenset({LEAD, DEPT})
 EVERYONE = (None, LEAD, DEPT, OFFICER, CREDIT)
 SECRET = "ab" * 32
 R = "/api/regulator/plans/{plan_id}"
+FILES = "/api/inspector/assignments/{visit_id}/result/attachments"
 
 # "METHOD path" -> (who may call it, what it is scoped to: None, "body" or "path" department, "visit")
 RULES: dict[str, tuple[frozenset[str], str | None]] = {
@@ -50,6 +58,9 @@ RULES: dict[str, tuple[frozenset[str], str | None]] = {
     "GET /api/inspector/assignments": (frozenset({OFFICER}), None),
     "GET /api/inspector/assignments/{visit_id}": (frozenset({OFFICER}), "visit"),
     "POST /api/inspector/assignments/{visit_id}/result": (frozenset({OFFICER}), "visit"),
+    f"POST {FILES}": (frozenset({OFFICER}), "visit"),
+    f"GET {FILES}": (frozenset({OFFICER}), "visit"),
+    f"GET {FILES}/{{attachment_id}}": (frozenset({OFFICER}), "visit"),
     "POST /api/credit/tiers": (frozenset({CREDIT}), None),
     "GET /api/credit/feed": (frozenset({CREDIT}), None),
 }
@@ -61,6 +72,17 @@ BODIES: dict[str, Any] = {
     "review": {"approve": True},
     "result": {"category": "no_problem", "findings": ""},
 }
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# The signed-in pages, "METHOD path" -> (who may open them, what they are scoped to: None or "visit"). The
+# sign-in and sign-out routes themselves are open to anyone.
+PAGE_RULES: dict[str, tuple[frozenset[str], str | None]] = {
+    "GET /dashboard": (REGULATORS, None),
+    "GET /inspector": (frozenset({OFFICER}), None),
+    "GET /inspector/visits/{visit_id}": (frozenset({OFFICER}), "visit"),
+    "POST /inspector/visits/{visit_id}/result": (frozenset({OFFICER}), "visit"),
+    "GET /inspector/visits/{visit_id}/attachments/{attachment_id}": (frozenset({OFFICER}), "visit"),
+}
+HOMES = {LEAD: "/dashboard", DEPT: "/dashboard", OFFICER: "/inspector", "xf002": "/inspector"}
 
 
 def protected_operations() -> list[str]:
@@ -79,11 +101,15 @@ def test_every_protected_route_has_a_rule() -> None:
 
 def _call(world: World, key: str, who: str | None, *, plan: int, visit: str, department: str) -> Any:
     method, template = key.split(" ")
-    path = template.format(plan_id=plan, visit_id=visit, department=department, kind="districts")
+    path = template.format(
+        plan_id=plan, visit_id=visit, department=department, attachment_id=1, kind="districts"
+    )
+    headers = world.auth(who) if who else {}
+    if method == "POST" and template.endswith("/attachments"):  # multipart: one small photo
+        return world.client.post(path, headers=headers, files=[("files", ("a.png", PNG, "image/png"))])
     body = BODIES.get(template.rsplit("/", 1)[-1])
     if template.endswith(("commitments", "reveals", "handin")):
         body = {**(body or {}), "department": department}
-    headers = world.auth(who) if who else {}
     return world.client.request(method, path, headers=headers, json=body)
 
 
@@ -127,12 +153,66 @@ def test_an_officer_records_only_for_their_own_department(world: World) -> None:
     assert response.status_code == 403 and response.json()["detail"] == "forbidden"
 
 
+def protected_pages() -> list[str]:
+    return sorted(
+        f"{method} {route.path}"
+        for router in (regulator_pages.router, inspector_pages.router)
+        for route in router.routes
+        if isinstance(route, APIRoute) and not route.path.endswith(("/login", "/logout"))
+        for method in route.methods
+    )
+
+
+def test_every_signed_in_page_has_a_rule() -> None:
+    assert protected_pages() == sorted(PAGE_RULES)
+
+
+def _sign_in_page(world: World, who: str | None) -> str:
+    """Sign ``who`` in on their own pages (or sign everyone out); the session's CSRF token, "" for nobody."""
+    world.client.cookies.clear()
+    if who is None:
+        return ""
+    home = HOMES[who]
+    assert world.sign_in(home, who).status_code == 200, who
+    found = re.search(r'name="csrf_token" value="([^"]+)"', world.client.get(home).text)
+    assert found is not None
+    return found.group(1)
+
+
+def _page(world: World, key: str, csrf: str, visit: str) -> Any:
+    method, template = key.split(" ")
+    path = template.format(visit_id=visit, attachment_id=1)
+    if method == "POST":
+        return world.client.post(path, data={"category": "no_problem", "csrf_token": csrf})
+    return world.client.get(path)
+
+
+@pytest.mark.parametrize("key", sorted(PAGE_RULES))
+def test_each_role_gets_the_page_or_the_sign_in_form(world: World, key: str) -> None:
+    allowed, _ = PAGE_RULES[key]
+    for who in (None, LEAD, DEPT, OFFICER):  # the credit system has no password: it never signs in
+        csrf = _sign_in_page(world, who)
+        response = _page(world, key, csrf, "no-such-visit")
+        if who in allowed:
+            assert response.status_code not in (401, 403), (key, who, response.text[:300])
+        else:
+            assert response.status_code == 401 and 'action="' in response.text, (key, who)
+            assert "/login" in response.text, (key, who)
+
+
+@pytest.mark.parametrize("key", sorted(k for k, (_, scope) in PAGE_RULES.items() if scope == "visit"))
+def test_an_officer_never_opens_another_officers_visit_page(world: World, key: str) -> None:
+    for who, visit in (("scjg004", world.visits["joint"]), ("xf002", world.visits["solo"])):
+        csrf = _sign_in_page(world, who)
+        assert _page(world, key, csrf, visit).status_code == 404, (key, who)
+
+
 # The regulator's workspace pages (server-rendered, outside the OpenAPI schema): "METHOD path" -> who may use
 # it. Anyone else gets the sign-in form (401): nobody signed in, or an account that is not a regulator's; a
 # department regulator posting one of the lead's steps gets 403. The sign-in itself is open to everyone.
 P = "/regulator/plans/{plan_id}"
-PAGE_OPEN = frozenset({"POST /regulator/login", "POST /regulator/logout"})
-PAGE_RULES: dict[str, frozenset[str]] = {
+WORKSPACE_OPEN = frozenset({"POST /regulator/login", "POST /regulator/logout"})
+WORKSPACE_RULES: dict[str, frozenset[str]] = {
     "GET /regulator": REGULATORS,
     "GET /regulator/jobs/{job_id}": REGULATORS,
     "GET /regulator/jobs/{job_id}/problems.xlsx": REGULATORS,
@@ -164,8 +244,9 @@ PAGE_RULES: dict[str, frozenset[str]] = {
     f"GET {P}/staffing": REGULATORS,
     f"POST {P}/staffing/decide": frozenset({LEAD}),
     f"POST {P}/staffing/replace": frozenset({LEAD}),
+    "GET /regulator/results/{visit_id}/{department}/files/{attachment_id}": REGULATORS,  # own department's
 }
-PAGE_FORMS: dict[str, dict[str, str]] = {  # valid fields, so a refusal is the rule's and not the form's
+WORKSPACE_FORMS: dict[str, dict[str, str]] = {  # valid fields, so a refusal is the rule's and not the form's
     "freeze": {"frozen_on": "2025-12-20", "beacon_source": "lottery", "beacon_date": "2025-12-22"},
     "beacon": {"value": "03 11 19", "source": "lottery"},
     "start": {"begin": "2026-01-05", "end": "2026-03-20"},
@@ -177,10 +258,10 @@ PAGE_FORMS: dict[str, dict[str, str]] = {  # valid fields, so a refusal is the r
     "replace": {"visit": "no-such-visit", "department": "XF", "officer": "XF-002", "reason": "ill"},
     "handin": {"secret": SECRET},
 }
-PAGE_FILES = {"upload", "{kind}"}  # multipart forms: a file field besides the token
+WORKSPACE_FILES = {"upload", "{kind}"}  # multipart forms: a file field besides the token
 
 
-def page_routes() -> list[str]:
+def workspace_routes() -> list[str]:
     app = create_app(Settings(), uow_factory=lambda: None)  # type: ignore[arg-type,return-value]
     found = set()
     for route in app.router.routes:
@@ -192,10 +273,10 @@ def page_routes() -> list[str]:
 
 
 def test_every_workspace_page_has_a_rule() -> None:
-    assert page_routes() == sorted(PAGE_OPEN | set(PAGE_RULES))
+    assert workspace_routes() == sorted(WORKSPACE_OPEN | set(WORKSPACE_RULES))
 
 
-def _browser(world: World, who: str | None) -> tuple[TestClient, str]:
+def _workspace_browser(world: World, who: str | None) -> tuple[TestClient, str]:
     """A browser signed in as ``who`` (None: nobody) through the workspace's sign-in form, and its form token."""
     client = TestClient(world.client.app, raise_server_exceptions=False)
     if who is None:
@@ -210,22 +291,25 @@ def _browser(world: World, who: str | None) -> tuple[TestClient, str]:
     return client, signed.group(1) if signed and home.status_code == 200 else ""
 
 
-@pytest.mark.parametrize("key", sorted(PAGE_RULES))
-def test_each_role_gets_the_documented_answer_on_the_pages(world: World, key: str) -> None:
+@pytest.mark.parametrize("key", sorted(WORKSPACE_RULES))
+def test_each_role_gets_the_documented_answer_on_the_workspace(world: World, key: str) -> None:
     method, template = key.split(" ")
-    path = template.format(plan_id=999_999, job_id="no-such-job", kind="districts")
     last = template.rsplit("/", 1)[-1]
     for who in EVERYONE[:4]:  # the credit system has no password: it never signs in
-        client, csrf = _browser(world, who)
+        path = template.format(plan_id=999_999, job_id="no-such-job", kind="districts", visit_id="no-such-visit",
+                               department=OWN.get(who or "", "XF"), attachment_id=1)  # fmt: skip
+        client, csrf = _workspace_browser(world, who)
         if method == "GET":
             response = client.get(path)
         else:
-            data = {"csrf_token": csrf, **PAGE_FORMS.get(last, {})}
-            files = {"file": ("districts.csv", b"code,name\n", "text/csv")} if last in PAGE_FILES else None
+            data = {"csrf_token": csrf, **WORKSPACE_FORMS.get(last, {})}
+            files = (
+                {"file": ("districts.csv", b"code,name\n", "text/csv")} if last in WORKSPACE_FILES else None
+            )
             response = client.post(path, data=data, files=files, follow_redirects=False)
         if who not in REGULATORS:  # nobody, or an inspector's session: the regulator's sign-in form
             assert response.status_code == 401 and 'action="/regulator/login"' in response.text, (key, who)
-        elif who not in PAGE_RULES[key]:
+        elif who not in WORKSPACE_RULES[key]:
             assert response.status_code == 403, (key, who, response.status_code)
         else:
             assert response.status_code not in (401, 403), (key, who, response.text[:300])

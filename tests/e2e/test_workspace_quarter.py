@@ -29,6 +29,7 @@ from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import write_tiny_city
 
 DEPARTMENTS = ("SCJG", "STHJ", "XF")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SECRETS: dict[str, str] = {}  # department -> the secret its page drew, kept by the department
 
 
@@ -151,6 +152,18 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     unrecorded = int(re.search(r'id="unrecorded"[^>]*>[^:]*: (\d+)', page).group(1))  # type: ignore[union-attr]
     assert unrecorded > 0
     _record_every_result(app, uow_factory, plan_id)
+    linked = [
+        (who, f)
+        for who in people.values()
+        for f in re.findall(r'href="(/regulator/results/[^"]+)"', who.get(f"{base}/review").text)
+    ]
+    assert (
+        len(linked) == 1 and "现场照片.png" in linked[0][0].get(f"{base}/review").text
+    )  # the photo, in its queue
+    owner, link = linked[0]
+    assert owner.get(link).content == PNG
+    others = [who for who in people.values() if who is not owner]
+    assert all(who.get(link).status_code == 403 for who in others)  # another department's result: refused
     for who in people.values():
         queue = who.get(f"{base}/review").text
         for visit, department in re.findall(r'data-visit="([^"]+)" data-department="([^"]+)"', queue):
@@ -312,4 +325,8 @@ def _record_every_result(app: object, uow_factory: Callable[[], UnitOfWork], pla
                     f"/api/inspector/assignments/{a['visit_id']}/result", headers=auth, json=body
                 )
                 assert answer.status_code == 201, answer.text
+                if not recorded:  # the first result carries a photo the reviewer opens
+                    files = [("files", ("现场照片.png", PNG, "image/png"))]
+                    path = f"/api/inspector/assignments/{a['visit_id']}/result/attachments"
+                    assert api.post(path, headers=auth, files=files).status_code == 201
                 recorded.add((a["visit_id"], a["department"]))
