@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
+from spotcheck.domain.labels import KINDS
 from spotcheck.edge import MAX_ID, PlanId, UowDep, UowFactoryDep
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import plans
@@ -39,8 +40,6 @@ router = APIRouter(include_in_schema=False)
 PlanText = Annotated[str, Form(max_length=1_000_000)]
 Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 HTMX = "/static/vendor/htmx/htmx.min.js"
-KIND_NAMES = {"enterprise": ("企业", "enterprises"), "individual": ("个体工商户", "sole traders"),
-              "cooperative": ("农民专业合作社", "cooperatives")}  # fmt: skip
 
 
 def _parsed(text: str) -> Any:
@@ -78,7 +77,7 @@ def _editor(
         "departments": {x.code: x.name for x in d.all("departments")},
         "items": items,
         "districts": [(x.code, x.name) for x in d.all("districts")],
-        "kinds": KIND_NAMES,
+        "kinds": KINDS,
         "tiers": plan_fields.TIERS,
         "checked": checked,
         "error": error,

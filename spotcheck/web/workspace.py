@@ -27,6 +27,7 @@ from spotcheck.domain.errors import (
     SpotcheckError,
     ValidationError,
 )
+from spotcheck.domain.labels import PLAN_STATES
 from spotcheck.edge_auth import cross_site, same_token
 from spotcheck.queries import directory
 from spotcheck.store.errors import StorageError
@@ -90,7 +91,7 @@ def lang(request: Request) -> str:
 def page(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
     """Render a workspace page with the language and a switch to the other one."""
     chosen = lang(request)
-    full = {"lang": chosen, "path": request.url.path, **context}
+    full = {"lang": chosen, "path": request.url.path, "plan_states": PLAN_STATES, **context}
     response = templates.TemplateResponse(request, template, full, status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie(LANG_COOKIE, chosen, samesite="strict", httponly=True, max_age=365 * 86400)
