@@ -11,7 +11,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from spotcheck.api import credit, inspector, proofs, public, regulator, steps
+from spotcheck.api import credit, directories, inspector, proofs, public, regulator, steps
 from spotcheck.api.caching import install_cache
 from spotcheck.api.errors import ERROR_RESPONSES, install_error_handlers
 from spotcheck.api.headers import install_headers
@@ -20,10 +20,17 @@ from spotcheck.bootstrap import bootstrap
 from spotcheck.config import Settings
 from spotcheck.store.base import utcnow
 from spotcheck.store.uow import UnitOfWork
-from spotcheck.web import firm_page
+from spotcheck.web import ceremony as ceremony_pages
+from spotcheck.web import charts as chart_pages
+from spotcheck.web import directories as directory_pages
+from spotcheck.web import firm_page, workbooks, workspace_home
 from spotcheck.web import inspector as inspector_pages
+from spotcheck.web import plan_editor as plan_pages
 from spotcheck.web import public as public_pages
+from spotcheck.web import quarter as quarter_pages
 from spotcheck.web import regulator as regulator_pages
+from spotcheck.web import review as review_pages
+from spotcheck.web import staffing as staffing_pages
 from spotcheck.web.rendering import mount_static
 
 __all__ = ["create_app"]
@@ -61,9 +68,20 @@ def create_app(
         app, settings
     )  # inside the headers (their no-store for signed-in callers applies), outside the limit
     install_headers(app)
-    for module in (public, proofs, regulator, steps, inspector, credit):
+    for module in (public, proofs, regulator, directories, steps, inspector, credit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    for pages in (public_pages, firm_page, regulator_pages, inspector_pages):
+    workspace = (
+        workspace_home,
+        quarter_pages,
+        ceremony_pages,
+        staffing_pages,
+        review_pages,
+        directory_pages,
+        plan_pages,
+        chart_pages,
+        workbooks,
+    )
+    for pages in (public_pages, firm_page, regulator_pages, *workspace, inspector_pages):
         app.include_router(pages.router, responses=ERROR_RESPONSES)
     mount_static(app)
     return app

@@ -17,7 +17,7 @@ PAGE_POLICY = (
 )
 # The interactive API reference loads its own scripts from elsewhere; it gets no page policy.
 _REFERENCE = ("/docs", "/redoc")
-_SIGNED_IN_PAGES = ("/dashboard", "/inspector")
+_SIGNED_IN_PAGES = ("/dashboard", "/inspector", "/regulator")
 
 
 def install_headers(app: FastAPI) -> None:

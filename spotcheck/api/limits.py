@@ -32,10 +32,13 @@ PLAN_LIMIT = 4 * 1024**2  # plan.json: a few kilobytes, tasks and scopes for a w
 # Attachments: the most files of the largest size (domain.attachments) and the form's other fields.
 ATTACHMENT_LIMIT = MAX_FILES * MAX_BYTES + DEFAULT_LIMIT
 PUSH_LIMIT = 2 * 1024**3  # a tier push: some 40 million lines, streamed to disk
+UPLOAD_LIMIT = 512 * 1024**2  # a directory file: some 3 million enterprises, spooled to disk as it arrives
 # (method, path pattern, limit): the first that matches decides; anything else gets DEFAULT_LIMIT.
 ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("POST", re.compile(r"/api/credit/tiers/?"), PUSH_LIMIT),
     ("POST", re.compile(r"/api/regulator/plans/?"), PLAN_LIMIT),
+    ("POST", re.compile(r"/(api/)?regulator/directories/[a-z]+/?"), UPLOAD_LIMIT),
+    ("POST", re.compile(r"/regulator/plan-editor(/[a-z-]+)?/?"), PLAN_LIMIT),
     ("POST", re.compile(r"/api/inspector/assignments/[^/]+/result/attachments/?"), ATTACHMENT_LIMIT),
     ("POST", re.compile(r"/inspector/visits/[^/]+/result/?"), ATTACHMENT_LIMIT),
 )

@@ -13,7 +13,7 @@ officer sees and may do exactly what the API allows.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -55,23 +55,14 @@ def _officer(me: Principal) -> str:
 
 @router.get("/inspector", response_class=HTMLResponse)
 def my_visits(request: Request, uow: UowDep, quarter: Quarter = "") -> Response:
-    session = SIGN_IN.session(request, uow)
-    if session is None:
-        return SIGN_IN.form(request)
-    me = session.principal
-    visits = assignments.assignments(uow, _officer(me))
-    quarters = workspace.quarters(visits)
-    chosen = quarter or (quarters[0] if quarters else ALL)
-    shown = visits if chosen == ALL else [v for v in visits if workspace.quarter_of(v) == chosen]
-    context = {
-        "me": me,
-        "visits": shown,
-        "quarters": quarters,
-        "chosen": chosen,
-        "labels": LABELS,
-        "csrf": session.csrf,
-    }
-    return templates.TemplateResponse(request, "inspector.html", context)
+    def build(me: Principal) -> dict[str, Any]:
+        visits = assignments.assignments(uow, _officer(me))
+        quarters = workspace.quarters(visits)
+        chosen = quarter or (quarters[0] if quarters else ALL)
+        shown = visits if chosen == ALL else [v for v in visits if workspace.quarter_of(v) == chosen]
+        return {"visits": shown, "quarters": quarters, "chosen": chosen, "labels": LABELS}
+
+    return SIGN_IN.page(request, uow, "inspector.html", build)
 
 
 def _visit_page(

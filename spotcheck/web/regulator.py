@@ -4,12 +4,14 @@ share) behind a sign-in of a lead or department regulator's account. Its links t
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from spotcheck.domain.access import Principal
 from spotcheck.edge import UowDep
 from spotcheck.queries import directory, plans
-from spotcheck.web.rendering import templates
 from spotcheck.web.signin import REGULATOR as SIGN_IN
 
 __all__ = ["router"]
@@ -20,13 +22,7 @@ SIGN_IN.add_routes(router)
 
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, uow: UowDep) -> Response:
-    session = SIGN_IN.session(request, uow)
-    if session is None:
-        return SIGN_IN.form(request)
-    context = {
-        "counts": directory.directory_counts(uow),
-        "plans": plans.regulator_plans(uow),
-        "me": session.principal,
-        "csrf": session.csrf,
-    }
-    return templates.TemplateResponse(request, "dashboard.html", context)
+    def build(_me: Principal) -> dict[str, Any]:
+        return {"counts": directory.directory_counts(uow), "plans": plans.regulator_plans(uow)}
+
+    return SIGN_IN.page(request, uow, "dashboard.html", build)

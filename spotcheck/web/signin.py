@@ -12,8 +12,9 @@ from another site, is refused with 403 before any password is checked.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -38,7 +39,7 @@ from spotcheck.store.accounts_repo import new_secret
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web.rendering import templates
 
-__all__ = ["CSRF_REFUSED", "INSPECTOR", "REFUSED", "REGULATOR", "SignIn"]
+__all__ = ["CSRF_REFUSED", "INSPECTOR", "REFUSED", "REGULATOR", "WORKSPACE", "SignIn"]
 
 REFUSED = (
     "用户名或密码错误，或尝试过多，请稍后再试 / wrong username or password, or too many attempts: try later"
@@ -72,6 +73,22 @@ class SignIn:
     def caller(self, request: Request, uow: UnitOfWork) -> Principal | None:
         found = self.session(request, uow)
         return None if found is None else found.principal
+
+    def page(
+        self,
+        request: Request,
+        uow: UnitOfWork,
+        template: str,
+        build: Callable[[Principal], dict[str, Any]],
+    ) -> Response:
+        """A page behind this sign-in: the form (401) while nobody who may use it is signed in; otherwise
+        ``template`` with ``me`` (the principal), ``csrf`` (the session's form token, for every form on it) and
+        what ``build`` gives for the principal."""
+        found = self.session(request, uow)
+        if found is None:
+            return self.form(request)
+        context = {"me": found.principal, "csrf": found.csrf, **build(found.principal)}
+        return templates.TemplateResponse(request, template, context)
 
     def form(self, request: Request, error: str = "", *, status_code: int = 401) -> Response:
         """The sign-in form, with a fresh double-submit CSRF token in a cookie and in the form."""
@@ -132,4 +149,6 @@ class SignIn:
 
 
 REGULATOR = SignIn("/dashboard", Permission.PLAN_READ, "监管部门", "Regulator", (Role.LEAD, Role.DEPARTMENT))
+# the regulator's workspace (``web.workspace``): the same accounts and session as the dashboard, its own home
+WORKSPACE = SignIn("/regulator", Permission.PLAN_READ, "监管部门", "Regulator", (Role.LEAD, Role.DEPARTMENT))
 INSPECTOR = SignIn("/inspector", Permission.ASSIGNMENT_READ, "执法人员", "Inspector", (Role.INSPECTOR,))

@@ -1,0 +1,133 @@
+"""One department's own part of the seed ceremony, on its own page, signed in with its own account
+(docs/ceremony.md "Order of the steps"): before the freeze it commits to a secret, after the beacon it hands the
+same secret in (checked against the commitment, sealed until publication). No page ever holds another
+department's secret, and the lead's draw needs none in its request.
+
+    GET  /regulator/plans/{id}/ceremony           the signed-in department's commitment and hand-in
+    POST /regulator/plans/{id}/ceremony/commit    secret -> commitment (the server keeps only its hash)
+    POST /regulator/plans/{id}/ceremony/handin    secret -> sealed
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from spotcheck.domain.access import Permission, Scope, check
+from spotcheck.domain.errors import SpotcheckError, ValidationError
+from spotcheck.edge import PlanId, UowDep, UowFactoryDep
+from spotcheck.queries import directory, plans
+from spotcheck.queries.ceremony import public_ceremony
+from spotcheck.services import ceremony, seeding
+from spotcheck.services import plans as plan_steps
+from spotcheck.store.uow import UnitOfWork
+from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
+Secret = Annotated[str, Form(max_length=256)]  # the use case checks it (docs/ceremony.md "Definitions")
+DONE = {
+    "commit": "承诺已登记，请妥善保存秘密 / commitment recorded: keep your secret",
+    "handin": "秘密已提交并封存 / secret handed in and sealed",
+}
+
+
+def _page(
+    request: Request, uow: UnitOfWork, me: Me, plan_id: int, *, error: str = "", status_code: int = 200
+) -> Response:
+    try:
+        row = uow.plans.get(plan_id)
+        status = plan_steps.plan_status(uow, plan_id)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        return page(
+            request, "workspace/refused.html", {"me": me, "error": error or message}, status_code=code
+        )
+    public = public_ceremony(uow, plan_id)
+    context = {
+        "me": me,
+        "p": plans.plan_view(uow, row, full=False),
+        "status": status,
+        "ceremony": public,
+        "handed_in": public["handed_in"] if public else [],
+        "names": directory.department_names(uow),
+        "suggested": seeding.new_secret(),
+        "error": error,
+        "done": DONE.get(request.query_params.get("done", ""), ""),
+    }
+    return page(request, "workspace/ceremony.html", context, status_code=status_code)
+
+
+@router.get("/regulator/plans/{plan_id}/ceremony", response_class=HTMLResponse)
+def my_part(request: Request, uow: UowDep, plan_id: PlanId) -> Response:
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    return _page(request, uow, me, plan_id)
+
+
+def _act(
+    request: Request,
+    uow: UnitOfWork,
+    plan_id: int,
+    csrf: str,
+    name: str,
+    act: Callable[[Me], None],
+) -> Response:
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    try:
+        guard(request, me, csrf)
+        # a department acts for itself only (谁检查、谁录入、谁公开): the lead too, for its own department
+        check(me.principal, Permission.CEREMONY_COMMIT, Scope(department=me.department))
+        act(me)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        uow.rollback()
+        return _page(request, uow, me, plan_id, error=message, status_code=code)
+    return see_other(f"/regulator/plans/{plan_id}/ceremony?done={name}")
+
+
+@router.post("/regulator/plans/{plan_id}/ceremony/commit")
+def commit(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    csrf: Csrf = "",
+    secret: Secret = "",
+) -> Response:
+    def act(me: Me) -> None:
+        seeding.commit_secret(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+
+    return _act(request, uow, plan_id, csrf, "commit", act)
+
+
+@router.post("/regulator/plans/{plan_id}/ceremony/handin")
+def handin(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    csrf: Csrf = "",
+    secret: Secret = "",
+) -> Response:
+    def act(me: Me) -> None:
+        ceremony.hand_in(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+
+    return _act(request, uow, plan_id, csrf, "handin", act)
+
+
+def _secret(secret: str) -> str:
+    cleaned = secret.strip()
+    if not re.fullmatch(r"[0-9a-f]{64}", cleaned):
+        raise ValidationError("秘密须为 64 位小写十六进制数 / a secret is 64 lowercase hex digits")
+    return cleaned

@@ -1,0 +1,271 @@
+"""The quarter in the regulator's browser (docs/operations.md "Running a quarter"): one page per plan showing
+where it stands, the ceremony's progress, the dates and the timeline, with a form for each of the lead's steps
+it may take now. Each form is one call to the step's use case (``spotcheck.services``); a refusal is shown on the
+page, explained; a long step (the draws) runs as a job with progress (``web.jobs``). Each department's own part
+of the ceremony (its commitment, its hand-in) is on its own page (``web.ceremony``): no page holds all secrets.
+
+    GET  /regulator/plans/{id}                 the quarter page
+    POST /regulator/plans/{id}/{step}          freeze, beacon, draw, assign, start, close, publish (the lead's)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from spotcheck.domain.access import Permission, check
+from spotcheck.domain.errors import SpotcheckError
+from spotcheck.edge import PlanId, UowDep, UowFactoryDep
+from spotcheck.queries import directory, plans
+from spotcheck.queries.ceremony import public_ceremony
+from spotcheck.queries.review_queue import review_queue
+from spotcheck.queries.timeline import timeline
+from spotcheck.services import draws, freeze, inspection, publication, seeding
+from spotcheck.services import plans as plan_steps
+from spotcheck.solver.assign.options import FrozenOptions
+from spotcheck.store.uow import UnitOfWork
+from spotcheck.web import jobs
+from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+
+__all__ = ["quarter_page", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
+Text = Annotated[str, Form(min_length=1, max_length=512, pattern=r"^[^\x00]*$")]
+Day = Annotated[date, Form()]
+
+DONE = {  # ?done=step -> what the page says
+    "freeze": "输入已冻结，请公布下方声明 / inputs frozen: publish the statement below",
+    "beacon": "公共随机数已录入 / beacon entered",
+    "start": "检查已开始 / inspection window opened",
+    "close": "检查已结束 / inspection window closed",
+    "publish": "结果已公示 / published",
+}
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def quarter_page(
+    request: Request,
+    uow: UnitOfWork,
+    factory: Callable[[], UnitOfWork],
+    me: Me,
+    plan_id: int,
+    *,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The quarter page; ``error`` explains a refused step."""
+    row = uow.plans.get(plan_id)
+    view = plans.plan_view(uow, row, full=True)
+    status = plan_steps.plan_status(factory(), plan_id)
+    events = timeline(uow, plan_id)
+    ceremony = public_ceremony(uow, plan_id)
+    unrecorded = 0
+    if row.state in ("in_inspection", "results"):
+        queue = review_queue(factory, plan_id, department=None, today=_today())
+        unrecorded = sum(1 for q in queue if q.state.value == "unrecorded")
+    context = {
+        "me": me,
+        "p": view,
+        "status": status,
+        "names": directory.department_names(uow),
+        "events": events,
+        "when": {e.action: e.at[:10] for e in reversed(events)},
+        "window": next(((e.facts["begin"], e.facts["end"]) for e in events if e.action == "start"), None),
+        "ceremony": ceremony,
+        "handed_in": ceremony["handed_in"] if ceremony else [],
+        "unrecorded": unrecorded,
+        "today": _today().isoformat(),
+        "error": error,
+        "done": DONE.get(request.query_params.get("done", ""), ""),
+    }
+    return page(request, "workspace/quarter.html", context, status_code=status_code)
+
+
+@router.get("/regulator/plans/{plan_id}", response_class=HTMLResponse)
+def show(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    return _shown(request, uow, factory, me, plan_id)
+
+
+def _shown(
+    request: Request,
+    uow: UnitOfWork,
+    factory: Callable[[], UnitOfWork],
+    me: Me,
+    plan_id: int,
+    *,
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The quarter page, or the refusal alone when there is no page to show (no such plan)."""
+    try:
+        return quarter_page(request, uow, factory, me, plan_id, error=error, status_code=status_code)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        context = {"me": me, "error": error or message}
+        return page(request, "workspace/refused.html", context, status_code=status_code if error else code)
+
+
+def _step(
+    request: Request,
+    uow: UnitOfWork,
+    factory: Callable[[], UnitOfWork],
+    plan_id: int,
+    csrf: str,
+    name: str,
+    act: Callable[[Me], str | None],
+) -> Response:
+    """Run one step for the signed-in regulator: redirect back to the page (or to the step's job), or show the
+    page again with the refusal explained."""
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    try:
+        guard(request, me, csrf)
+        then = act(me)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        uow.rollback()
+        return _shown(request, uow, factory, me, plan_id, error=message, status_code=code)
+    return see_other(then or f"/regulator/plans/{plan_id}?done={name}")
+
+
+@router.post("/regulator/plans/{plan_id}/freeze")
+def freeze_plan(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    frozen_on: Day,
+    beacon_source: Text,
+    beacon_date: Day,
+    csrf: Csrf = "",
+    unstaffable: Annotated[str, Form(pattern=r"^(refuse|defer)$")] = "refuse",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "freeze")
+        # the inspector draw's options are fixed with the snapshot (docs/assign-spec.md §8)
+        options = FrozenOptions(unstaffable=unstaffable)
+        freeze.freeze(
+            factory(),
+            plan_id,
+            actor=me.actor,
+            frozen_on=frozen_on,
+            beacon_source=beacon_source,
+            beacon_date=beacon_date,
+            options=options,
+        )
+
+    return _step(request, uow, factory, plan_id, csrf, "freeze", act)
+
+
+@router.post("/regulator/plans/{plan_id}/beacon")
+def beacon(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    value: Text,
+    source: Text,
+    csrf: Csrf = "",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "beacon")
+        seeding.enter_beacon(factory(), plan_id, value, source=source, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "beacon", act)
+
+
+@router.post("/regulator/plans/{plan_id}/draw")
+def draw(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = "") -> Response:
+    """The target draw on the frozen inputs; the secrets are the ones each department handed in (sealed), so
+    the request carries none."""
+
+    def act(me: Me) -> str:
+        _needs(me, "draw")
+
+        def work(progress: jobs.Progress) -> str:
+            drawn = draws.run_draw(factory(), plan_id, actor=me.actor, progress=progress)
+            return (
+                f"抽取 {drawn.visits} 户，其中联合检查 {drawn.joint_visits} 户 / {drawn.visits} visits drawn"
+            )
+
+        job = jobs.start(me.actor, "抽取检查对象 / target draw", f"/regulator/plans/{plan_id}", work)
+        return f"/regulator/jobs/{job.id}"
+
+    return _step(request, uow, factory, plan_id, csrf, "draw", act)
+
+
+@router.post("/regulator/plans/{plan_id}/assign")
+def assign(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    csrf: Csrf = "",
+) -> Response:
+    def act(me: Me) -> str:
+        _needs(me, "assign")
+
+        def work(progress: jobs.Progress) -> str:
+            stats = inspection.run_assign(factory(), plan_id, actor=me.actor, progress=progress)
+            return f"{stats['teams_staffed']}/{stats['teams']} 个检查组已选派 / teams staffed"
+
+        job = jobs.start(me.actor, "选派执法人员 / inspector draw", f"/regulator/plans/{plan_id}", work)
+        return f"/regulator/jobs/{job.id}"
+
+    return _step(request, uow, factory, plan_id, csrf, "assign", act)
+
+
+@router.post("/regulator/plans/{plan_id}/start")
+def start(
+    request: Request,
+    uow: UowDep,
+    factory: UowFactoryDep,
+    plan_id: PlanId,
+    begin: Day,
+    end: Day,
+    csrf: Csrf = "",
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "inspection")
+        inspection.start_inspection(factory(), plan_id, begin=begin, end=end, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "start", act)
+
+
+@router.post("/regulator/plans/{plan_id}/close")
+def close(
+    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "inspection")
+        inspection.close_inspection(factory(), plan_id, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "close", act)
+
+
+@router.post("/regulator/plans/{plan_id}/publish")
+def publish(
+    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
+) -> Response:
+    def act(me: Me) -> None:
+        _needs(me, "publish")
+        publication.publish(factory(), plan_id, actor=me.actor)
+
+    return _step(request, uow, factory, plan_id, csrf, "publish", act)
+
+
+def _needs(me: Me, permission: str) -> None:
+    check(me.principal, Permission(permission))

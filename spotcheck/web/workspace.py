@@ -1,0 +1,119 @@
+"""What the regulator's workspace pages (``/regulator/...``) share: who is signed in, the language, the form
+guard, and how a refused step is explained on the page instead of as an error code (docs/api.md "Web pages").
+
+    me = caller(request, uow)            the signed-in regulator (lead or department account), or None
+    guard(request, me, csrf)             a POST must come from this site, with the session's form token
+    refusal(exc) -> (status, message)    a use case's refusal, in the user's words (never internals)
+
+The sign-in is an account's (``web.signin.WORKSPACE``: the same server-side session as the dashboard, docs/api.md
+"Accounts, sign-in and tokens"). The principal comes from the session: its role (the lead runs the quarter's
+shared steps, a department only its own part) and its department; audit entries name ``principal.actor``.
+Every page and every step reads and writes through ``spotcheck.queries`` and ``spotcheck.services`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from spotcheck.domain.access import Permission, Principal, Role, allowed
+from spotcheck.domain.errors import (
+    Forbidden,
+    InfeasiblePlan,
+    NotFound,
+    SpotcheckError,
+    ValidationError,
+)
+from spotcheck.domain.labels import PLAN_STATES
+from spotcheck.edge_auth import cross_site, same_token
+from spotcheck.queries import directory
+from spotcheck.store.errors import StorageError
+from spotcheck.store.uow import UnitOfWork
+from spotcheck.web.rendering import templates
+from spotcheck.web.signin import WORKSPACE as SIGN_IN
+
+__all__ = ["LANG_COOKIE", "SIGN_IN", "Me", "caller", "guard", "page", "refusal", "see_other"]
+
+LANG_COOKIE = "spotcheck_lang"
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Me:
+    """The signed-in regulator: the principal (role, department) and the session's form token."""
+
+    principal: Principal
+    csrf: str
+    department_name: str = ""  # the department's name, shown beside the account (never the bare code)
+
+    @property
+    def department(self) -> str:
+        return self.principal.department or ""
+
+    @property
+    def lead(self) -> bool:
+        return self.principal.role is Role.LEAD
+
+    @property
+    def actor(self) -> str:
+        """Who acted, as the audit log names them (``user#ID:USERNAME``)."""
+        return self.principal.actor
+
+    def may(self, permission: str) -> bool:
+        return allowed(self.principal, Permission(permission))
+
+
+def caller(request: Request, uow: UnitOfWork) -> Me | None:
+    """The signed-in lead or department regulator, or None (the page then answers with the sign-in form)."""
+    found = SIGN_IN.session(request, uow)
+    if found is None:
+        return None
+    code = found.principal.department or ""
+    return Me(found.principal, found.csrf, directory.department_names(uow).get(code, code))
+
+
+def guard(request: Request, me: Me, csrf: str) -> None:
+    """Refuse a form posted from another site (``edge_auth.cross_site``) or without the session's token."""
+    if cross_site(request):
+        raise Forbidden("this form was posted from another site")
+    if not same_token(csrf, me.csrf):
+        raise Forbidden("this form is out of date: reload the page and try again")
+
+
+def lang(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE) or "zh"
+    return chosen if chosen in LANGS else "zh"
+
+
+def page(request: Request, template: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
+    """Render a workspace page with the language and a switch to the other one."""
+    chosen = lang(request)
+    full = {"lang": chosen, "path": request.url.path, "plan_states": PLAN_STATES, **context}
+    response = templates.TemplateResponse(request, template, full, status_code=status_code)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(LANG_COOKIE, chosen, samesite="strict", httponly=True, max_age=365 * 86400)
+    return response
+
+
+def refusal(exc: SpotcheckError) -> tuple[int, str]:
+    """The status and the explanation shown on the page for a refused step."""
+    cause = exc.__cause__
+    from_database = cause is not None and type(cause).__module__.startswith(
+        ("sqlalchemy", "psycopg", "sqlite3")
+    )
+    if isinstance(exc, StorageError) or from_database:
+        return 503, "数据库暂不可用，请稍后再试 / storage unavailable: try again"
+    if isinstance(exc, InfeasiblePlan):
+        why = f" — {exc.binding}" if exc.binding else ""
+        return 409, f"{exc}{why}"
+    for cls, status in ((ValidationError, 422), (NotFound, 404), (Forbidden, 403)):
+        if isinstance(exc, cls):
+            return status, str(exc)
+    return 409, str(exc)
+
+
+def see_other(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
