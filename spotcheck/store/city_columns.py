@@ -33,6 +33,7 @@ __all__ = ["SMALL_KINDS", "columnar_city", "directory_tables"]
 
 SMALL_KINDS = ("departments", "districts", "items", "inspectors", "experts", "conflicts")
 CHUNK_ROWS = 100_000  # SQLite rows per query
+CSV_BYTES = 16 << 20  # PostgreSQL: CSV text parsed at once
 Progress = Callable[[str, int, int], None]
 
 
@@ -58,48 +59,32 @@ def _sqlite_chunks(raw: Any, kind: str, table: str) -> Iterator[pa.Table]:
         cursor.close()
 
 
-class _CopyOut(io.RawIOBase):
-    """A binary file object over PostgreSQL's ``COPY ... TO STDOUT`` data."""
-
-    def __init__(self, copy: Any) -> None:
-        super().__init__()
-        self.copy, self.current = copy, memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        target = memoryview(buffer).cast("B")
-        filled = 0
-        while filled < len(target):
-            if not len(self.current):
-                data = self.copy.read()
-                if not data:
-                    break
-                self.current = memoryview(data)
-            n = min(len(target) - filled, len(self.current))
-            target[filled : filled + n] = self.current[:n]
-            self.current, filled = self.current[n:], filled + n
-        return filled
-
-
 def _postgres_chunks(raw: Any, kind: str, table: str) -> Iterator[pa.Table]:
-    """PostgreSQL: ``COPY (SELECT ...) TO STDOUT`` as CSV, parsed by Arrow's CSV reader batch by batch."""
+    """PostgreSQL: ``COPY (SELECT ...) TO STDOUT`` as CSV; the server sends one row per message, gathered into
+    pieces of about ``CSV_BYTES`` whole rows, each parsed by Arrow's CSV reader."""
     names = SCHEMAS[kind].names
+    read = pacsv.ReadOptions(column_names=names)
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    convert = pacsv.ConvertOptions(
+        column_types=_text_schema(kind), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
     with (
         raw.cursor() as cursor,
         cursor.copy(f"COPY (SELECT {', '.join(names)} FROM {table}) TO STDOUT (FORMAT csv)") as copy,
     ):
-        reader = pacsv.open_csv(
-            io.BufferedReader(_CopyOut(copy), buffer_size=1 << 20),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=_text_schema(kind), strings_can_be_null=False, quoted_strings_can_be_null=False
-            ),
-        )
-        for batch in reader:
-            yield pa.Table.from_batches([batch])
+        rows: list[bytes] = []
+        size = 0
+        while True:
+            data = copy.read()
+            if data:
+                rows.append(bytes(data))
+                size += len(data)
+            if rows and (size >= CSV_BYTES or not data):
+                piece = io.BytesIO(b"".join(rows))
+                yield pacsv.read_csv(piece, read_options=read, parse_options=parse, convert_options=convert)
+                rows, size = [], 0
+            if not data:
+                return
 
 
 def _read(uow: UnitOfWork, kind: str, total: int, progress: Progress | None) -> pa.Table:
