@@ -1,12 +1,15 @@
 """Recompute a record's target draw with the Python standard library alone (docs/draw-spec.md §10).
 
-    python docs/recompute_draw.py RECORD --input DIR [--history R ...]
+    python docs/recompute_draw.py RECORD --input DIR [--history R ...] [--redraws FILE]
 
 Reads the record (its plan, seed and the offsets committed at the freeze, §5), the city folder's CSV files
 (enterprises, tiers, districts, departments: docs/formats.md, canonical credit codes as `spotcheck generate`
 writes them) and the year's earlier records (§4). Checks the directory's part of the snapshot digest (§1),
 then recomputes every firm's lottery number (§2), which tasks draw it (§3, §4) and the visits (§7), and compares
-them with the record. No solver: the layout is the committed one. Exit 0 when everything matches.
+them with the record. No solver: the layout is the committed one. With ``--redraws`` (a JSON list of the plan's
+redraw entries, as published) and the record with officers, it also recomputes each firm redraw
+(docs/ceremony.md "Replacing a firm", reading check_items.csv and conflicts.csv too); an officer redraw only
+moves its officer on the team. Exit 0 when everything matches.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ HEADERS = {  # Chinese column aliases (docs/formats.md)
     "生效日期": "effective",
     "批次号": "batch",
     "部门代码": "code",
+    "事项编码": "code",
+    "检查对象类型": "target_kinds",
+    "人员编号": "inspector",
 }
 VALUES = {
     "企业": "enterprise",
@@ -153,6 +159,22 @@ def visits_that_took_place(history: list[dict]) -> dict[str, list[set[str]]]:
     return taken
 
 
+def number(seed: bytes, uscc: str) -> int:
+    """A firm's lottery number under a seed (§2)."""
+    return int.from_bytes(hashlib.sha256(seed + uscc.encode("ascii")).digest()[:8], "big")
+
+
+def eligible(firm: dict[str, str], task: dict, earlier: list[set[str]], cap: int) -> bool:
+    """§4 for a firm whose status is not excluded: in the task's scope, under the cap, none of its items."""
+    scope = task["scope"]
+    if any(
+        scope[k] and firm[c] not in scope[k]
+        for k, c in (("kinds", "kind"), ("districts", "district"), ("industries", "industry"))
+    ):
+        return False
+    return len(earlier) < cap and not any(set(task["items"]) & items for items in earlier)
+
+
 def recompute(record: dict, folder: Path, history: list[dict]) -> list[str]:
     """The differences between the record and the recomputation (empty: it matches)."""
     plan, problems = record["plan"], []
@@ -169,17 +191,11 @@ def recompute(record: dict, folder: Path, history: list[dict]) -> list[str]:
     for f in firms:
         if f["status"] in EXCLUDED:
             continue
-        u = int.from_bytes(hashlib.sha256(seed + f["uscc"].encode("ascii")).digest()[:8], "big")
+        u = number(seed, f["uscc"])
         earlier = past.get(f["uscc"], [])
         draws = []
         for t in tasks:
-            scope = t["scope"]
-            if any(
-                scope[k] and f[c] not in scope[k]
-                for k, c in (("kinds", "kind"), ("districts", "district"), ("industries", "industry"))
-            ):
-                continue
-            if len(earlier) >= cap or any(set(t["items"]) & items for items in earlier):
+            if not eligible(f, t, earlier, cap):
                 continue
             ratio = Fraction(t["ratios"].get(f["tier"], "0"))
             threshold = ratio.numerator * M // ratio.denominator
@@ -227,16 +243,67 @@ def recompute(record: dict, folder: Path, history: list[dict]) -> list[str]:
     return problems
 
 
+def recompute_redraws(record: dict, folder: Path, history: list[dict], redraws: list[dict]) -> list[str]:
+    """Each firm redraw recomputed in order of its number (docs/ceremony.md "Replacing a firm")."""
+    firms = {f["uscc"]: f for f in firms_as_of(folder, record["snapshot"]["as_of"])}
+    items = rows(folder / "check_items.csv")
+    kinds = {i["code"]: {VALUES.get(k, k) for k in i["target_kinds"].split(";")} for i in items}
+    conflicts = [(c["inspector"], c["uscc"]) for c in rows(folder / "conflicts.csv")]
+    tasks = {t["id"]: t for t in tasks_of(record["plan"])}
+    cap, past = record["plan"]["targets"]["max_visits_per_firm_year"], visits_that_took_place(history)
+    drawn = {v["id"]: v for v in record["visits"]}  # a new visit stands for the visit it replaced
+    firm_of = {v["id"]: v["uscc"] for v in record["visits"]}
+    team = {
+        v["id"]: [(o["department"], o["officer"]) for o in v.get("officers", [])] for v in record["visits"]
+    }
+    taken, problems = set(firm_of.values()), []
+    for e in sorted(redraws, key=lambda e: e["seq"]):
+        n, visit = e["seq"], e["visit"]
+        if visit not in drawn:
+            return problems + [f"redraw {n}: visit {visit} is in neither the record nor a redraw"]
+        if e["kind"] == "officer":
+            seat = (e["department"], e["replaced"])
+            if seat not in team[visit]:
+                return problems + [f"redraw {n}: {e['replaced']} is not on the team of {visit}"]
+            team[visit][team[visit].index(seat)] = (e["department"], e["replacement"]["officer"])
+            continue
+        d = drawn[visit]
+        seed = hashlib.sha256(
+            f"spotcheck-redraw/1\n{record['seed']['value']}\n{n}\n{visit}".encode()
+        ).digest()
+        out = taken | {u for i, u in conflicts if i in {o for _, o in team[visit]}}  # taken or recused
+        found = [
+            u
+            for u, f in firms.items()
+            if f["status"] not in EXCLUDED
+            and all(eligible(f, tasks[x["task"]], past.get(u, []), cap) for x in d["draws"])
+            and f["tier"] == firms[d["uscc"]]["tier"]
+            and all(f["kind"] in kinds[i] for i in d["items"])
+            and u not in out
+        ]
+        best = min(((number(seed, u), u) for u in found), default=(0, e["replacement"]["uscc"]))
+        new = f"{record['year']}Q{record['quarter']}-{best[1]}"
+        expected = {"visit": new, "uscc": best[1], "lottery": str(best[0])}
+        if (e["replaced"], e["replacement"], e["candidates"]) != (firm_of[visit], expected, len(found)):
+            problems.append(f"redraw {n} (firm of visit {visit}): recomputed {expected} of {len(found)}")
+        drawn[new], firm_of[new], team[new] = d, best[1], list(team[visit])
+        taken.add(best[1])
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("record", type=Path)
     parser.add_argument("--input", type=Path, required=True, help="the city folder the draw read")
     parser.add_argument("--history", type=Path, nargs="*", default=[], help="the year's earlier records")
+    parser.add_argument("--redraws", type=Path, help="the plan's redraw entries (a JSON list)")
     args = parser.parse_args()
     record = json.loads(args.record.read_bytes())
     history = [json.loads(p.read_bytes()) for p in args.history]
     history = [h for h in history if h["year"] == record["year"]]  # earlier years: rotation only
     problems = recompute(record, args.input, history)
+    if args.redraws:
+        problems += recompute_redraws(record, args.input, history, json.loads(args.redraws.read_bytes()))
     for line in problems[:20]:
         print(f"MISMATCH {line}")
     if problems:

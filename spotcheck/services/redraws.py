@@ -7,10 +7,10 @@ appended record (draws.kind = "redraw", seq 1, 2, …) with its reason and a fre
 in the draw record and in the audit log; a replaced officer's assignment row stays too, with ``superseded_by``
 set to the redraw's ``draws.id`` (readers of the current team skip such rows).
 
-- firm: the replacement is, among the frozen directory's firms of the same tier, in every scope of the visit's
-  tasks, inspectable (status), not visited this quarter, under the year's visit cap, without any of the items
-  this year and not recused by the team, the one with the smallest lottery number under the redraw seed. It gets
-  the same departments, items and team.
+- firm (only after the inspector draw): the rule is ``spotcheck.solver.draw.replace_firm`` (docs/ceremony.md
+  "Replacing a firm"), fed with the record with officers, the earlier redraws, the visit's current team and the
+  frozen inputs; ``audit plan`` recomputes it from the same. The new visit gets the same departments, items and
+  team.
 - officer: the replacement is, among the officers the inspector draw itself would allow on the seat
   (``spotcheck.solver.assign.replace``: assign-spec §3 eligibility, rotation and experts included, and the seat's
   joint-visit weight left of the officer's capacity), not on the team nor replaced from it, the one with the
@@ -25,21 +25,18 @@ from typing import Any
 
 from sqlalchemy import select
 
-from spotcheck.domain.errors import NotFound, StaffingError, ValidationError
+from spotcheck.domain.errors import InvalidTransition, NotFound, StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
-from spotcheck.domain.model import EXCLUDED_STATUSES, City, Visit
+from spotcheck.domain.model import Visit
 from spotcheck.evidence.canonical import canonical_json
 from spotcheck.services.common import audit, step
 from spotcheck.services.draws import draw_record
 from spotcheck.services.freeze import frozen_inputs, frozen_inputs_and_rotation
 from spotcheck.solver.assign.inputs import last_teams
 from spotcheck.solver.assign.lottery import officer_number
-from spotcheck.solver.assign.redraw_replay import REDRAW_FORMAT, check_redraws, redraw_seed
+from spotcheck.solver.assign.redraw_replay import REDRAW_FORMAT, check_redraws, firm_context, redraw_seed
 from spotcheck.solver.assign.replace import officer_load, replacement_candidates
-from spotcheck.solver.draw.frame import from_city, quarter_start
-from spotcheck.solver.draw.history import year_history
-from spotcheck.solver.draw.prn import lottery_number
-from spotcheck.solver.draw.tasks import draw_tasks
+from spotcheck.solver.draw.replace_firm import FirmRule
 from spotcheck.store.quarter import AssignmentRow, DrawRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -66,30 +63,40 @@ def _store(uow: UnitOfWork, plan_id: int, record: dict[str, Any], actor: str) ->
 
 
 def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, actor: str) -> str:
-    """Draw a replacement for a visit's firm (e.g. found closed); returns the new visit's id."""
+    """Draw a replacement for a visit's firm (e.g. found closed); returns the new visit's id. Only once the
+    inspector draw has run: the new visit takes the old one's teams, and the team's recusals are a condition."""
     with uow:
         visit = _begin(uow, plan_id, visit_id, reason)
-        city, history, _ = frozen_inputs(uow, plan_id)
         record = draw_record(uow, plan_id)
-        drawn = next(v for v in record["visits"] if v["id"] == visit_id)
-        seq = uow.draws.next_seq(plan_id, "redraw")
-        seed = redraw_seed(record["seed"]["value"], seq, visit_id)
-        team = [
-            a.inspector_id
-            for a in uow.session.execute(
+        if "assignment" not in record:
+            raise InvalidTransition(
+                f"cannot redraw a firm of plan {plan_id} before its inspector draw: the new visit takes the old "
+                "one's teams (defer the visit by a decision of the inspector draw instead)"
+            )
+        city, history, _ = frozen_inputs(uow, plan_id)
+        rows = (
+            uow.session.execute(
                 select(AssignmentRow).where(AssignmentRow.visit_id == visit_id, AssignmentRow.current())
-            ).scalars()
-        ]
-        taken = set(uow.session.execute(select(VisitRow.uscc).where(VisitRow.plan_id == plan_id)).scalars())
-        candidates = _firm_candidates(city, history, drawn, taken, set(team))
-        if not candidates:
+            )
+            .scalars()
+            .all()
+        )
+        taken, origin = firm_context(record, _entries(uow, plan_id))
+        if visit_id not in origin:
+            raise NotFound(f"visit {visit_id} is in neither the record of plan {plan_id} nor a redraw")
+        seq = uow.draws.next_seq(plan_id, "redraw")
+        rule = FirmRule(city, history)
+        found = rule.replace(
+            origin[visit_id],
+            seed=redraw_seed(record["seed"]["value"], seq, visit_id),
+            taken=taken,
+            team={a.inspector_id for a in rows},
+        )
+        if found is None:
             raise StaffingError(
                 f"no firm can replace {visit.uscc} on visit {visit_id}: none eligible in the same stratum"
             )
-        lottery, uscc = min((lottery_number(seed, c), c) for c in candidates)
-        plan = city.plan
-        assert plan is not None
-        new_id = f"{plan.year}Q{plan.quarter}-{uscc}"
+        new_id = rule.visit_id(found.uscc)
         entry = {
             "format": REDRAW_FORMAT,
             "kind": "firm",
@@ -97,18 +104,17 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
             "reason": reason.strip(),
             "visit": visit_id,
             "replaced": visit.uscc,
-            "replacement": {"visit": new_id, "uscc": uscc, "lottery": str(lottery)},
-            "candidates": len(candidates),
+            "replacement": {"visit": new_id, "uscc": found.uscc, "lottery": str(found.lottery)},
+            "candidates": found.candidates,
         }
         row = _store(uow, plan_id, entry, actor)
-        firm = next(f for f in city.enterprises if f.uscc == uscc)
         uow.session.add(
             VisitRow(
                 id=new_id,
                 plan_id=plan_id,
                 draw_id=row.id,
-                uscc=uscc,
-                district=firm.district,
+                uscc=found.uscc,
+                district=rule.district(found.uscc),
                 lead=visit.lead,
                 departments=visit.departments,
                 items=visit.items,
@@ -118,13 +124,7 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
             )
         )
         uow.session.flush()
-        for a in (
-            uow.session.execute(
-                select(AssignmentRow).where(AssignmentRow.visit_id == visit_id, AssignmentRow.current())
-            )
-            .scalars()
-            .all()
-        ):
+        for a in rows:
             uow.session.add(
                 AssignmentRow(
                     visit_id=new_id, department=a.department, inspector_id=a.inspector_id, leader=a.leader
@@ -132,34 +132,6 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
             )
         uow.commit()
         return new_id
-
-
-def _firm_candidates(
-    city: City, history: list[dict[str, Any]], drawn: dict[str, Any], taken: set[str], team: set[str]
-) -> list[str]:
-    plan = city.plan
-    assert plan is not None
-    tasks = {t.id: t for t in draw_tasks(plan, city)}
-    hits = [tasks[d["task"]] for d in drawn["draws"]]
-    frame = from_city(city, quarter_start(plan.year, plan.quarter))
-    kinds = {i.code: i.target_kinds for i in city.items}
-    tier_of = {frame.codes[i].decode(): int(frame.tier[i]) for i in range(len(frame))}
-    tier = tier_of[drawn["uscc"]]
-    past = year_history(history, plan.year, plan.quarter)
-    items = set(drawn["items"])
-    recused = {c.uscc for c in city.conflicts if c.inspector in team}
-    out = []
-    for firm in city.enterprises:
-        code = firm.uscc
-        if code in taken or code in recused or firm.status in EXCLUDED_STATUSES or tier_of.get(code) != tier:
-            continue
-        if past.visit_count.get(code, 0) >= plan.targets.max_visits_per_firm_year:
-            continue
-        if items & past.items_done.get(code, frozenset()):
-            continue
-        if all(t.scope.contains(firm) for t in hits) and all(firm.kind in kinds[i] for i in items):
-            out.append(code)
-    return sorted(out)
 
 
 def redraw_officer(
@@ -232,24 +204,26 @@ def _as_visit(row: VisitRow) -> Visit:
     return Visit(row.id, row.uscc, row.district, row.lead, departments, items)
 
 
+def _entries(uow: UnitOfWork, plan_id: int) -> list[dict[str, Any]]:
+    """The plan's redraw entries as stored, in order of their number."""
+    rows = sorted((r for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"), key=lambda r: r.seq)
+    return [json.loads(r.record) for r in rows]
+
+
 def _replaced(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> set[str]:
     """Officers earlier redraws took off this seat's team: a replacement is never one of them."""
-    out: set[str] = set()
-    for row in uow.draws.for_plan(plan_id):
-        if row.kind != "redraw":
-            continue
-        entry = json.loads(row.record)
-        if entry.get("kind") == "officer" and (entry.get("visit"), entry.get("department")) == (
-            visit_id,
-            department,
-        ):
-            out.add(str(entry.get("replaced")))
-    return out
+    return {
+        str(e.get("replaced"))
+        for e in _entries(uow, plan_id)
+        if e.get("kind") == "officer" and (e.get("visit"), e.get("department")) == (visit_id, department)
+    }
 
 
 def check_plan_redraws(uow: UnitOfWork, plan_id: int, record: dict[str, Any]) -> int:
-    """Inside ``uow``: recompute the plan's officer redraws, in order, from ``record`` (the record with officers)
-    and the frozen inputs (``spotcheck.solver.assign.redraw_replay``); returns how many were recomputed."""
+    """Inside ``uow``: recompute the plan's redraws, firm and officer, in order, from ``record`` (the record with
+    officers) and the frozen inputs, history included (``spotcheck.solver.assign.redraw_replay``); returns how
+    many were recomputed."""
     city, history, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
-    entries = [json.loads(r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
-    return check_redraws(record, city, last_teams(rotation + history), entries)
+    return check_redraws(
+        record, city, last_teams(rotation + history), _entries(uow, plan_id), history=history
+    )

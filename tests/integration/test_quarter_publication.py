@@ -42,7 +42,7 @@ def city_with_enough_officers(tmp_path: Path) -> Path:
     return folder
 
 
-def in_inspection(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, dict[str, str]]:
+def drawn_plan(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, dict[str, str]]:
     folder = city_with_enough_officers(tmp_path)
     import_folder(uow_factory(), folder)
     plan_id = plans.create_plan(uow_factory(), read_plan(folder / "plan.json"), actor="planner")
@@ -54,6 +54,11 @@ def in_inspection(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, dict[st
     seed_with_beacon(uow_factory, plan_id, "26001 07 15 22")
     hand_in_all(uow_factory, plan_id, secrets)
     draws.run_draw(uow_factory(), plan_id, actor="planner")
+    return plan_id, secrets
+
+
+def in_inspection(uow_factory: UowFactory, tmp_path: Path) -> tuple[int, dict[str, str]]:
+    plan_id, secrets = drawn_plan(uow_factory, tmp_path)
     inspection.run_assign(uow_factory(), plan_id, actor="planner")
     inspection.start_inspection(uow_factory(), plan_id, begin=BEGIN, end=END, actor="planner")
     return plan_id, secrets
@@ -240,8 +245,8 @@ def test_redraws_are_appended_and_keep_the_original(uow_factory: UowFactory, tmp
     }  # no other team changed
     assert f"{department}:{replacement}" in shown and f"{department}:{officer}" not in shown
     assert visit["id"] not in own
-    with uow_factory() as uow:  # verify recomputes the officer redraw from the record and the frozen inputs
-        assert redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id)) == 1
+    with uow_factory() as uow:  # verify recomputes both redraws from the record and the frozen inputs
+        assert redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id)) == 2  # firm, officer
         stored = uow.session.get(DrawRow, redraw_id)
         assert stored is not None
         entry = json.loads(stored.record)
@@ -251,3 +256,61 @@ def test_redraws_are_appended_and_keep_the_original(uow_factory: UowFactory, tmp
         with pytest.raises(VerificationError, match="redraw 2"):
             redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id))
     assert "已关闭停业" in redrawn[0][1] and "病假" in redrawn[1][1]
+
+
+def test_a_firm_redraw_adds_one_visit_and_audit_plan_recomputes_it(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    plan_id, _ = in_inspection(uow_factory, tmp_path)
+
+    def visit_rows(uow: UnitOfWork) -> dict[str, tuple[object, ...]]:
+        rows = uow.session.execute(select(VisitRow).where(VisitRow.plan_id == plan_id)).scalars()
+        return {
+            v.id: (v.uscc, v.district, v.lead, v.departments, v.items, v.joint, v.window_start, v.window_end)
+            for v in rows
+        }
+
+    def team_rows(uow: UnitOfWork) -> dict[int, tuple[str, str, str, bool, int | None]]:
+        rows = uow.session.execute(select(AssignmentRow)).scalars()
+        return {a.id: (a.visit_id, a.department, a.inspector_id, a.leader, a.superseded_by) for a in rows}
+
+    with uow_factory() as uow:
+        record = draws.draw_record(uow, plan_id)
+        visits_before, teams_before = visit_rows(uow), team_rows(uow)
+    first, second = [v for v in record["visits"] if v["tier"] == "B"][:2]
+    new_first = redraws.redraw_firm(uow_factory(), plan_id, first["id"], reason="已关闭", actor="planner")
+    new_second = redraws.redraw_firm(uow_factory(), plan_id, second["id"], reason="已迁出", actor="planner")
+    with uow_factory() as uow:
+        visits_after, teams_after = visit_rows(uow), team_rows(uow)
+        entries = [json.loads(r.record) for r in uow.draws.for_plan(plan_id) if r.kind == "redraw"]
+        assert draws.draw_record(uow, plan_id) == record
+    assert {k: visits_after[k] for k in visits_before} == visits_before  # no other visit changed
+    assert {k: teams_after[k] for k in teams_before} == teams_before  # no team changed
+    assert set(visits_after) - set(visits_before) == {new_first, new_second}
+    for old, new in ((first, new_first), (second, new_second)):
+        assert visits_after[new][2:6] == visits_before[old["id"]][2:6]  # lead, departments, items, joint
+        copied = sorted(row[1:4] for row in teams_after.values() if row[0] == new)
+        assert copied == sorted(row[1:4] for row in teams_before.values() if row[0] == old["id"])
+    assert entries[1]["replacement"]["uscc"] != entries[0]["replacement"]["uscc"]
+    with uow_factory() as uow:
+        assert redraws.check_plan_redraws(uow, plan_id, draws.draw_record(uow, plan_id)) == 2
+    enter_and_approve_all(uow_factory, plan_id)
+    inspection.close_inspection(uow_factory(), plan_id, actor="planner")
+    publication.publish(uow_factory(), plan_id, actor="planner")
+    assert publication.verify_plan(uow_factory(), plan_id)["visits"] == len(record["visits"])  # audit plan
+    with uow_factory() as uow:  # the stored replacement is edited: audit plan names the redraw
+        row = next(r for r in uow.draws.for_plan(plan_id) if r.kind == "redraw" and r.seq == 1)
+        entry = json.loads(row.record)
+        entry["replacement"]["lottery"] = "1"
+        row.record = json.dumps(entry)
+        uow.commit()
+    with pytest.raises(VerificationError, match=f"redraw 1 \\(firm of visit {first['id']},"):
+        publication.verify_plan(uow_factory(), plan_id)
+
+
+def test_a_firm_is_replaced_only_after_the_inspector_draw(uow_factory: UowFactory, tmp_path: Path) -> None:
+    plan_id, _ = drawn_plan(uow_factory, tmp_path)
+    with uow_factory() as uow:
+        visit = draws.draw_record(uow, plan_id)["visits"][0]["id"]
+    with pytest.raises(InvalidTransition, match="before its inspector draw"):
+        redraws.redraw_firm(uow_factory(), plan_id, visit, reason="已关闭", actor="planner")
