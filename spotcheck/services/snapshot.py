@@ -190,6 +190,8 @@ def store_snapshot(
     row = SnapshotRow(plan_id=plan_id, digest=digest, payload=None, payload_gz=packed)
     uow.session.add(row)
     uow.session.flush()
+    if progress is not None:
+        progress("storing the snapshot", 0, len(COLUMNAR_KINDS))
     for n, kind in enumerate(COLUMNAR_KINDS, start=1):
         with BlockWriter(uow.session, row.id, kind) as sink:
             write_stream(columns[kind], sink)
@@ -234,6 +236,8 @@ def frozen_city(
         return city_from_payload(payload)
     snap_id = uow.session.execute(select(SnapshotRow.id).where(SnapshotRow.plan_id == plan_id)).scalar_one()
     tables = {}
+    if progress is not None:
+        progress("reading the snapshot", 0, len(COLUMNAR_KINDS))
     for n, kind in enumerate(COLUMNAR_KINDS, start=1):
         table = read_stream(io.BufferedReader(BlockReader(uow.session, snap_id, kind)), kind)
         if table.num_rows != stated[kind]["rows"] or column_digests(table) != stated[kind]["sha256"]:

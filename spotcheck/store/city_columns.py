@@ -93,6 +93,8 @@ def _read(uow: UnitOfWork, kind: str, total: int, progress: Progress | None) -> 
     raw: Any = uow.session.connection().connection.driver_connection
     chunks = _postgres_chunks if is_postgres(uow.session) else _sqlite_chunks
     parts, done = [], 0
+    if progress is not None:
+        progress(f"reading {kind}", 0, total)
     for part in chunks(raw, kind, table):
         parts.append(_typed(part, kind))
         done += part.num_rows
