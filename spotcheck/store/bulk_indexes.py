@@ -29,6 +29,7 @@ from spotcheck.store.errors import translated
 __all__ = ["REBUILD_FROM", "deferred_indexes"]
 
 REBUILD_FROM = 100_000  # rows added, at least; and at least as many as stored
+BUILD_MEMORY = "256MB"  # maintenance_work_mem for the rebuild, this transaction only
 
 _INDEXES = """
 SELECT i.indexname, i.indexdef FROM pg_indexes AS i
@@ -61,6 +62,8 @@ def deferred_indexes(session: Session, table: str, *, rows: int) -> Iterator[Non
             session.execute(text(f'DROP INDEX "{name}"'))
     yield
     with translated(f"rebuilding the indexes of {table}"):
+        if indexes:  # building in memory: the trigram index's build is several times faster with room
+            session.execute(text(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'"))
         for _, definition in indexes:
             session.execute(text(definition))
         for name, definition in keys:

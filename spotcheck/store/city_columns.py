@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
 from spotcheck.domain.model import City, Plan
+from spotcheck.ingest.fast_parse import code_order
 from spotcheck.store.bulk import is_postgres
 from spotcheck.store.convert import ROW_CLASSES
 from spotcheck.store.errors import translated
@@ -114,6 +115,24 @@ def _typed(part: pa.Table, kind: str) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=SCHEMAS[kind])
 
 
+def _taken(table: pa.Table, order: np.ndarray) -> pa.Table:
+    """The rows in ``order`` (no copy when they already are)."""
+    if bool(np.all(order == np.arange(len(order)))):
+        return table
+    return table.take(order)
+
+
+def _ranks(column: pa.ChunkedArray) -> np.ndarray:
+    """Each value's rank among the column's distinct values in code-point order."""
+    encoded = column.combine_chunks().dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    rank = {value: i for i, value in enumerate(sorted(distinct))}
+    table = np.array([rank[v] for v in distinct], dtype=np.int64)
+    indexes = encoded.indices.to_numpy(zero_copy_only=False)
+    found: np.ndarray = table[indexes] if len(table) else indexes.astype(np.int64)
+    return found
+
+
 def _codes(table: pa.Table) -> np.ndarray:
     return credit_codes(table.column("uscc"), "directories")
 
@@ -126,16 +145,13 @@ def directory_tables(
         counts = {kind: uow.directory.count(kind) for kind in ("enterprises", "tiers")}
         firms = _read(uow, "enterprises", counts["enterprises"], progress)
         history = _read(uow, "tiers", counts["tiers"], progress)
-    firms = firms.take(np.argsort(_codes(firms), kind="stable"))
+    firms = _taken(firms, code_order(_codes(firms)))
     tiers = history.filter(pc.less_equal(history.column("effective"), pa.scalar(as_of, pa.date32())))
-    order = np.lexsort(
-        (
-            np.array(tiers.column("batch").to_pylist(), dtype=str) if len(tiers) else np.array([], dtype=str),
-            tiers.column("effective").to_numpy().astype("datetime64[D]"),
-            _codes(tiers),
-        )
-    )
-    tiers = tiers.take(order)
+    # by (credit code, effective, batch): sort by the last two, then stably by the code
+    days = tiers.column("effective").to_numpy().astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((_ranks(tiers.column("batch")), days))
+    order = order[code_order(_codes(tiers)[order])]
+    tiers = _taken(tiers, order)
     codes = _codes(tiers)
     last = np.ones(len(codes), dtype=bool)
     last[:-1] = codes[1:] != codes[:-1]
