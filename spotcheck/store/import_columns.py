@@ -52,7 +52,11 @@ def import_columns(
         return None
     keys = KEY_COLUMNS[kind]
     others = [n for n in names if n not in keys]
-    stored = uow.directory.stored(kind, wanted if column == keys[0] else set(values[keys[0]]), others)
+    stored = (
+        {}  # a first import: nothing to compare with
+        if uow.directory.count(kind) == 0
+        else uow.directory.stored(kind, wanted if column == keys[0] else set(values[keys[0]]), others)
+    )
     if progress is not None:
         progress(f"{path.name} (checked)", count)
     added_rows: list[int] = []

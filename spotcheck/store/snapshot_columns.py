@@ -171,10 +171,13 @@ def firm_columns(table: pa.Table) -> FirmColumns:
 
 def tier_columns(table: pa.Table) -> TierColumns:
     """The tier records of a ``tiers`` table as the draw's columns, sorted by (uscc, effective, batch)."""
-    batch = table.column("batch").to_pylist()
-    return TierColumns.build(
-        credit_codes(table.column("uscc"), "tiers"),
-        _members(table.column("tier"), tuple(Tier), "tier"),
-        table.column("effective").to_numpy().astype("datetime64[D]"),
-        np.array(batch) if batch else np.array([], dtype=str),
-    )
+    encoded = table.column("batch").combine_chunks().dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    indexes = encoded.indices.to_numpy(zero_copy_only=False)
+    batch = np.array(distinct)[indexes] if distinct else np.array([], dtype=str)
+    codes = credit_codes(table.column("uscc"), "tiers")
+    tier = _members(table.column("tier"), tuple(Tier), "tier")
+    effective = table.column("effective").to_numpy().astype("datetime64[D]")
+    if len(codes) < 2 or bool(np.all(codes[1:] > codes[:-1])):  # one record per firm, in order: as stored
+        return TierColumns(codes, tier, effective, batch)
+    return TierColumns.build(codes, tier, effective, batch)
