@@ -6,7 +6,7 @@ SPOT   := $(VENV)/bin/spotcheck
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test bench lint venv clean
+.PHONY: run test bench bench-public lint venv clean
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -31,6 +31,11 @@ test: venv
 bench: venv
 	$(VENV)/bin/pip install -q -e '.[bench]'
 	$(PY) -m bench
+
+# Public pages and API under load: its own PostgreSQL, uvicorn with 1 then 2 workers (bench/results/public.json).
+bench-public: venv
+	$(VENV)/bin/pip install -q -e '.[bench]'
+	$(PY) -m bench public
 
 lint: venv
 	$(VENV)/bin/ruff check spotcheck tests bench

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     # The public routes read through a read-only engine on this URL, e.g. a PostgreSQL hot standby
     # (docs/scale.md "Public reads from hot standbys"); default: the primary database.
     read_database_url: str = ""
+    # Published answers are cached; the publication state that keys them is asked of the database at most this
+    # often per process (docs/api.md "Caching"). 0: on every request.
+    public_state_seconds: float = Field(default=1.0, ge=0, le=60)
 
     @property
     def resolved_database_url(self) -> str:

@@ -57,7 +57,9 @@ def create_app(
     app.state.clock = utcnow  # sessions, tokens and sign-in throttling read this; tests set their own
     install_error_handlers(app)
     app.add_middleware(BodyLimit)  # inside the headers: a 413 carries them too
-    install_cache(app)  # inside the headers (their no-store for signed-in callers applies), outside the limit
+    install_cache(
+        app, settings
+    )  # inside the headers (their no-store for signed-in callers applies), outside the limit
     install_headers(app)
     for module in (public, proofs, regulator, steps, inspector, credit):
         app.include_router(module.router, responses=ERROR_RESPONSES)

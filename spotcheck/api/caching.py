@@ -7,12 +7,18 @@ publication and correction appends one) and the set of published plans (docs/api
 Never cached (``no-store`` from ``api.headers``): anything with a token or a sign-in cookie, anything not a GET,
 anything but a 200, any page or answer about a plan that is not published, and an inclusion proof: it is
 recomputed from the rows as stored now, so that a row altered behind the audit log fails its proof at once.
+
+A cached answer needs no database work: the publication state is asked of the database at most once every
+``Settings.public_state_seconds`` (default 1 s) per process, and at once after any write through this process
+(any request that is not a GET or HEAD). A change made elsewhere (the CLI, another worker) is served at most that
+long after it is committed; clients may keep an answer for ``max-age`` (60 s) anyway (docs/api.md "Caching").
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,10 +26,12 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from spotcheck.config import Settings
 from spotcheck.edge import COOKIE, get_public_uow_factory
 from spotcheck.queries.publication_state import publication_state
+from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["CACHE_CONTROL", "PublishedCache", "install_cache"]
+__all__ = ["CACHE_CONTROL", "PublicationClock", "PublishedCache", "install_cache"]
 
 CACHE_CONTROL = "public, max-age=60, must-revalidate"
 _PUBLIC = re.compile(r"^/(?:|firms/[^/]+|plans/\d+(?:/results\.(?:csv|xlsx))?|api/public/.+)$")
@@ -59,6 +67,25 @@ class PublishedCache:
             self._entries.popitem(last=False)
 
 
+class PublicationClock:
+    """The publication state (the cache key's half that the database knows), asked of the database at most once
+    every ``seconds``; ``forget`` makes the next reader ask again."""
+
+    def __init__(self, seconds: float, now: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._now = now
+        self._known: tuple[float, tuple[int, frozenset[int]]] | None = None
+
+    async def state(self, factory: Callable[[], UnitOfWork]) -> tuple[int, frozenset[int]]:
+        at = self._now()
+        if self._known is None or at - self._known[0] >= self.seconds:
+            self._known = (at, await run_in_threadpool(publication_state, factory))
+        return self._known[1]
+
+    def forget(self) -> None:
+        self._known = None
+
+
 def _answer(entry: _Entry, request: Request) -> Response:
     headers = {**entry.headers, "ETag": entry.etag, "Cache-Control": CACHE_CONTROL}
     asked = request.headers.get("if-none-match", "")
@@ -67,18 +94,25 @@ def _answer(entry: _Entry, request: Request) -> Response:
     return Response(entry.body, headers=headers)
 
 
-def install_cache(app: FastAPI) -> None:
+def install_cache(app: FastAPI, settings: Settings) -> None:
     cache = PublishedCache()
+    clock = PublicationClock(settings.public_state_seconds)
     app.state.published_cache = cache
+    app.state.publication_clock = clock
 
     @app.middleware("http")
     async def _published(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         path = request.url.path
+        if request.method not in ("GET", "HEAD"):  # a write: the next reader asks the database again
+            try:
+                return await call_next(request)
+            finally:
+                clock.forget()
         private = "authorization" in request.headers or COOKIE in request.cookies
         if request.method != "GET" or private or not _PUBLIC.match(path) or _UNCACHED.match(path):
             return await call_next(request)
         # read where the public answers are read (a hot standby, if any): the key then matches what is served
-        seq, published = await run_in_threadpool(publication_state, get_public_uow_factory(request))
+        seq, published = await clock.state(get_public_uow_factory(request))
         plan = _PLAN.match(path)
         if plan is not None and int(plan.group(1)) not in published:
             response = await call_next(request)

@@ -1,4 +1,4 @@
-"""Response headers every answer carries: no sniffing, no framing, no referrer; the pages allow only their own
+"""Response headers every answer carries: no sniffing, no framing, no referrer to another site; the pages allow only their own
 scripts and styles; anything answered to a token or a sign-in (assignments, the signed-in pages) is never stored
 by a cache."""
 
@@ -26,7 +26,9 @@ def install_headers(app: FastAPI) -> None:
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with our own forms'
+        # POSTs, which the CSRF check (edge_auth.cross_site) must refuse (docs/api.md "Headers").
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         if not request.url.path.startswith(_REFERENCE):
             response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
         private = "authorization" in request.headers or COOKIE in request.cookies

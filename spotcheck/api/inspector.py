@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi.responses import Response
 
 from spotcheck.api.deps import department_in_body, require
 from spotcheck.api.schemas import ResultCreate, ResultRecorded
-from spotcheck.domain.access import Permission, Principal
-from spotcheck.edge import UowDep, UowFactoryDep, VisitId
+from spotcheck.domain.access import Permission, Principal, Scope
+from spotcheck.edge import MAX_ID, NO_NUL, UowDep, UowFactoryDep, VisitId
 from spotcheck.queries import assignments
+from spotcheck.queries.attachments import AttachmentsPublic, attachments, content
 from spotcheck.queries.shapes import AssignmentPublic, AssignmentsPublic
+from spotcheck.services.attachments import attach
 from spotcheck.services.results import record_result
+from spotcheck.uploads import read_checked
 
 __all__ = ["router"]
 
@@ -22,6 +26,19 @@ router = APIRouter(prefix="/api/inspector", tags=["inspector 检查人员"])
 
 Officer = Annotated[Principal, require(Permission.ASSIGNMENT_READ)]
 Recorder = Annotated[Principal, require(Permission.RESULT_RECORD, department_in_body)]
+
+
+def department_in_query(
+    department: Annotated[
+        str | None, Query(max_length=32, pattern=NO_NUL, description="must be the officer's own")
+    ] = None,
+) -> Scope:
+    """The department an upload names in its query (``?department=…``), if any."""
+    return Scope(department=department)
+
+
+Uploader = Annotated[Principal, require(Permission.RESULT_RECORD, department_in_query)]
+AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="attachment number")]
 
 
 @router.get("/assignments", response_model=AssignmentsPublic, summary="My assignments (and only mine)")
@@ -63,3 +80,58 @@ def record_my_result(
         version=version,
         state=assignments.result_state(uow, visit_id, department),
     )
+
+
+@router.post(
+    "/assignments/{visit_id}/result/attachments",
+    response_model=AttachmentsPublic,
+    status_code=201,
+    summary="Attach photos (JPEG, PNG, HEIC) or PDFs to my department's result awaiting review",
+)
+async def attach_to_my_result(
+    uow: UowDep,
+    factory: UowFactoryDep,
+    me: Uploader,
+    visit_id: VisitId,
+    files: Annotated[list[UploadFile], File(description="at most 5 files of at most 10 MB each")],
+) -> AttachmentsPublic:
+    _visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
+    department = mine.department
+    uow.rollback()
+    checked = await read_checked(files)
+    attach(
+        factory(),
+        visit_id,
+        department,
+        checked,
+        actor_department=me.department or "",
+        actor=me.actor,
+    )
+    data = attachments(uow, visit_id, department)
+    return AttachmentsPublic(data=data, count=len(data))
+
+
+@router.get(
+    "/assignments/{visit_id}/result/attachments",
+    response_model=AttachmentsPublic,
+    summary="The files handed in with my department's result",
+)
+def my_attachments(uow: UowDep, me: Officer, visit_id: VisitId) -> AttachmentsPublic:
+    _visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
+    data = attachments(uow, visit_id, mine.department)
+    return AttachmentsPublic(data=data, count=len(data))
+
+
+@router.get(
+    "/assignments/{visit_id}/result/attachments/{attachment_id}",
+    response_class=Response,
+    summary="One file handed in with my department's result",
+)
+def my_attachment(uow: UowDep, me: Officer, visit_id: VisitId, attachment_id: AttachmentId) -> Response:
+    _visit, mine = assignments.own_visit(uow, me.officer or "", visit_id)
+    facts, data = content(uow, visit_id, mine.department, attachment_id)
+    headers = {
+        "Content-Disposition": f'attachment; filename="attachment-{facts.id}"',
+        "X-Sha256": facts.sha256,
+    }
+    return Response(data, media_type=facts.media_type, headers=headers)

@@ -16,6 +16,8 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from spotcheck.domain.attachments import MAX_BYTES, MAX_FILES
+
 __all__ = ["DEFAULT_LIMIT", "ROUTE_LIMITS", "TOO_LARGE", "BodyLimit", "limit_for"]
 
 Scope = MutableMapping[str, Any]
@@ -27,11 +29,15 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 TOO_LARGE = "request body too large"
 DEFAULT_LIMIT = 64 * 1024  # a step, a result, a sign-in form: a few hundred bytes
 PLAN_LIMIT = 4 * 1024**2  # plan.json: a few kilobytes, tasks and scopes for a whole province fit
+# Attachments: the most files of the largest size (domain.attachments) and the form's other fields.
+ATTACHMENT_LIMIT = MAX_FILES * MAX_BYTES + DEFAULT_LIMIT
 PUSH_LIMIT = 2 * 1024**3  # a tier push: some 40 million lines, streamed to disk
 # (method, path pattern, limit): the first that matches decides; anything else gets DEFAULT_LIMIT.
 ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("POST", re.compile(r"/api/credit/tiers/?"), PUSH_LIMIT),
     ("POST", re.compile(r"/api/regulator/plans/?"), PLAN_LIMIT),
+    ("POST", re.compile(r"/api/inspector/assignments/[^/]+/result/attachments/?"), ATTACHMENT_LIMIT),
+    ("POST", re.compile(r"/inspector/visits/[^/]+/result/?"), ATTACHMENT_LIMIT),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spotcheck.store.accounts import SessionRow, SignInFailureRow, UserRow
+from spotcheck.store.attachments import AttachmentRow
 from spotcheck.store.base import Base
 from spotcheck.store.directory import (
     CheckItemRow,
@@ -37,6 +38,7 @@ __all__ = [
     "RESULT_STATES",
     "TOKEN_ROLES",
     "AssignmentRow",
+    "AttachmentRow",
     "AuditRow",
     "BeaconRow",
     "CeremonyRow",

@@ -38,7 +38,7 @@ from spotcheck.store.accounts_repo import new_secret
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web.rendering import templates
 
-__all__ = ["REFUSED", "SignIn"]
+__all__ = ["CSRF_REFUSED", "INSPECTOR", "REFUSED", "REGULATOR", "SignIn"]
 
 REFUSED = (
     "用户名或密码错误，或尝试过多，请稍后再试 / wrong username or password, or too many attempts: try later"

@@ -3,17 +3,23 @@ documents: 401 without credentials, 403 with the wrong-role detail for a role wi
 ``forbidden`` for another department's object, 404 ``not found`` for another officer's visit.
 
 The routes come from the app itself (its OpenAPI operations): a new route without a rule here fails the test.
+The signed-in pages (``web.regulator``, ``web.inspector``) are checked the same way with sessions instead of
+tokens (PAGE_RULES): the sign-in form (401) for nobody or another role's session, 404 for another officer's visit.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 
 from spotcheck.api import create_app
 from spotcheck.api.deps import NOT_AUTHENTICATED, WRONG_ROLE
 from spotcheck.config import Settings
+from spotcheck.web import inspector as inspector_pages
+from spotcheck.web import regulator as regulator_pages
 from tests.e2e.conftest import World
 
 LEAD, DEPT, OFFICER, CREDIT = "regulator", "xf", "scjg004", "credit"  # the lead is SCJG's, DEPT is XF's
@@ -21,6 +27,7 @@ REGULATORS = frozenset({LEAD, DEPT})
 EVERYONE = (None, LEAD, DEPT, OFFICER, CREDIT)
 SECRET = "ab" * 32
 R = "/api/regulator/plans/{plan_id}"
+FILES = "/api/inspector/assignments/{visit_id}/result/attachments"
 
 # "METHOD path" -> (who may call it, what it is scoped to: None, "body" or "path" department, "visit")
 RULES: dict[str, tuple[frozenset[str], str | None]] = {
@@ -46,6 +53,9 @@ RULES: dict[str, tuple[frozenset[str], str | None]] = {
     "GET /api/inspector/assignments": (frozenset({OFFICER}), None),
     "GET /api/inspector/assignments/{visit_id}": (frozenset({OFFICER}), "visit"),
     "POST /api/inspector/assignments/{visit_id}/result": (frozenset({OFFICER}), "visit"),
+    f"POST {FILES}": (frozenset({OFFICER}), "visit"),
+    f"GET {FILES}": (frozenset({OFFICER}), "visit"),
+    f"GET {FILES}/{{attachment_id}}": (frozenset({OFFICER}), "visit"),
     "POST /api/credit/tiers": (frozenset({CREDIT}), None),
     "GET /api/credit/feed": (frozenset({CREDIT}), None),
 }
@@ -57,6 +67,17 @@ BODIES: dict[str, Any] = {
     "review": {"approve": True},
     "result": {"category": "no_problem", "findings": ""},
 }
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+# The signed-in pages, "METHOD path" -> (who may open them, what they are scoped to: None or "visit"). The
+# sign-in and sign-out routes themselves are open to anyone.
+PAGE_RULES: dict[str, tuple[frozenset[str], str | None]] = {
+    "GET /dashboard": (REGULATORS, None),
+    "GET /inspector": (frozenset({OFFICER}), None),
+    "GET /inspector/visits/{visit_id}": (frozenset({OFFICER}), "visit"),
+    "POST /inspector/visits/{visit_id}/result": (frozenset({OFFICER}), "visit"),
+    "GET /inspector/visits/{visit_id}/attachments/{attachment_id}": (frozenset({OFFICER}), "visit"),
+}
+HOMES = {LEAD: "/dashboard", DEPT: "/dashboard", OFFICER: "/inspector", "xf002": "/inspector"}
 
 
 def protected_operations() -> list[str]:
@@ -75,11 +96,13 @@ def test_every_protected_route_has_a_rule() -> None:
 
 def _call(world: World, key: str, who: str | None, *, plan: int, visit: str, department: str) -> Any:
     method, template = key.split(" ")
-    path = template.format(plan_id=plan, visit_id=visit, department=department)
+    path = template.format(plan_id=plan, visit_id=visit, department=department, attachment_id=1)
+    headers = world.auth(who) if who else {}
+    if method == "POST" and template.endswith("/attachments"):  # multipart: one small photo
+        return world.client.post(path, headers=headers, files=[("files", ("a.png", PNG, "image/png"))])
     body = BODIES.get(template.rsplit("/", 1)[-1])
     if template.endswith(("commitments", "reveals", "handin")):
         body = {**(body or {}), "department": department}
-    headers = world.auth(who) if who else {}
     return world.client.request(method, path, headers=headers, json=body)
 
 
@@ -121,3 +144,57 @@ def test_an_officer_records_only_for_their_own_department(world: World) -> None:
         json={"category": "no_problem", "findings": "", "department": "SCJG"},
     )
     assert response.status_code == 403 and response.json()["detail"] == "forbidden"
+
+
+def protected_pages() -> list[str]:
+    return sorted(
+        f"{method} {route.path}"
+        for router in (regulator_pages.router, inspector_pages.router)
+        for route in router.routes
+        if isinstance(route, APIRoute) and not route.path.endswith(("/login", "/logout"))
+        for method in route.methods
+    )
+
+
+def test_every_signed_in_page_has_a_rule() -> None:
+    assert protected_pages() == sorted(PAGE_RULES)
+
+
+def _sign_in_page(world: World, who: str | None) -> str:
+    """Sign ``who`` in on their own pages (or sign everyone out); the session's CSRF token, "" for nobody."""
+    world.client.cookies.clear()
+    if who is None:
+        return ""
+    home = HOMES[who]
+    assert world.sign_in(home, who).status_code == 200, who
+    found = re.search(r'name="csrf_token" value="([^"]+)"', world.client.get(home).text)
+    assert found is not None
+    return found.group(1)
+
+
+def _page(world: World, key: str, csrf: str, visit: str) -> Any:
+    method, template = key.split(" ")
+    path = template.format(visit_id=visit, attachment_id=1)
+    if method == "POST":
+        return world.client.post(path, data={"category": "no_problem", "csrf_token": csrf})
+    return world.client.get(path)
+
+
+@pytest.mark.parametrize("key", sorted(PAGE_RULES))
+def test_each_role_gets_the_page_or_the_sign_in_form(world: World, key: str) -> None:
+    allowed, _ = PAGE_RULES[key]
+    for who in (None, LEAD, DEPT, OFFICER):  # the credit system has no password: it never signs in
+        csrf = _sign_in_page(world, who)
+        response = _page(world, key, csrf, "no-such-visit")
+        if who in allowed:
+            assert response.status_code not in (401, 403), (key, who, response.text[:300])
+        else:
+            assert response.status_code == 401 and 'action="' in response.text, (key, who)
+            assert "/login" in response.text, (key, who)
+
+
+@pytest.mark.parametrize("key", sorted(k for k, (_, scope) in PAGE_RULES.items() if scope == "visit"))
+def test_an_officer_never_opens_another_officers_visit_page(world: World, key: str) -> None:
+    for who, visit in (("scjg004", world.visits["joint"]), ("xf002", world.visits["solo"])):
+        csrf = _sign_in_page(world, who)
+        assert _page(world, key, csrf, visit).status_code == 404, (key, who)

@@ -59,5 +59,6 @@ def test_every_design_object_has_a_table() -> None:
         "sessions",
         "sign_in_failures",
         "publication_leaves",
+        "attachments",
     }
     assert set(metadata.tables) == expected

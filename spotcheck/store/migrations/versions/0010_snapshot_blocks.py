@@ -1,7 +1,7 @@
 """snapshot_blocks: the frozen snapshot's firm and tier columns, an Arrow IPC stream in numbered blocks
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-30
 
 A snapshot frozen from this revision on (payload format ``spotcheck-frozen-inputs/4``) keeps its small
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

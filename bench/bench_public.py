@@ -1,0 +1,384 @@
+"""Public pages and ``/api/public`` under concurrent load (docs/api.md "Caching", "Measured"): a city's published
+year in a throw-away PostgreSQL, served by uvicorn with 1 and then 2 workers, loaded from a second process.
+
+- Database: a cluster in a temp folder on a free port, run as the ``postgres`` user when run as root (as
+  ``scripts/with-postgres.sh`` starts one), removed afterwards. The demo city (``services.demo.run_demo``, the
+  synthetic generator) is imported and its four quarters are run to publication.
+- Server: ``uvicorn --factory bench.bench_public:app_from_env --workers N`` as a child process.
+- Load: another child process (``python -m bench.bench_public --load``) with plain HTTP/1.1 keep-alive
+  connections on asyncio: a closed loop (CLIENTS connections, each sending its next request when the last
+  answer is in) for the throughput, and an open loop at RATE requests a second, whose latency counts from the
+  moment each request was due, so a server that falls behind shows it (no coordinated omission).
+- Pages: ``/``, every published quarter's page, and firm pages of visited firms. API: the plans, one plan, a
+  page of results, a search by credit code, a firm's results and a lottery number.
+- Database work per request: PostgreSQL's transactions (``pg_stat_database``, committed and rolled back) over the
+  measured requests of each run; a cached answer needs none (``api.caching``).
+
+Goal (the public disclosure issue): p99 ≤ 50 ms at ≥ 300 req/s for published pages. Full: 20,000 firms, 10 s a
+run; quick: 3,000 firms, 3 s. Writes ``public.json`` (``public-quick.json`` with --quick). About 3-4 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench import write_result
+
+FULL, QUICK = 20_000, 3_000
+CLIENTS = 16  # connections of the closed loop
+RATE = 300  # requests a second of the open loop: the goal's rate
+POOL = 64  # connections the open loop may use at once
+FIRM_PAGES = 200  # distinct firm pages in the mix
+WORKERS = (1, 2)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def app_from_env() -> Any:
+    """The app as ``spotcheck serve`` builds it, for uvicorn's ``--factory`` (settings from SPOTCHECK_*)."""
+    from spotcheck.api import create_app
+    from spotcheck.config import get_settings
+
+    return create_app(get_settings())
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@contextmanager
+def _postgres() -> Iterator[str]:
+    """A throw-away cluster: its URL; stopped and deleted on exit whatever happens."""
+    from tests.pg_cluster import pg_bin
+
+    binaries = pg_bin()
+    if binaries is None:
+        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    folder.chmod(0o700)
+    port = _free_port()
+    data = folder / "data"
+
+    def run(*args: str) -> None:
+        subprocess.run(_as_postgres([str(binaries / args[0]), *args[1:]]), check=True, capture_output=True)
+
+    try:
+        run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        run("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "-o", options, "start")
+        run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "spotcheck")
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/spotcheck"
+    finally:
+        subprocess.run(
+            _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _transactions(url: str) -> int:
+    """Transactions ended in the database so far (committed or rolled back) (the statistics collector's count, flushed first)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_stat_force_next_flush()"))
+        count = connection.execute(
+            text(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+            )
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+# --- the published year ---------------------------------------------------------------------------------------
+
+
+def _year(url: str, folder: Path, firms: int) -> dict[str, list[str]]:
+    """Import the demo city and publish its four quarters; the page and API paths to load."""
+    from sqlalchemy import select
+
+    from spotcheck.bootstrap import bootstrap
+    from spotcheck.config import Settings
+    from spotcheck.services.demo import run_demo
+    from spotcheck.store.tables import PlanRow, VisitRow
+
+    storage = bootstrap(Settings(database_url=url), migrate=True)
+    start = time.perf_counter()
+    run_demo(storage.uow, folder / "city", firms=firms, quarters=4, say=lambda _m: None)
+    print(f"  published year of {firms:,} firms in {time.perf_counter() - start:.0f} s", flush=True)
+    with storage.uow() as uow:
+        plans = list(
+            uow.session.execute(select(PlanRow.id).where(PlanRow.state == "published").order_by(PlanRow.id))
+            .scalars()
+            .all()
+        )
+        visited = sorted(set(uow.session.execute(select(VisitRow.uscc)).scalars()))
+    storage.close()
+    firms_shown = random.Random(7).sample(visited, min(FIRM_PAGES, len(visited)))
+    pages = ["/", *(f"/plans/{p}" for p in plans), *(f"/firms/{c}" for c in firms_shown)]
+    api = ["/api/public/plans"]
+    for p in plans:
+        api += [f"/api/public/plans/{p}", f"/api/public/plans/{p}/results?limit=100"]
+    for c in firms_shown[:40]:
+        api += [
+            f"/api/public/enterprises?q={c}",
+            f"/api/public/enterprises/{c}/results",
+            f"/api/public/plans/{plans[-1]}/lottery/{c}",
+        ]
+    return {"pages": pages, "api": api}
+
+
+# --- the server -----------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _server(url: str, workers: int) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "SPOTCHECK_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "uvicorn", "bench.bench_public:app_from_env", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command += ["--log-level", "warning", "--no-access-log"]
+    child = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(base + "/api/public/plans", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        yield base
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+# --- the load generator (runs in its own process) -------------------------------------------------------------
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection; reopened when the server closes it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        request = f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: text/html,*/*\r\n\r\n"
+        self.writer.write(request.encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        headers = {
+            k.strip().lower(): v.strip()
+            for k, _, v in (line.partition(b":") for line in head.split(b"\r\n")[1:] if line)
+        }
+        if b"content-length" in headers:
+            await self.reader.readexactly(int(headers[b"content-length"]))
+        elif headers.get(b"transfer-encoding") == b"chunked":
+            while True:
+                size = int((await self.reader.readline()).split(b";")[0], 16)
+                await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+        if headers.get(b"connection") == b"close":
+            self.writer.close()
+            self.reader = self.writer = None
+        return status
+
+
+def _summary(samples: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    samples.sort()
+    n = len(samples)
+
+    def at(q: float) -> float:
+        return round(samples[min(n - 1, int(q * n))] * 1000, 2) if n else 0.0
+
+    return {
+        "requests": n,
+        "errors": errors,
+        "seconds": round(seconds, 2),
+        "req_per_s": round(n / seconds, 1) if seconds else 0.0,
+        "p50_ms": at(0.50),
+        "p99_ms": at(0.99),
+        "max_ms": round(samples[-1] * 1000, 2) if n else 0.0,
+    }
+
+
+async def _closed(host: str, port: int, paths: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    samples: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(offset: int) -> None:
+        nonlocal errors
+        connection = _Connection(host, port)
+        i = offset
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            status = await connection.get(paths[i % len(paths)])
+            samples.append(time.perf_counter() - start)
+            errors += status != 200
+            i += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(k * 7) for k in range(clients)))
+    return _summary(samples, errors, time.perf_counter() - start)
+
+
+async def _open(host: str, port: int, paths: list[str], rate: int, seconds: float) -> dict[str, Any]:
+    queue: asyncio.Queue[tuple[float, str] | None] = asyncio.Queue()
+    samples: list[float] = []
+    errors = 0
+
+    async def worker() -> None:
+        nonlocal errors
+        connection = _Connection(host, port)
+        while (item := await queue.get()) is not None:
+            due, path = item
+            status = await connection.get(path)
+            samples.append(time.perf_counter() - due)  # from when it was due: waiting counts
+            errors += status != 200
+
+    workers = [asyncio.create_task(worker()) for _ in range(POOL)]
+    start = time.perf_counter()
+    for i in range(int(rate * seconds)):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((due, paths[i % len(paths)]))
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    return _summary(samples, errors, time.perf_counter() - start)
+
+
+async def _warm(host: str, port: int, paths: list[str], rounds: int) -> None:
+    """Ask for every path ``rounds`` times over CLIENTS connections, so that each worker has rendered it once."""
+    todo = [p for _ in range(rounds) for p in paths]
+
+    async def client(k: int) -> None:
+        connection = _Connection(host, port)
+        for path in todo[k::CLIENTS]:
+            await connection.get(path)
+
+    await asyncio.gather(*(client(k) for k in range(CLIENTS)))
+
+
+def _load_main(spec: dict[str, Any]) -> dict[str, Any]:
+    host, port, paths, seconds = spec["host"], spec["port"], spec["paths"], spec["seconds"]
+
+    async def go() -> dict[str, Any]:
+        if spec["warm_rounds"]:
+            await _warm(host, port, paths, spec["warm_rounds"])
+        before = _transactions(spec["db"])
+        if spec["mode"] == "closed":
+            row = await _closed(host, port, paths, spec["clients"], seconds)
+        else:
+            row = await _open(host, port, paths, spec["rate"], seconds)
+        row["db_transactions_per_request"] = round(
+            (_transactions(spec["db"]) - before) / max(1, row["requests"]), 3
+        )
+        return row
+
+    return asyncio.run(go())
+
+
+def _load(
+    url: str, base: str, paths: list[str], *, mode: str, seconds: float, warm_rounds: int
+) -> dict[str, Any]:
+    """One run of the load generator in its own process."""
+    host, port = base.removeprefix("http://").split(":")
+    spec = {"db": url, "host": host, "port": int(port), "paths": paths, "mode": mode, "seconds": seconds}
+    spec |= {"clients": CLIENTS, "rate": RATE, "warm_rounds": warm_rounds}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bench_public", "--load"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+# --- the benchmark --------------------------------------------------------------------------------------------
+
+
+def _measure(url: str, base: str, mix: dict[str, list[str]], seconds: float, workers: int) -> dict[str, Any]:
+    """Each kind of path warmed first (every path rendered by every worker: the steady state of published
+    pages), then a closed and an open run."""
+    runs: dict[str, Any] = {}
+    for kind in ("pages", "api"):
+        for mode, label in (("closed", f"{CLIENTS} clients"), ("open", f"{RATE} req/s")):
+            warm = 3 * workers if mode == "closed" else 0
+            row = _load(url, base, mix[kind], mode=mode, seconds=seconds, warm_rounds=warm)
+            runs[f"{kind}, {label}"] = row
+            print(
+                f"    {kind}, {label}: {row['req_per_s']} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms"
+                f" ({row['errors']} errors, {row['db_transactions_per_request']} db transactions/request)",
+                flush=True,
+            )
+    return runs
+
+
+def run(results_dir: Path, quick: bool) -> None:
+    firms = QUICK if quick else FULL
+    seconds = 3.0 if quick else 10.0
+    result: dict[str, Any] = {"benchmark": "public", "firms": firms, "seconds_per_run": seconds}
+    result |= {"clients": CLIENTS, "rate": RATE, "goal": "pages: p99 <= 50 ms at >= 300 req/s"}
+    with tempfile.TemporaryDirectory(prefix="spotcheck-bench-public-") as tmp, _postgres() as url:
+        mix = _year(url, Path(tmp), firms)
+        result["paths"] = {k: len(v) for k, v in mix.items()}
+        for workers in WORKERS:
+            print(f"  uvicorn, {workers} worker(s)", flush=True)
+            with _server(url, workers) as base:
+                result[f"workers_{workers}"] = _measure(url, base, mix, seconds, workers)
+    result["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    write_result(results_dir / ("public-quick.json" if quick else "public.json"), result)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="the load generator of bench_public (spec as JSON on stdin)")
+    parser.add_argument("--load", action="store_true", required=True)
+    parser.parse_args()
+    print(json.dumps(_load_main(json.loads(sys.stdin.read()))))

@@ -1,0 +1,43 @@
+"""The published-answer cache asks the database for the publication state at most once an interval, and again
+right after a write through the same process (spotcheck.api.caching, docs/api.md "Caching")."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from spotcheck.api import caching
+from spotcheck.api.caching import PublicationClock
+
+
+def test_the_state_is_asked_once_an_interval_and_after_forget(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+
+    def state(_factory: object) -> tuple[int, frozenset[int]]:
+        asked.append(1)
+        return len(asked), frozenset({7})
+
+    monkeypatch.setattr(caching, "publication_state", state)
+    now = [100.0]
+    clock = PublicationClock(1.0, now=lambda: now[0])
+
+    def read() -> tuple[int, frozenset[int]]:
+        return asyncio.run(clock.state(lambda: None))  # type: ignore[arg-type,return-value]
+
+    assert [read(), read()] == [(1, frozenset({7}))] * 2
+    now[0] = 100.99
+    assert read() == (1, frozenset({7})) and len(asked) == 1
+    now[0] = 101.0
+    assert read() == (2, frozenset({7}))
+    clock.forget()
+    assert read() == (3, frozenset({7})) and len(asked) == 3
+
+
+def test_zero_seconds_asks_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    monkeypatch.setattr(caching, "publication_state", lambda _f: asked.append(1) or (0, frozenset()))
+    clock = PublicationClock(0.0)
+    for _ in range(3):
+        asyncio.run(clock.state(lambda: None))  # type: ignore[arg-type]
+    assert len(asked) == 3
