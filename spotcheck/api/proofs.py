@@ -8,10 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from spotcheck.edge import MAX_ID, PlanId
-from spotcheck.edge import PublicUowDep as UowDep  # the read-only database (docs/scale.md)
+from spotcheck.api.public import PublishedPlanId
+from spotcheck.edge import MAX_ID
 from spotcheck.edge import PublicUowFactoryDep as UowFactoryDep
-from spotcheck.queries.gate import public_plan
 from spotcheck.services.corrections import history
 from spotcheck.services.publication_tree import result_proof
 
@@ -67,8 +66,7 @@ def proof(factory: UowFactoryDep, result_id: ResultId) -> ProofPublic:
     response_model=CorrectionsPublic,
     summary="Corrections of a published plan's results, oldest first, each with its reason",
 )
-def corrections(uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> CorrectionsPublic:
-    public_plan(uow, plan_id, need_published=True)
+def corrections(factory: UowFactoryDep, plan_id: PublishedPlanId) -> CorrectionsPublic:
     data = [
         CorrectionPublic(**{k: v for k, v in c.items() if k in CorrectionPublic.model_fields})
         for c in history(factory(), plan_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from spotcheck.api.lottery import EXPLANATION, LotteryPublic, explain_lottery
 from spotcheck.domain.errors import NotFound
@@ -26,11 +26,21 @@ from spotcheck.queries.shapes import (
 from spotcheck.services.draws import published_record
 from spotcheck.solver.draw.record import dump_record
 
-__all__ = ["router"]
+__all__ = ["PublishedPlanId", "router"]
 
 router = APIRouter(prefix="/api/public", tags=["public 公众"])
 
 Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def published_plan_id(uow: UowDep, plan_id: PlanId) -> int:
+    """The path's plan id, once ``queries.gate.public_plan`` lets the public see its visits, results, seed and
+    record; NotFound otherwise. Every route that serves those takes its plan id through this."""
+    public_plan(uow, plan_id, need_published=True)
+    return plan_id
+
+
+PublishedPlanId = Annotated[int, Depends(published_plan_id)]
 
 
 @router.get("/enterprises", response_model=EnterprisesPublic, summary="Search firms by name or credit code")
@@ -69,15 +79,17 @@ def get_plan(uow: UowDep, plan_id: PlanId) -> PlanPublic:
 
 
 @router.get("/plans/{plan_id}/visits", response_model=VisitsPublic, summary="A published plan's visits")
-def plan_visits(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offset = 0) -> VisitsPublic:
-    public_plan(uow, plan_id, need_published=True)
+def plan_visits(
+    uow: UowDep, plan_id: PublishedPlanId, limit: Limit = 100, offset: Offset = 0
+) -> VisitsPublic:
     data, count = visits.visits(uow, plan_id, with_officers=False, limit=limit, offset=offset)
     return VisitsPublic(data=data, count=count)
 
 
 @router.get("/plans/{plan_id}/results", response_model=ResultsPublic, summary="A published plan's results")
-def plan_results(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offset = 0) -> ResultsPublic:
-    public_plan(uow, plan_id, need_published=True)
+def plan_results(
+    uow: UowDep, plan_id: PublishedPlanId, limit: Limit = 100, offset: Offset = 0
+) -> ResultsPublic:
     data, count = results(uow, plan_id=plan_id, limit=limit, offset=offset)
     return ResultsPublic(data=data, count=count)
 
@@ -88,8 +100,7 @@ def plan_results(uow: UowDep, plan_id: PlanId, limit: Limit = 100, offset: Offse
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
 )
-def plan_record(uow: UowDep, plan_id: PlanId) -> Response:
-    public_plan(uow, plan_id, need_published=True)
+def plan_record(uow: UowDep, plan_id: PublishedPlanId) -> Response:
     return Response(dump_record(published_record(uow, plan_id)), media_type="application/json")
 
 
@@ -98,8 +109,7 @@ def plan_record(uow: UowDep, plan_id: PlanId) -> Response:
     response_model=LotteryPublic,
     summary="A firm's lottery number under a published plan's seed",
 )
-def plan_lottery(uow: UowDep, plan_id: PlanId, uscc: Code) -> LotteryPublic:
-    public_plan(uow, plan_id, need_published=True)
+def plan_lottery(uow: UowDep, plan_id: PublishedPlanId, uscc: Code) -> LotteryPublic:
     seed = plans.public_seed(uow, plan_id)
     if seed is None:
         raise NotFound(f"plan {plan_id} has no published seed")

@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from spotcheck.cli.shared import ActorOpt, PlanOpt, exits_on_error, fail, run, who
+from spotcheck.cli.shared import (
+    ActorOpt,
+    CategoryOpt,
+    DepartmentOpt,
+    FindingsOpt,
+    PlanOpt,
+    VisitOpt,
+    exits_on_error,
+    fail,
+    run,
+    who,
+)
 
 __all__ = [
     "deadlines_command",
@@ -46,7 +57,7 @@ def inspection_close(plan: PlanOpt, actor: ActorOpt = None) -> None:
 
 def redraw_command(
     plan: PlanOpt,
-    visit: Annotated[str, typer.Option("--visit")],
+    visit: VisitOpt,
     reason: Annotated[str, typer.Option("--reason", help="why (recorded and published)")],
     officer: Annotated[
         str | None, typer.Option("--officer", help="replace this officer (else: the firm)")
@@ -73,10 +84,10 @@ def redraw_command(
 
 def result_command(
     plan: PlanOpt,
-    visit: Annotated[str, typer.Option("--visit")],
+    visit: VisitOpt,
     department: Annotated[str, typer.Option("--department", help="the department whose result this is")],
-    category: Annotated[str, typer.Option("--category", help="code or Chinese label (docs/operations.md)")],
-    findings: Annotated[str, typer.Option("--findings")] = "",
+    category: CategoryOpt,
+    findings: FindingsOpt = "",
     as_department: Annotated[
         str | None, typer.Option("--as", help="the recording officer's department (default: --department)")
     ] = None,
@@ -94,8 +105,8 @@ def result_command(
 
 def review_command(
     plan: PlanOpt,
-    visit: Annotated[str, typer.Option("--visit")],
-    department: Annotated[str, typer.Option("--department")],
+    visit: VisitOpt,
+    department: DepartmentOpt,
     approve: Annotated[bool, typer.Option("--approve/--return", help="approve, or send back with --reason")],
     reason: Annotated[str, typer.Option("--reason")] = "",
     actor: ActorOpt = None,

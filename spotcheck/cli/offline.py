@@ -29,29 +29,36 @@ __all__ = ["assign_command", "draw_command", "lottery_command", "verify_command"
 
 SHOWN = 20  # the record lists every problem ($.assignment.problems); the terminal shows the first ones
 
+# Options draw, assign and verify share: the files a record is computed from and written to, or instead the
+# stored plan on the database (docs/draw-spec.md §1, docs/assign-spec.md §3).
+InputOpt = Annotated[Path | None, typer.Option("--input", help="offline: the city folder (docs/formats.md)")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="offline: where to write the record (canonical JSON)")
+]
+HistoryOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--history",
+        help="the earlier records the quarter cites: its year's earlier quarters go to the target draw; all, "
+        "earlier years' records with officers too, to the inspector draw (rotation)",
+    ),
+]
+StoredPlanOpt = Annotated[
+    int | None, typer.Option("--plan", help="database: run this stored plan's step instead of the files")
+]
+
 
 def draw_command(
-    input_dir: Annotated[
-        Path | None, typer.Option("--input", help="offline: city folder (docs/formats.md) with plan.json")
-    ] = None,
+    input_dir: InputOpt = None,
     year: Annotated[int | None, typer.Option("--year")] = None,
     quarter: Annotated[int | None, typer.Option("--quarter", min=1, max=4)] = None,
     seed: Annotated[
         str | None, typer.Option("--seed", help="hex; a bare seed is recorded as a simulation seed")
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="where to write the record (canonical JSON)")
-    ] = None,
-    history: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--history",
-            help="earlier quarters' records of the same year; earlier years' records with officers are fixed "
-            "for the inspector draw's rotation",
-        ),
-    ] = None,
+    out: OutOpt = None,
+    history: HistoryOpt = None,
     plan_file: PlanFileOpt = None,
-    plan: Annotated[int | None, typer.Option("--plan", help="database: draw this seeded plan")] = None,
+    plan: StoredPlanOpt = None,
     cap: CapOpt = None,
     max_pair: MaxPairOpt = None,
     unstaffable: UnstaffableOpt = None,
@@ -109,14 +116,7 @@ def _draw_plan(plan: int) -> None:
 def verify_command(
     record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="a draw record")],
     input_dir: Annotated[Path, typer.Option("--input", help="the city folder the draw read")],
-    history: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--history",
-            help="the earlier records the record cites: its year's go to the target draw, all (earlier years "
-            "too) to the inspector draw (rotation)",
-        ),
-    ] = None,
+    history: HistoryOpt = None,
     plan_file: PlanFileOpt = None,
 ) -> None:
     """Recompute the draw from the inputs; exit 0 only if every byte of the record matches."""
@@ -150,21 +150,10 @@ def assign_command(
     record_path: Annotated[
         Path | None, typer.Option("--record", help="offline: the quarter's draw record (targets drawn)")
     ] = None,
-    input_dir: Annotated[
-        Path | None, typer.Option("--input", help="offline: the city folder the draw read")
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="offline: where to write the record with officers")
-    ] = None,
-    plan: Annotated[
-        int | None, typer.Option("--plan", help="database: assign this drawn plan's visits")
-    ] = None,
-    history: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--history", help="earlier quarters' records with officers, earlier years too (rotation)"
-        ),
-    ] = None,
+    input_dir: InputOpt = None,
+    out: OutOpt = None,
+    plan: StoredPlanOpt = None,
+    history: HistoryOpt = None,
     decisions: Annotated[
         Path | None, typer.Option("--decisions", help="planner decisions (docs/assign-spec.md §6)")
     ] = None,

@@ -11,9 +11,13 @@ import typer
 from spotcheck.cli.shared import (
     ActorOpt,
     CapOpt,
+    CategoryOpt,
+    DepartmentOpt,
+    FindingsOpt,
     MaxPairOpt,
     PlanOpt,
     UnstaffableOpt,
+    VisitOpt,
     draw_progress,
     fail,
     frozen_options,
@@ -174,7 +178,7 @@ def handin_command(
 
 def reveal_command(
     plan: PlanOpt,
-    department: Annotated[str, typer.Option("--department")],
+    department: DepartmentOpt,
     secret: Annotated[str, typer.Option("--secret", help="the secret committed to")],
     actor: ActorOpt = None,
 ) -> None:
@@ -198,11 +202,11 @@ def publish_command(plan: PlanOpt, actor: ActorOpt = None) -> None:
 
 def correct_command(
     plan: PlanOpt,
-    visit: Annotated[str, typer.Option("--visit")],
-    department: Annotated[str, typer.Option("--department")],
-    category: Annotated[str, typer.Option("--category", help="code or Chinese label (docs/operations.md)")],
+    visit: VisitOpt,
+    department: DepartmentOpt,
+    category: CategoryOpt,
     reason: Annotated[str, typer.Option("--reason", help="why the published result is corrected")],
-    findings: Annotated[str, typer.Option("--findings")] = "",
+    findings: FindingsOpt = "",
     actor: ActorOpt = None,
 ) -> None:
     """Correct a published result: a new published version with its reason, appended to the chain and the

@@ -18,11 +18,15 @@ from spotcheck.domain.errors import SpotcheckError
 __all__ = [
     "ActorOpt",
     "CapOpt",
+    "CategoryOpt",
+    "DepartmentOpt",
+    "FindingsOpt",
     "MaxPairOpt",
     "PlanFileOpt",
     "PlanOpt",
     "UnstaffableOpt",
     "UowFactory",
+    "VisitOpt",
     "database_url",
     "draw_progress",
     "exits_on_error",
@@ -57,6 +61,12 @@ PlanFileOpt = Annotated[
         "--plan-file", help="offline: the quarter's plan (default: plan.json in the --input folder)"
     ),
 ]
+
+# A visit's result, as recording, reviewing and correcting it name it (docs/operations.md).
+VisitOpt = Annotated[str, typer.Option("--visit")]
+DepartmentOpt = Annotated[str, typer.Option("--department")]
+CategoryOpt = Annotated[str, typer.Option("--category", help="code or Chinese label (docs/operations.md)")]
+FindingsOpt = Annotated[str, typer.Option("--findings")]
 
 # The inspector draw's options, fixed at the freeze (offline: at the draw), docs/assign-spec.md §8.
 CapOpt = Annotated[

@@ -3,31 +3,53 @@ names, never bare codes (docs/formats.md lists the codes; GB/T 4754-2017 the ind
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from spotcheck.domain.lifecycle import PlanState
 from spotcheck.domain.model import EntityKind, Method, Status
 
 __all__ = ["INDUSTRIES", "KINDS", "METHODS", "PLAN_STATES", "STATUSES", "label"]
 
-KINDS: dict[str, tuple[str, str]] = {
-    EntityKind.ENTERPRISE.value: ("企业", "enterprise"),
-    EntityKind.INDIVIDUAL.value: ("个体工商户", "individual business"),
-    EntityKind.COOPERATIVE.value: ("农民专业合作社", "farmers' cooperative"),
-}
+# The names of every code of the model's enums, one row a code: (member, Chinese, English).
+_ENUM_NAMES: tuple[tuple[StrEnum, str, str], ...] = (
+    (EntityKind.ENTERPRISE, "企业", "enterprise"),
+    (EntityKind.INDIVIDUAL, "个体工商户", "individual business"),
+    (EntityKind.COOPERATIVE, "农民专业合作社", "farmers' cooperative"),
+    (Status.ACTIVE, "存续", "active"),
+    (Status.ABNORMAL, "列入经营异常名录", "on the abnormal-operations list"),
+    (Status.CLOSED, "已关闭停业或正在组织清算", "closed or liquidating"),
+    (Status.DEREGISTERED, "已注销", "deregistered"),
+    (Status.REVOKED, "被吊销", "licence revoked"),
+    (Status.CANCELLED, "被撤销", "registration cancelled"),
+    (Status.MOVED_OUT, "迁出", "moved out"),
+    (Method.ONSITE, "现场检查", "on site"),
+    (Method.WRITTEN, "书面检查", "written"),
+    (Method.ONLINE, "网络监测", "online monitoring"),
+    (PlanState.DRAFT, "草案", "draft"),
+    (PlanState.FROZEN, "已冻结", "frozen"),
+    (PlanState.SEEDED, "已定种子", "seeded"),
+    (PlanState.DRAWN, "已抽取", "drawn"),
+    (PlanState.ASSIGNED, "已选派", "inspectors drawn"),
+    (PlanState.IN_INSPECTION, "检查中", "in inspection"),
+    (PlanState.RESULTS, "结果审核", "results in review"),
+    (PlanState.PUBLISHED, "已公示", "published"),
+)
 
-STATUSES: dict[str, tuple[str, str]] = {
-    Status.ACTIVE.value: ("存续", "active"),
-    Status.ABNORMAL.value: ("列入经营异常名录", "on the abnormal-operations list"),
-    Status.CLOSED.value: ("已关闭停业或正在组织清算", "closed or liquidating"),
-    Status.DEREGISTERED.value: ("已注销", "deregistered"),
-    Status.REVOKED.value: ("被吊销", "licence revoked"),
-    Status.CANCELLED.value: ("被撤销", "registration cancelled"),
-    Status.MOVED_OUT.value: ("迁出", "moved out"),
-}
 
-METHODS: dict[str, tuple[str, str]] = {
-    Method.ONSITE.value: ("现场检查", "on site"),
-    Method.WRITTEN.value: ("书面检查", "written"),
-    Method.ONLINE.value: ("网络监测", "online monitoring"),
-}
+def _names_of(enum: type[StrEnum]) -> dict[str, tuple[str, str]]:
+    """``enum``'s rows of the table by code; a member without a row fails at import, so that no page can meet a
+    code it has no name for."""
+    table = {member.value: (zh, en) for member, zh, en in _ENUM_NAMES if isinstance(member, enum)}
+    missing = [member.value for member in enum if member.value not in table]
+    if missing:
+        raise LookupError(f"no names for {enum.__name__} {', '.join(missing)}")
+    return table
+
+
+KINDS = _names_of(EntityKind)
+STATUSES = _names_of(Status)
+METHODS = _names_of(Method)
+PLAN_STATES = _names_of(PlanState)
 
 # GB/T 4754-2017 sections (门类)
 INDUSTRIES: dict[str, tuple[str, str]] = {
@@ -51,17 +73,6 @@ INDUSTRIES: dict[str, tuple[str, str]] = {
     "R": ("文化、体育和娱乐业", "culture, sports, entertainment"),
     "S": ("公共管理、社会保障和社会组织", "public administration"),
     "T": ("国际组织", "international organisations"),
-}
-
-PLAN_STATES: dict[str, tuple[str, str]] = {
-    "draft": ("草案", "draft"),
-    "frozen": ("已冻结", "frozen"),
-    "seeded": ("已定种子", "seeded"),
-    "drawn": ("已抽取", "drawn"),
-    "assigned": ("已选派", "inspectors drawn"),
-    "in_inspection": ("检查中", "in inspection"),
-    "results": ("结果审核", "results in review"),
-    "published": ("已公示", "published"),
 }
 
 

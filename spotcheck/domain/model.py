@@ -31,6 +31,7 @@ __all__ = [
     "Participant",
     "Plan",
     "Scope",
+    "Staff",
     "Status",
     "Targets",
     "Task",
@@ -132,10 +133,16 @@ class TierRecord:
 
 
 @dataclass(frozen=True)
-class Inspector:
+class Staff:
+    """A department's person, as the staff directory lists them: an officer (``Inspector``) or an ``Expert``."""
+
     id: str
     name: str
     department: str
+
+
+@dataclass(frozen=True)
+class Inspector(Staff):
     district: str  # a district code, or CITY_LEVEL
     certificate: str  # 执法证号
     fields: tuple[str, ...]  # enforcement fields certified for, sorted
@@ -144,12 +151,9 @@ class Inspector:
 
 
 @dataclass(frozen=True)
-class Expert:
+class Expert(Staff):
     """An adviser: may accompany a visit, never inspects, never assigned."""
 
-    id: str
-    name: str
-    department: str
     fields: tuple[str, ...]
 
 

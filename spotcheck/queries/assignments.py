@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.lifecycle import PlanState
+from spotcheck.queries.results import newest_result
 from spotcheck.queries.shapes import AssignmentPublic, FirmPublic, TeammatePublic
 from spotcheck.queries.visits import split
 from spotcheck.store.tables import (
@@ -16,7 +17,6 @@ from spotcheck.store.tables import (
     EnterpriseRow,
     InspectorRow,
     PlanRow,
-    ResultRow,
     VisitRow,
 )
 from spotcheck.store.uow import UnitOfWork
@@ -51,13 +51,8 @@ def own_visit(uow: UnitOfWork, officer: str, visit_id: str) -> tuple[VisitRow, A
 
 def result_state(uow: UnitOfWork, visit_id: str, department: str) -> str:
     """The review state of the department's newest result on the visit ("not_entered" before the first)."""
-    newest = uow.session.execute(
-        select(ResultRow.state)
-        .where(ResultRow.visit_id == visit_id, ResultRow.department == department)
-        .order_by(ResultRow.version.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return newest or ReviewState.NOT_ENTERED.value
+    newest = newest_result(uow, visit_id, department)
+    return newest.state if newest is not None else ReviewState.NOT_ENTERED.value
 
 
 def _view(uow: UnitOfWork, visit: VisitRow, mine: AssignmentRow) -> AssignmentPublic:

@@ -1,4 +1,6 @@
-"""Published results (the newest version of each visit × department), by plan or by firm.
+"""Published results (the newest version of each visit × department), by plan or by firm; and the newest
+version of one department's result on a visit, in whatever state, which recording, review, attachments,
+corrections and the inspector's pages start from.
 
 Only published results of published plans are ever returned, whatever the caller asks; whether a plan may be
 shown at all is ``queries.gate``'s to say.
@@ -15,10 +17,22 @@ from spotcheck.queries.shapes import ResultPublic
 from spotcheck.store.tables import EnterpriseRow, PlanRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["results"]
+__all__ = ["newest_result", "results"]
 
 _EN = {c.label_zh: c.label_en for c in CATEGORIES} | {c.code: c.label_en for c in CATEGORIES}
 _ZH = {c.code: c.label_zh for c in CATEGORIES}
+
+
+def newest_result(uow: UnitOfWork, visit_id: str, department: str) -> ResultRow | None:
+    """The newest version of ``department``'s result on the visit (results are append-only: each change is a
+    new version); None before the first."""
+    query = (
+        select(ResultRow)
+        .where(ResultRow.visit_id == visit_id, ResultRow.department == department)
+        .order_by(ResultRow.version.desc())
+        .limit(1)
+    )
+    return uow.session.execute(query).scalar_one_or_none()
 
 
 def _current_results() -> Subquery:

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from spotcheck.domain.categories import ReviewAction, ReviewState, category
 from spotcheck.queries import assignments as assigned
 from spotcheck.queries.attachments import AttachmentPublic, attachments
+from spotcheck.queries.results import newest_result
 from spotcheck.queries.shapes import AssignmentPublic
 from spotcheck.store.directory import CheckItemRow, DepartmentRow, DistrictRow, InspectorRow
 from spotcheck.store.ledger import AuditRow
-from spotcheck.store.quarter import ResultRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["ItemSheet", "ResultSheet", "VisitSheet", "quarter_of", "quarters", "return_reason", "visit_sheet"]
@@ -81,12 +81,7 @@ def return_reason(uow: UnitOfWork, visit_id: str, department: str) -> str:
 
 
 def _result(uow: UnitOfWork, visit_id: str, department: str) -> ResultSheet | None:
-    row = uow.session.execute(
-        select(ResultRow)
-        .where(ResultRow.visit_id == visit_id, ResultRow.department == department)
-        .order_by(ResultRow.version.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    row = newest_result(uow, visit_id, department)
     if row is None:
         return None
     label = category(row.category).label_zh if row.category else ""

@@ -17,23 +17,14 @@ from spotcheck.domain.attachments import MAX_FILES, Checked
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.errors import Forbidden, ValidationError
 from spotcheck.domain.lifecycle import PlanState, Step, require
+from spotcheck.queries.results import newest_result
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.results import record_result
 from spotcheck.store.attachments import AttachmentRow
-from spotcheck.store.quarter import ResultRow, VisitRow
+from spotcheck.store.quarter import VisitRow
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["attach", "submit_result"]
-
-
-def _newest(uow: UnitOfWork, visit_id: str, department: str) -> ResultRow | None:
-    query = (
-        select(ResultRow)
-        .where(ResultRow.visit_id == visit_id, ResultRow.department == department)
-        .order_by(ResultRow.version.desc())
-        .limit(1)
-    )
-    return uow.session.execute(query).scalar_one_or_none()
 
 
 def attach(
@@ -56,7 +47,7 @@ def attach(
         if visit is None:
             raise ValidationError(f"visit {visit_id} does not exist")
         require(PlanState(locked_plan(uow, visit.plan_id).state), Step.RESULT)
-        result = _newest(uow, visit_id, department)
+        result = newest_result(uow, visit_id, department)
         if result is None or result.state != ReviewState.PENDING.value:
             raise ValidationError("attach files to a recorded result that awaits review (record it first)")
         held = uow.session.execute(

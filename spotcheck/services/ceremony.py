@@ -23,7 +23,14 @@ from spotcheck.domain.lifecycle import Step
 from spotcheck.evidence import ceremony, ceremony_v2
 from spotcheck.queries.ceremony import ceremony_row
 from spotcheck.services.common import audit, step
-from spotcheck.services.seeding import check_secret, commitments, context, refuse_reuse, reveals
+from spotcheck.services.seeding import (
+    check_secret,
+    commitments,
+    committed_row,
+    context,
+    refuse_reuse,
+    reveals,
+)
 from spotcheck.store.base import utcnow
 from spotcheck.store.quarter import BeaconRow, CeremonyRow, CommitmentRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
@@ -90,13 +97,7 @@ def hand_in(uow: UnitOfWork, plan_id: int, department: str, secret: str, *, acto
     publication. Refused before the beacon or after the draw, twice, or for a secret used elsewhere."""
     with uow:
         step(uow, plan_id, Step.HANDIN)
-        row = uow.session.execute(
-            select(CommitmentRow).where(
-                CommitmentRow.plan_id == plan_id, CommitmentRow.department == department
-            )
-        ).scalar_one_or_none()
-        if row is None:
-            raise ValidationError(f"{department} made no commitment for plan {plan_id}")
+        row = committed_row(uow, plan_id, department)
         if row.secret is not None:
             raise InvalidTransition(f"{department} has already handed in its secret for plan {plan_id}")
         check_secret(uow, row, secret)

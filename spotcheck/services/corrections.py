@@ -19,6 +19,7 @@ from spotcheck.domain.categories import ReviewState, category
 from spotcheck.domain.errors import InvalidTransition, NotFound, ValidationError
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.evidence.published_leaves import feed_payload
+from spotcheck.queries.results import newest_result
 from spotcheck.services import publication_tree
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.services.publication_tree import latest_tree, stored_leaves
@@ -51,12 +52,7 @@ def correct_result(
                 f"plan {plan_id} has no publication tree: only published results are corrected"
             )
         visit = uow.session.get(VisitRow, visit_id)
-        current = uow.session.execute(
-            select(ResultRow)
-            .where(ResultRow.visit_id == visit_id, ResultRow.department == department)
-            .order_by(ResultRow.version.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        current = newest_result(uow, visit_id, department)
         if visit is None or visit.plan_id != plan_id or current is None:
             raise NotFound(f"visit {visit_id} has no result of {department} in plan {plan_id}")
         if current.state != ReviewState.PUBLISHED.value:

@@ -16,6 +16,7 @@ from spotcheck.domain.calendar import PUBLICATION_WORKING_DAYS, Deadline, WorkCa
 from spotcheck.domain.categories import ReviewAction, ReviewState, category, next_review_state
 from spotcheck.domain.errors import Forbidden, NotFound, ValidationError
 from spotcheck.domain.lifecycle import PlanState, Step, require
+from spotcheck.queries.results import newest_result
 from spotcheck.services.common import audit, locked_plan
 from spotcheck.store.errors import Busy
 from spotcheck.store.quarter import AssignmentRow, ResultRow, VisitRow
@@ -85,16 +86,6 @@ def _staffed(uow: UnitOfWork, plan_id: int, visit_id: str, department: str) -> b
     return uow.session.execute(mine.limit(1)).first() is not None
 
 
-def _current(uow: UnitOfWork, visit_id: str, department: str) -> ResultRow | None:
-    query = (
-        select(ResultRow)
-        .where(ResultRow.visit_id == visit_id, ResultRow.department == department)
-        .order_by(ResultRow.version.desc())
-        .limit(1)
-    )
-    return uow.session.execute(query).scalar_one_or_none()
-
-
 def record_result(
     uow: UnitOfWork,
     plan_id: int,
@@ -113,7 +104,7 @@ def record_result(
     with uow:
         require(PlanState(locked_plan(uow, plan_id).state), Step.RESULT)
         _visit(uow, plan_id, visit_id, department)
-        current = _current(uow, visit_id, department)
+        current = newest_result(uow, visit_id, department)
         state = ReviewState(current.state) if current else ReviewState.NOT_ENTERED
         after = next_review_state(state, ReviewAction.ENTER)
         version = (current.version if current else 0) + 1
@@ -163,7 +154,7 @@ def review(
     with uow:
         require(PlanState(locked_plan(uow, plan_id).state), Step.REVIEW)
         _visit(uow, plan_id, visit_id, department)
-        current = _current(uow, visit_id, department)
+        current = newest_result(uow, visit_id, department)
         if current is None:
             raise ValidationError(f"{department} has recorded no result for visit {visit_id}")
         action = ReviewAction.APPROVE if approve else ReviewAction.RETURN

@@ -27,6 +27,7 @@ __all__ = [
     "check_secret",
     "commit_secret",
     "commitments",
+    "committed_row",
     "context",
     "enter_beacon",
     "new_secret",
@@ -152,18 +153,23 @@ def reveal(uow: UnitOfWork, plan_id: int, department: str, secret: str, *, actor
     (revealing it again is accepted and changes nothing)."""
     with uow:
         step(uow, plan_id, Step.REVEAL)
-        row = uow.session.execute(
-            select(CommitmentRow).where(
-                CommitmentRow.plan_id == plan_id, CommitmentRow.department == department
-            )
-        ).scalar_one_or_none()
-        if row is None:
-            raise ValidationError(f"{department} made no commitment for plan {plan_id}")
+        row = committed_row(uow, plan_id, department)
         check_secret(uow, row, secret)
         if row.secret is None:
             row.secret, row.revealed = secret, utcnow()
             audit(uow, "reveal", actor, {"plan": plan_id, "department": department, "secret": secret})
         uow.commit()
+
+
+def committed_row(uow: UnitOfWork, plan_id: int, department: str) -> CommitmentRow:
+    """``department``'s commitment row for the plan, which hand-in and reveal both check a secret against;
+    ValidationError when the department made none."""
+    row = uow.session.execute(
+        select(CommitmentRow).where(CommitmentRow.plan_id == plan_id, CommitmentRow.department == department)
+    ).scalar_one_or_none()
+    if row is None:
+        raise ValidationError(f"{department} made no commitment for plan {plan_id}")
+    return row
 
 
 def check_secret(uow: UnitOfWork, row: CommitmentRow, secret: str) -> None:

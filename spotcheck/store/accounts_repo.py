@@ -41,6 +41,17 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _revoke_all(
+    session: Session, table: type[SessionRow | TokenRow], user_id: int, *, now: datetime, doing: str
+) -> None:
+    """Revoke, at ``now``, every session or token of the account that is not revoked yet (an earlier revocation
+    keeps its time)."""
+    with translated(doing):
+        session.execute(
+            update(table).where(table.user_id == user_id, table.revoked.is_(None)).values(revoked=now)
+        )
+
+
 class UserRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -100,12 +111,7 @@ class SessionRepository:
                 self.session.flush()
 
     def revoke_all(self, user_id: int, *, now: datetime) -> None:
-        with translated("ending sessions"):
-            self.session.execute(
-                update(SessionRow)
-                .where(SessionRow.user_id == user_id, SessionRow.revoked.is_(None))
-                .values(revoked=now)
-            )
+        _revoke_all(self.session, SessionRow, user_id, now=now, doing="ending sessions")
 
 
 class ThrottleRepository:
@@ -181,9 +187,4 @@ class TokenRepository:
         return row
 
     def revoke_all(self, user_id: int, *, now: datetime) -> None:
-        with translated("revoking tokens"):
-            self.session.execute(
-                update(TokenRow)
-                .where(TokenRow.user_id == user_id, TokenRow.revoked.is_(None))
-                .values(revoked=now)
-            )
+        _revoke_all(self.session, TokenRow, user_id, now=now, doing="revoking tokens")

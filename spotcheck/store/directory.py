@@ -84,11 +84,17 @@ class TierRow(Base):
     received: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class InspectorRow(Base):
+class _StaffColumns:
+    """The columns of a department's person (``domain.model.Staff``), which both staff tables begin with
+    (``sort_order``: before the table's own columns, as the migrations create them)."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, sort_order=-1)
+    name: Mapped[str] = mapped_column(String(200), sort_order=-1)
+    department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True, sort_order=-1)
+
+
+class InspectorRow(_StaffColumns, Base):
     __tablename__ = "inspectors"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
     district: Mapped[str] = mapped_column(String(16))  # a district code or CITY_LEVEL, hence no foreign key
     certificate: Mapped[str] = mapped_column(String(64))
     fields: Mapped[str] = mapped_column(String(400))  # ';'-joined
@@ -96,11 +102,8 @@ class InspectorRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class ExpertRow(Base):
+class ExpertRow(_StaffColumns, Base):
     __tablename__ = "experts"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    department: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
     fields: Mapped[str] = mapped_column(String(400))  # ';'-joined
 
 

@@ -15,7 +15,7 @@ is SHA-256 over its rows as ``uscc,tier,effective`` lines sorted by (uscc, effec
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, text
@@ -44,6 +44,21 @@ _STORED_OTHERWISE = f"""
 SELECT s.line, t.tier FROM {STAGE} AS s
 JOIN tier_records AS t ON t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch
 WHERE t.tier <> s.tier"""
+
+# What ``problems`` checks, in order: the query, the column a problem names, and its text for a row found.
+_CHECKS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    (
+        _DUPLICATES,
+        "uscc",
+        lambda r: f"duplicate {r.uscc}, {_day(r.effective)}, {r.batch} (first on line {r.first})",
+    ),
+    (_UNKNOWN, "uscc", lambda r: f"unknown firm {r.uscc!r}"),
+    (
+        _STORED_OTHERWISE,
+        "tier",
+        lambda r: f"already stored as tier {r.tier} for this date and batch; tiers are append-only",
+    ),
+)
 
 
 class TierStage:
@@ -79,29 +94,10 @@ class TierStage:
             )
             found: list[Problem] = []
             total = 0
-            rows, count = self._query(_DUPLICATES, limit)
-            total += count
-            found += [
-                Problem(
-                    r.line,
-                    "uscc",
-                    f"duplicate {r.uscc}, {_day(r.effective)}, {r.batch} (first on line {r.first})",
-                )
-                for r in rows
-            ]
-            rows, count = self._query(_UNKNOWN, limit)
-            total += count
-            found += [Problem(r.line, "uscc", f"unknown firm {r.uscc!r}") for r in rows]
-            rows, count = self._query(_STORED_OTHERWISE, limit)
-            total += count
-            found += [
-                Problem(
-                    r.line,
-                    "tier",
-                    f"already stored as tier {r.tier} for this date and batch; tiers are append-only",
-                )
-                for r in rows
-            ]
+            for sql, column, message in _CHECKS:
+                rows, count = self._query(sql, limit)
+                total += count
+                found += [Problem(r.line, column, message(r)) for r in rows]
         return found, total
 
     def digests(self) -> dict[str, tuple[str, int, int]]:

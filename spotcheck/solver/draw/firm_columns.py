@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -29,25 +29,36 @@ Details = Callable[[int], tuple[str, str, str, date | None]]
 _KINDS = tuple(EntityKind)
 _STATUSES = tuple(Status)
 _TIERS = tuple(Tier)
+R = TypeVar("R")  # the record a row is read as
 
 
-class _Columns:
-    """Shared sequence behaviour: equality with any sequence of the same records, slices as tuples."""
+class _Columns(Sequence[R]):
+    """Shared sequence behaviour: row ``i`` as a record (``_row``), equality with any sequence of the same
+    records, slices as tuples."""
 
-    def _row(self, i: int) -> Any:
+    def _row(self, i: int) -> R:
         raise NotImplementedError
 
     def __len__(self) -> int:
         return len(self.codes)  # type: ignore[attr-defined]
 
-    def _at(self, i: int) -> Any:
+    def _at(self, i: int) -> R:
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
         return self._row(i)
 
-    def __iter__(self) -> Iterator[Any]:
+    @overload
+    def __getitem__(self, i: int) -> R: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[R, ...]: ...
+    def __getitem__(self, i: int | slice) -> R | tuple[R, ...]:
+        if isinstance(i, slice):
+            return tuple(self._row(k) for k in range(len(self))[i])
+        return self._at(int(i))
+
+    def __iter__(self) -> Iterator[R]:
         return (self._row(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
@@ -63,7 +74,7 @@ class _Columns:
 
 
 @dataclass(frozen=True, eq=False)
-class FirmColumns(_Columns, Sequence[Enterprise]):
+class FirmColumns(_Columns[Enterprise]):
     codes: np.ndarray
     kind: np.ndarray
     district: np.ndarray
@@ -87,21 +98,9 @@ class FirmColumns(_Columns, Sequence[Enterprise]):
             registered_on=registered_on,
         )
 
-    @overload
-    def __getitem__(self, i: int) -> Enterprise: ...
-    @overload
-    def __getitem__(self, i: slice) -> tuple[Enterprise, ...]: ...
-    def __getitem__(self, i: int | slice) -> Enterprise | tuple[Enterprise, ...]:
-        if isinstance(i, slice):
-            return tuple(self._row(k) for k in range(len(self))[i])
-        return self._at(int(i))  # type: ignore[no-any-return]
-
-    __eq__ = _Columns.__eq__
-    __hash__ = _Columns.__hash__
-
 
 @dataclass(frozen=True, eq=False)
-class TierColumns(_Columns, Sequence[TierRecord]):
+class TierColumns(_Columns[TierRecord]):
     codes: np.ndarray
     tier: np.ndarray
     effective: np.ndarray
@@ -110,18 +109,6 @@ class TierColumns(_Columns, Sequence[TierRecord]):
     def _row(self, i: int) -> TierRecord:
         day = self.effective[i].astype(date)
         return TierRecord(self.codes[i].decode("ascii"), _TIERS[self.tier[i]], day, str(self.batch[i]))
-
-    @overload
-    def __getitem__(self, i: int) -> TierRecord: ...
-    @overload
-    def __getitem__(self, i: slice) -> tuple[TierRecord, ...]: ...
-    def __getitem__(self, i: int | slice) -> TierRecord | tuple[TierRecord, ...]:
-        if isinstance(i, slice):
-            return tuple(self._row(k) for k in range(len(self))[i])
-        return self._at(int(i))  # type: ignore[no-any-return]
-
-    __eq__ = _Columns.__eq__
-    __hash__ = _Columns.__hash__
 
     @staticmethod
     def build(codes: np.ndarray, tier: np.ndarray, effective: np.ndarray, batch: np.ndarray) -> TierColumns:
