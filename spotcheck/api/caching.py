@@ -16,6 +16,7 @@ long after it is committed; clients may keep an answer for ``max-age`` (60 s) an
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
@@ -31,7 +32,7 @@ from spotcheck.edge import COOKIE, get_public_uow_factory
 from spotcheck.queries.publication_state import publication_state
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["CACHE_CONTROL", "PublicationClock", "PublishedCache", "install_cache"]
+__all__ = ["CACHE_CONTROL", "PublicationClock", "PublishedCache", "State", "install_cache"]
 
 CACHE_CONTROL = "public, max-age=60, must-revalidate"
 _PUBLIC = re.compile(r"^/(?:|firms/[^/]+|plans/\d+(?:/results\.(?:csv|xlsx))?|api/public/.+)$")
@@ -67,22 +68,44 @@ class PublishedCache:
             self._entries.popitem(last=False)
 
 
+State = tuple[int, frozenset[int]]
+
+
 class PublicationClock:
     """The publication state (the cache key's half that the database knows), asked of the database at most once
-    every ``seconds``; ``forget`` makes the next reader ask again."""
+    every ``seconds``, and by one request at a time: the readers that find it due while it is being asked wait
+    for that answer rather than each asking (a busy server would otherwise ask once per waiting request).
+    ``forget`` makes the next reader ask again; an answer asked for before it is handed to its own readers only.
+    """
 
     def __init__(self, seconds: float, now: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
         self._now = now
-        self._known: tuple[float, tuple[int, frozenset[int]]] | None = None
+        self._known: tuple[float, State] | None = None
+        self._generation = 0  # counts forget()
+        self._asking: tuple[int, asyncio.Future[State]] | None = None
 
-    async def state(self, factory: Callable[[], UnitOfWork]) -> tuple[int, frozenset[int]]:
+    async def state(self, factory: Callable[[], UnitOfWork]) -> State:
+        known = self._known
+        if known is not None and self._now() - known[0] < self.seconds:
+            return known[1]
+        if self._asking is None or self._asking[0] != self._generation:
+            self._asking = (self._generation, asyncio.ensure_future(self._ask(factory, self._generation)))
+        return await asyncio.shield(self._asking[1])
+
+    async def _ask(self, factory: Callable[[], UnitOfWork], generation: int) -> State:
         at = self._now()
-        if self._known is None or at - self._known[0] >= self.seconds:
-            self._known = (at, await run_in_threadpool(publication_state, factory))
-        return self._known[1]
+        try:
+            value = await run_in_threadpool(publication_state, factory)
+        finally:
+            if self._asking is not None and self._asking[0] == generation:
+                self._asking = None
+        if generation == self._generation:
+            self._known = (at, value)
+        return value
 
     def forget(self) -> None:
+        self._generation += 1
         self._known = None
 
 

@@ -1,9 +1,11 @@
-"""The published-answer cache asks the database for the publication state at most once an interval, and again
-right after a write through the same process (spotcheck.api.caching, docs/api.md "Caching")."""
+"""The published-answer cache asks the database for the publication state at most once an interval, by one
+request at a time, and again right after a write through the same process (spotcheck.api.caching, docs/api.md
+"Caching")."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -41,3 +43,48 @@ def test_zero_seconds_asks_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(3):
         asyncio.run(clock.state(lambda: None))  # type: ignore[arg-type]
     assert len(asked) == 3
+
+
+def test_readers_that_find_it_due_together_share_one_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    release = threading.Event()
+
+    def slow(_factory: object) -> tuple[int, frozenset[int]]:
+        asked.append(1)
+        release.wait(5)
+        return len(asked), frozenset()
+
+    monkeypatch.setattr(caching, "publication_state", slow)
+    clock = PublicationClock(1.0)
+
+    async def many() -> list[tuple[int, frozenset[int]]]:
+        readers = [asyncio.ensure_future(clock.state(lambda: None)) for _ in range(20)]  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        release.set()
+        return await asyncio.gather(*readers)
+
+    assert asyncio.run(many()) == [(1, frozenset())] * 20 and len(asked) == 1
+
+
+def test_an_answer_asked_before_a_write_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[int] = []
+    release = threading.Event()
+
+    def slow(_factory: object) -> tuple[int, frozenset[int]]:
+        asked.append(1)
+        release.wait(5)
+        return len(asked), frozenset()
+
+    monkeypatch.setattr(caching, "publication_state", slow)
+    clock = PublicationClock(60.0)
+
+    async def around_a_write() -> tuple[tuple[int, frozenset[int]], tuple[int, frozenset[int]]]:
+        before = asyncio.ensure_future(clock.state(lambda: None))  # type: ignore[arg-type]
+        await asyncio.sleep(0.05)
+        clock.forget()  # a write finished while the question was out
+        release.set()
+        first = await before
+        return first, await clock.state(lambda: None)  # type: ignore[arg-type]
+
+    first, after = asyncio.run(around_a_write())
+    assert first == (1, frozenset()) and after == (2, frozenset()) and len(asked) == 2
