@@ -6,11 +6,13 @@ encode and store the snapshot: one transaction) and the read-back every later st
 (``services.freeze.frozen_inputs_and_rotation``: read, check, rebuild the City). ``rss_peak_mib`` is the
 largest growth of the process's resident set during the step over its value when the step began (sampled every
 10 ms from /proc/self/statm; 0 where that file is missing). ``stored_bytes`` is what the snapshot row holds for
-the payload, in bytes per payload column (``payload``: the canonical JSON text; ``payload_gz``: it compressed).
+the payload, in bytes per payload column (``payload``: the canonical JSON text; ``payload_gz``: it compressed;
+``blocks``: the firm and tier columns of a snapshot stored as columns, migration 0010).
 
 The file keeps one entry per storage form, so that the figures before and after a change of the stored form
-sit side by side: the label is ``SPOTCHECK_BENCH_FREEZE_LABEL`` (default ``compressed``); the ``text`` entry
-was measured by this same file run on the code before compression (commit 08e4d3f, one JSON text row).
+sit side by side: the label is ``SPOTCHECK_BENCH_FREEZE_LABEL`` (default ``columns``); the ``text`` entry
+was measured by this same file run on the code before compression (commit 08e4d3f, one JSON text row), the
+``compressed`` entry on the code before the columns (one gzip JSON row).
 Writes ``freeze.json``.
 """
 
@@ -85,6 +87,12 @@ def _stored(url: str, plan_id: int) -> dict[str, int]:
                 if column in present:
                     query = f"SELECT length(CAST({column} AS BLOB)) FROM snapshots WHERE plan_id = :p"
                     sizes[column] = int(conn.execute(text(query), {"p": plan_id}).scalar() or 0)
+            if inspect(conn).has_table("snapshot_blocks"):
+                query = (
+                    "SELECT sum(length(b.data)) FROM snapshot_blocks AS b JOIN snapshots AS s "
+                    "ON s.id = b.snapshot_id WHERE s.plan_id = :p"
+                )
+                sizes["blocks"] = int(conn.execute(text(query), {"p": plan_id}).scalar() or 0)
             return sizes
     finally:
         engine.dispose()
@@ -133,7 +141,7 @@ def _one(firms: int, folder: Path) -> dict[str, Any]:
 
 
 def run(results_dir: Path, quick: bool) -> None:
-    label = os.environ.get("SPOTCHECK_BENCH_FREEZE_LABEL", "compressed")
+    label = os.environ.get("SPOTCHECK_BENCH_FREEZE_LABEL", "columns")
     sizes = QUICK if quick else FULL + ((LARGE,) if os.environ.get("SPOTCHECK_BENCH_FREEZE_LARGE") else ())
     rows = []
     for firms in sizes:

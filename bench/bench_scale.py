@@ -6,10 +6,14 @@ as ``scripts/with-postgres.sh`` sets it), the city import, a 1 M-row tier push a
   child's own peak RSS (``os.wait4``). Floor: SHA-256 lottery numbers of every firm (``prn.lottery_numbers``),
   best of three. Goals: ≤ 10× the floor, ≤ 1.5 GiB.
 - import: ``import_folder`` of the city with 1.6 M firms and its first 0.8 M tier records. Goal ≤ 30 s.
+- freeze / read-back: ``services.freeze.freeze`` of the imported city's plan (every department committed first,
+  not timed) and ``frozen_inputs_and_rotation``, the read every later step does. Goals ≤ 15 s and ≤ 5 s. The
+  snapshot digest must be the one ``prepare`` gives offline on the imported files (docs/draw-spec.md §1.1).
 - tier push: ``append_tier_file`` of 1 M rows (a new batch over existing firms). Goal ≤ 20 s.
 - search: ``enterprise_page`` for Chinese 2- and 3-character pieces of stored names; p50 and p99. Goal p99 ≤ 50 ms.
-Writes ``scale.json`` (``scale-quick.json`` with --quick: 50,000 firms). The machine is shared: compare ratios
-within one run; the load average is recorded.
+Writes ``scale.json`` (``scale-quick.json`` with --quick: 50,000 firms; ``scale-N.json`` with
+``SPOTCHECK_BENCH_SCALE_FIRMS=N``, for trying a size). The machine is shared: compare ratios within one run; the
+load average is recorded.
 """
 
 from __future__ import annotations
@@ -140,6 +144,45 @@ def _search(engine: Any, city: Path, queries: int) -> dict[str, Any]:
     return out | {"goal_p99_ms": 50}
 
 
+def _freeze(engine: Any, city: Path, folder: Path) -> dict[str, Any]:
+    from datetime import date, timedelta
+
+    from spotcheck.ingest.city import read_plan
+    from spotcheck.services import freeze, plans, seeding
+    from spotcheck.store import UnitOfWork
+
+    plan = read_plan(city / "plan.json")
+    plan_id = plans.create_plan(UnitOfWork(engine), plan, actor="bench")
+    for department in plans.plan_status(UnitOfWork(engine), plan_id).participants:
+        seeding.commit_secret(UnitOfWork(engine), plan_id, department, seeding.new_secret(), actor=department)
+    on = date(plan.year, 3 * plan.quarter - 2, 1)
+    start = time.perf_counter()
+    frozen = freeze.freeze(
+        UnitOfWork(engine),
+        plan_id,
+        actor="bench",
+        frozen_on=on,
+        beacon_source="bench: no beacon is entered",
+        beacon_date=on + timedelta(days=1),
+    )
+    froze = time.perf_counter() - start
+    start = time.perf_counter()
+    with UnitOfWork(engine) as uow:
+        found, _, _, digest = freeze.frozen_inputs_and_rotation(uow, plan_id)
+    read = time.perf_counter() - start
+    assert digest == frozen.digest and len(found.enterprises) == frozen.firms
+    del found
+    from spotcheck.ingest import load_city
+    from spotcheck.solver.draw.quarter import prepare
+
+    offline_digest = prepare(load_city(folder)).snapshot
+    return {
+        "freeze": {"seconds": round(froze, 2), "goal_s": 15},
+        "read_back": {"seconds": round(read, 2), "goal_s": 5},
+        "digest_is_the_offline_prepares": frozen.digest == offline_digest,
+    }
+
+
 def _postgres(city: Path, work: Path, firms: int) -> dict[str, Any] | None:
     url = os.environ.get("SPOTCHECK_TEST_PG_URL")
     if not url:
@@ -159,6 +202,8 @@ def _postgres(city: Path, work: Path, firms: int) -> dict[str, Any] | None:
         imported = time.perf_counter() - start
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
+        frozen = _freeze(engine, city, folder)
+        print(f"  PostgreSQL import {imported:.1f} s; {frozen}", flush=True)
         pushed_rows = 1_000_000 if firms >= 1_000_000 else firms // 2
         push = _push_file(city, work, pushed_rows)
         start = time.perf_counter()
@@ -170,6 +215,7 @@ def _postgres(city: Path, work: Path, firms: int) -> dict[str, Any] | None:
         engine.dispose()
     return {
         "import": {"firms": firms, "tiers": tiers, "seconds": round(imported, 2), "goal_s": 30},
+        **frozen,
         "tier_push": {
             "rows": pushed_rows,
             "appended": report.appended,
@@ -181,7 +227,8 @@ def _postgres(city: Path, work: Path, firms: int) -> dict[str, Any] | None:
 
 
 def run(results_dir: Path, quick: bool) -> None:
-    firms = 50_000 if quick else 1_600_000
+    chosen = os.environ.get("SPOTCHECK_BENCH_SCALE_FIRMS")
+    firms = int(chosen) if chosen else 50_000 if quick else 1_600_000
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         work = Path(tmp)
@@ -212,5 +259,6 @@ def run(results_dir: Path, quick: bool) -> None:
             "after": [round(x, 2) for x in os.getloadavg()],
         },
     }
-    path = write_result(results_dir / ("scale-quick.json" if quick else "scale.json"), result)
+    name = f"scale-{firms}.json" if chosen else "scale-quick.json" if quick else "scale.json"
+    path = write_result(results_dir / name, result)
     print(f"  -> {path}")

@@ -28,8 +28,8 @@ from spotcheck.services.common import Progress, audit, step
 from spotcheck.services.plans import participants
 from spotcheck.services.seeding import commitments
 from spotcheck.services.snapshot import (
-    city_from_payload,
     committed_from_payload,
+    frozen_city,
     options_from_payload,
     read_snapshot,
     rotation_from_payload,
@@ -39,7 +39,7 @@ from spotcheck.services.snapshot import (
 from spotcheck.solver.assign.options import FrozenOptions, options_to_dict
 from spotcheck.solver.draw.quarter import Prepared, prepare
 from spotcheck.solver.draw.record import record_digest
-from spotcheck.store.city_repo import city_from_store
+from spotcheck.store.city_columns import columnar_city, directory_tables
 from spotcheck.store.quarter import DrawRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -138,7 +138,8 @@ def freeze(
             )
         # Tiers: the record in force on the quarter's first day, as known on the freeze date.
         on = min(frozen_on, quarter_start(plan.year, plan.quarter))
-        city = city_from_store(uow, plan=plan, as_of=on)
+        tables = directory_tables(uow, as_of=on, progress=progress)
+        city = columnar_city(uow, tables, plan=plan)
         history = year_records(uow, plan.year, plan.quarter)
         rotation = rotation_records(uow, plan.year, history)
         options = options or FrozenOptions()
@@ -153,9 +154,10 @@ def freeze(
             rotation=rotation,
             options=committed["options"],
             coordination=committed["coordination"],
+            columns=tables,
         )
-        sha = store_snapshot(uow, row.id, prepared.snapshot, payload)
-        del payload
+        sha = store_snapshot(uow, row.id, prepared.snapshot, payload, tables, progress=progress)
+        del payload, tables
         opened = open_ceremony(
             uow, row, beacon_source=beacon_source, beacon_date=beacon_date, frozen_on=frozen_on
         )
@@ -197,7 +199,7 @@ def prepare_frozen(uow: UnitOfWork, plan_id: int, *, progress: Progress | None =
     """The target draw prepared on the frozen inputs with the committed layout; VerificationError unless it
     gives the published digest."""
     payload, digest = read_snapshot(uow, plan_id)
-    city, history = city_from_payload(payload)
+    city, history = frozen_city(uow, plan_id, payload, progress=progress)
     prepared = prepare(
         city,
         history=history,
@@ -224,9 +226,9 @@ def frozen_inputs(uow: UnitOfWork, plan_id: int) -> tuple[City, list[dict[str, A
 
 
 def frozen_inputs_and_rotation(
-    uow: UnitOfWork, plan_id: int
+    uow: UnitOfWork, plan_id: int, *, progress: Progress | None = None
 ) -> tuple[City, list[dict[str, Any]], list[dict[str, Any]], str]:
     """``frozen_inputs`` and, between history and digest, the earlier years' records fixed for rotation."""
     payload, digest = read_snapshot(uow, plan_id)
-    city, history = city_from_payload(payload)
+    city, history = frozen_city(uow, plan_id, payload, progress=progress)
     return city, history, rotation_from_payload(payload), digest

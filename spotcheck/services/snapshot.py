@@ -1,24 +1,30 @@
-"""The frozen inputs of a draw as one canonical JSON document, and back (docs/operations.md,
-"The stored snapshot").
+"""The frozen inputs of a draw: a small canonical JSON document and, for the firms and their tiers, columns
+(docs/operations.md "The stored snapshot").
 
-The payload holds every directory as the import files' columns (sorted by key), the tier history up to the
-freeze date, the plan, the year's earlier published draw records (history) and, for the inspector draw's
-rotation only, earlier years' records with officers (``rotation``, docs/assign-spec.md §3). The draw's own
-digest (``spotcheck.solver.draw.snapshot_parts.snapshot_digest``, draw-spec §1) is what is published and enters
-the seed; the payload's SHA-256 is stored beside it so that the stored copy cannot be changed unnoticed.
+The document (format ``spotcheck-frozen-inputs/4``) holds the small directories as the import files' columns
+(sorted by key), the plan, the year's earlier published draw records (history), for the inspector draw's
+rotation earlier years' records with officers (``rotation``, docs/assign-spec.md §3), the options and the
+committed coordination, and under ``columns`` each column table's row count and column digests. The firms and
+their tiers in force are stored as compressed Arrow columns (``store.snapshot_columns``, ``store.snapshot_blocks``)
+and checked against those digests when read. The draw's own digest (``spotcheck.solver.draw.snapshot_parts``,
+draw-spec §1) is what is published and enters the seed; the document's SHA-256 is stored beside it, so neither
+the document nor, through its column digests, the columns can be changed unnoticed. A document of format /1 to
+/3 holds every directory in ``tables`` itself and is read as before.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+import pyarrow as pa
 from sqlalchemy import select
 
 from spotcheck.domain.errors import NotFound, VerificationError
@@ -28,12 +34,22 @@ from spotcheck.ingest.plan import parse_plan, plan_to_dict
 from spotcheck.solver.assign.options import FrozenOptions, options_from_dict
 from spotcheck.store.convert import KEY_COLUMNS, from_row, to_values
 from spotcheck.store.quarter import SnapshotRow
+from spotcheck.store.snapshot_blocks import BlockReader, BlockWriter
+from spotcheck.store.snapshot_columns import (
+    column_digests,
+    firm_columns,
+    read_stream,
+    tier_columns,
+    write_stream,
+)
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = [
+    "COLUMNAR_KINDS",
     "KINDS",
     "city_from_payload",
     "committed_from_payload",
+    "frozen_city",
     "loads",
     "options_from_payload",
     "pack_payload",
@@ -46,9 +62,12 @@ __all__ = [
 ]
 
 # /2: adds "rotation" (a /1 payload reads as none); /3: adds the inspector draw's "options" and the committed
-# "coordination" (a /2 payload reads as the default options and no committed layout).
-SNAPSHOT_PAYLOAD = "spotcheck-frozen-inputs/3"
+# "coordination" (a /2 payload reads as the default options and no committed layout); /4: the firms and tiers
+# as columns beside the document ("columns": rows and column digests), no longer in "tables".
+SNAPSHOT_PAYLOAD = "spotcheck-frozen-inputs/4"
 KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
+COLUMNAR_KINDS = ("enterprises", "tiers")
+Progress = Callable[[str, int, int], None]
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -63,13 +82,17 @@ def snapshot_payload(
     rotation: list[dict[str, Any]] | None = None,
     options: dict[str, Any] | None = None,
     coordination: dict[str, Any] | None = None,
+    columns: dict[str, pa.Table],
 ) -> dict[str, Any]:
-    """Every input of the draw as JSON-ready data; lists sorted by key so equal inputs give equal text.
-    ``options``: the inspector draw's (``options_to_dict``); ``coordination``: the committed layout
-    (``{"aligned", "offsets"}``, draw-spec §5)."""
+    """Every input of the draw but the column tables as JSON-ready data; lists sorted by key so equal inputs
+    give equal text. ``options``: the inspector draw's (``options_to_dict``); ``coordination``: the committed
+    layout (``{"aligned", "offsets"}``, draw-spec §5); ``columns``: the firm and tier tables
+    (``store.city_columns.directory_tables``), stated by row count and column digests."""
     assert city.plan is not None
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
+        if kind in COLUMNAR_KINDS:
+            continue
         rows = [_plain(to_values(kind, r)) for r in getattr(city, kind)]
         key = KEY_COLUMNS[kind]
         rows.sort(key=lambda r: tuple(str(r[c]) for c in key))
@@ -79,6 +102,10 @@ def snapshot_payload(
         "frozen_on": frozen_on.isoformat(),
         "plan": plan_to_dict(city.plan),
         "tables": tables,
+        "columns": {
+            kind: {"rows": columns[kind].num_rows, "sha256": column_digests(columns[kind])}
+            for kind in COLUMNAR_KINDS
+        },
         "history": history,
         "rotation": list(rotation or []),
         "options": options,
@@ -148,10 +175,28 @@ def unpack_payload(data: bytes) -> bytes:
     return text
 
 
-def store_snapshot(uow: UnitOfWork, plan_id: int, digest: str, payload: dict[str, Any]) -> str:
-    """Add the plan's snapshot row (compressed payload) to ``uow``; return the payload's SHA-256."""
+def store_snapshot(
+    uow: UnitOfWork,
+    plan_id: int,
+    digest: str,
+    payload: dict[str, Any],
+    columns: dict[str, pa.Table],
+    *,
+    progress: Progress | None = None,
+) -> str:
+    """Add the plan's snapshot row (compressed document) and its column blocks to ``uow``; return the
+    document's SHA-256."""
     packed, sha = pack_payload(payload)
-    uow.session.add(SnapshotRow(plan_id=plan_id, digest=digest, payload=None, payload_gz=packed))
+    row = SnapshotRow(plan_id=plan_id, digest=digest, payload=None, payload_gz=packed)
+    uow.session.add(row)
+    uow.session.flush()
+    if progress is not None:
+        progress("storing the snapshot", 0, len(COLUMNAR_KINDS))
+    for n, kind in enumerate(COLUMNAR_KINDS, start=1):
+        with BlockWriter(uow.session, row.id, kind) as sink:
+            write_stream(columns[kind], sink)
+        if progress is not None:
+            progress("storing the snapshot", n, len(COLUMNAR_KINDS))
     return sha
 
 
@@ -181,10 +226,42 @@ def read_snapshot(uow: UnitOfWork, plan_id: int) -> tuple[dict[str, Any], str]:
     return payload, str(digest)
 
 
-def city_from_payload(payload: dict[str, Any]) -> tuple[City, list[dict[str, Any]]]:
-    """The frozen ``City`` (with its plan) and the history records."""
-    parsed: dict[str, tuple[Any, ...]] = {}
+def frozen_city(
+    uow: UnitOfWork, plan_id: int, payload: dict[str, Any], *, progress: Progress | None = None
+) -> tuple[City, list[dict[str, Any]]]:
+    """The frozen ``City`` and history of a document read by ``read_snapshot``, with its column tables read
+    from the plan's snapshot blocks and checked against the document's column digests."""
+    stated = payload.get("columns")
+    if stated is None:  # formats /1 to /3: every directory is in the document
+        return city_from_payload(payload)
+    snap_id = uow.session.execute(select(SnapshotRow.id).where(SnapshotRow.plan_id == plan_id)).scalar_one()
+    tables = {}
+    if progress is not None:
+        progress("reading the snapshot", 0, len(COLUMNAR_KINDS))
+    for n, kind in enumerate(COLUMNAR_KINDS, start=1):
+        table = read_stream(io.BufferedReader(BlockReader(uow.session, snap_id, kind)), kind)
+        if table.num_rows != stated[kind]["rows"] or column_digests(table) != stated[kind]["sha256"]:
+            raise VerificationError(
+                f"the stored snapshot's {kind} of plan {plan_id} do not match their digests: altered?"
+            )
+        tables[kind] = table
+        if progress is not None:
+            progress("reading the snapshot", n, len(COLUMNAR_KINDS))
+    return city_from_payload(payload, tables)
+
+
+def city_from_payload(
+    payload: dict[str, Any], columns: dict[str, pa.Table] | None = None
+) -> tuple[City, list[dict[str, Any]]]:
+    """The frozen ``City`` (with its plan) and the history records; ``columns``: the firm and tier tables of
+    a document of format /4."""
+    parsed: dict[str, Any] = {}
+    if columns is not None:
+        parsed["enterprises"] = firm_columns(columns["enterprises"])
+        parsed["tiers"] = tier_columns(columns["tiers"])
     for kind in KINDS:
+        if kind in parsed:
+            continue
         records = []
         for values in payload["tables"][kind]:
             row = dict(values)
@@ -193,7 +270,7 @@ def city_from_payload(payload: dict[str, Any]) -> tuple[City, list[dict[str, Any
                     row[name] = date.fromisoformat(row[name])
             records.append(from_row(kind, SimpleNamespace(**row)))
         parsed[kind] = tuple(records)
-    city = City(**parsed, plan=parse_plan(payload["plan"]))  # type: ignore[arg-type]  # keys: City's directory fields
+    city = City(**parsed, plan=parse_plan(payload["plan"]))
     return city, list(payload["history"])
 
 

@@ -1,8 +1,9 @@
 """The import use case for the two big files when they are read as columns (``ingest.fast_parse``): no domain
 object per row, references checked on the distinct values, new rows written with ``DirectoryRepository.append``
-(COPY on PostgreSQL). Same outcome and report as ``importer.import_parsed`` (docs/formats.md "Importing into the
-database"); whenever a row has a problem it returns ``None`` and the caller imports the file row by row, which
-reports every problem with its line.
+(COPY on PostgreSQL, with the indexes rebuilt after a large load: ``store.bulk_indexes``). Same outcome and
+report as ``importer.import_parsed`` (docs/formats.md "Importing into the database"); whenever a row has a
+problem it returns ``None`` and the caller imports the file row by row, which reports every problem with its
+line.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from spotcheck.ingest.fast_parse import fast_firms, fast_tier_file
 from spotcheck.ingest.parse import Progress
+from spotcheck.store.bulk_indexes import deferred_indexes
 from spotcheck.store.convert import KEY_COLUMNS
 from spotcheck.store.uow import UnitOfWork
 
@@ -50,7 +52,11 @@ def import_columns(
         return None
     keys = KEY_COLUMNS[kind]
     others = [n for n in names if n not in keys]
-    stored = uow.directory.stored(kind, wanted if column == keys[0] else set(values[keys[0]]), others)
+    stored = (
+        {}  # a first import: nothing to compare with
+        if uow.directory.count(kind) == 0
+        else uow.directory.stored(kind, wanted if column == keys[0] else set(values[keys[0]]), others)
+    )
     if progress is not None:
         progress(f"{path.name} (checked)", count)
     added_rows: list[int] = []
@@ -79,7 +85,8 @@ def import_columns(
         if every
         else (tuple(values[n][row] for n in names) for row in added_rows)
     )
-    uow.directory.append(kind, names, rows)
+    with deferred_indexes(uow.session, uow.directory.table(kind).name, rows=len(added_rows)):
+        uow.directory.append(kind, names, rows)
     uow.directory.update(kind, updated)
     if progress is not None:
         progress(f"{path.name} (stored)", count)

@@ -66,8 +66,9 @@ class SnapshotRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)  # the draw's snapshot digest (draw-spec §1)
-    # Every input of the draw as canonical JSON, gzip with fixed settings (services.snapshot.pack_payload);
-    # rows frozen before migration 0002 hold the text itself in ``payload`` instead. Exactly one is set.
+    # The frozen inputs as canonical JSON, gzip with fixed settings (services.snapshot.pack_payload): from
+    # migration 0010 a small document whose firm and tier columns are in snapshot_blocks, before it every
+    # input; rows frozen before migration 0002 hold the text itself in ``payload`` instead. Exactly one is set.
     payload_gz: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     payload: Mapped[str | None] = mapped_column(Text, nullable=True)
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -30,6 +30,7 @@ from spotcheck.store.quarter import (
     SnapshotRow,
     VisitRow,
 )
+from spotcheck.store.snapshot_blocks import SnapshotBlockRow
 from spotcheck.store.tier_batches import TierBatchRow
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "ResultRow",
     "SessionRow",
     "SignInFailureRow",
+    "SnapshotBlockRow",
     "SnapshotRow",
     "TierBatchRow",
     "TierRow",

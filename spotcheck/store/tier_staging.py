@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from spotcheck.domain.errors import Problem
 from spotcheck.store.base import utcnow
 from spotcheck.store.bulk import is_postgres, sqlite_value, write_rows
+from spotcheck.store.bulk_indexes import deferred_indexes
 from spotcheck.store.errors import translated
 
 __all__ = ["STAGE", "TierStage"]
@@ -159,6 +160,11 @@ class TierStage:
     def apply(self) -> int:
         """Append the staged rows not stored yet (same key and tier already stored: left alone)."""
         with translated("appending tier records"):
+            staged = int(self.session.execute(text(f"SELECT count(*) FROM {STAGE}")).scalar_one())
+        with (
+            translated("appending tier records"),
+            deferred_indexes(self.session, "tier_records", rows=staged),
+        ):
             result = self.session.execute(
                 text(
                     f"INSERT INTO tier_records (uscc, tier, effective, batch, received) "

@@ -1,12 +1,15 @@
-"""The frozen payload stored compressed (migration 0002): the freeze round-trips exactly, the stored bytes are
-the same for the same payload, the payload's SHA-256 is still over the canonical JSON text, and a snapshot
-frozen before the change (text in ``snapshots.payload``) is still read, converted by the migration or not."""
+"""The frozen snapshot stored as a compressed document (migration 0002) and, for the firms and their tiers, as
+compressed Arrow columns in blocks (migration 0010): the freeze round-trips exactly, the stored bytes are the
+same for the same inputs, the document's SHA-256 is over its canonical JSON text and names the columns'
+digests, altered columns are refused, and snapshots frozen before either change (every directory in the
+document, as text in ``snapshots.payload`` or compressed) are still read, converted by the migration or not."""
 
 from __future__ import annotations
 
 import copy
 import gzip
 import hashlib
+import io
 import json
 import struct
 import zlib
@@ -14,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from alembic import command
 from sqlalchemy import select, text
@@ -36,33 +40,75 @@ from spotcheck.store import UnitOfWork
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import alembic_config, current, upgrade
 from spotcheck.store.quarter import SnapshotRow
+from spotcheck.store.snapshot_blocks import SnapshotBlockRow
+from spotcheck.store.snapshot_columns import column_digests, write_stream
 from tests.ceremony_steps import freeze_named, hand_in_all, seed_with_beacon
 from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan
 
 UowFactory = Callable[[], UnitOfWork]
 
 
-def frozen_capturing(
-    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, Path, dict[str, str], freeze.Frozen, dict[str, Any]]:
-    """Commit, freeze (keeping a deep copy of the payload handed to the store) and enter the beacon."""
+Captured = tuple[int, Path, dict[str, str], freeze.Frozen, dict[str, Any], dict[str, pa.Table]]
+
+
+def frozen_capturing(uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Captured:
+    """Commit, freeze (keeping a deep copy of the document and the column tables handed to the store) and enter
+    the beacon."""
     plan_id, folder, secrets = new_plan(uow_factory, tmp_path)
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
-    written: list[dict[str, Any]] = []
+    written: list[tuple[dict[str, Any], dict[str, pa.Table]]] = []
     store = snapshot_module.store_snapshot
 
-    def spy(uow: UnitOfWork, plan: int, digest: str, payload: dict[str, Any]) -> str:
-        written.append(copy.deepcopy(payload))
-        return store(uow, plan, digest, payload)
+    def spy(
+        uow: UnitOfWork,
+        plan: int,
+        digest: str,
+        payload: dict[str, Any],
+        columns: dict[str, pa.Table],
+        **kw: Any,
+    ) -> str:
+        written.append((copy.deepcopy(payload), dict(columns)))
+        return store(uow, plan, digest, payload, columns, **kw)
 
     monkeypatch.setattr(freeze, "store_snapshot", spy)
     frozen = freeze_named(uow_factory, plan_id, FROZEN_ON)
     monkeypatch.undo()
     seed_with_beacon(uow_factory, plan_id, BEACON)
     hand_in_all(uow_factory, plan_id, secrets)
-    (payload,) = written
-    return plan_id, folder, secrets, frozen, payload
+    ((payload, columns),) = written
+    return plan_id, folder, secrets, frozen, payload, columns
+
+
+def stored_blocks(uow: UnitOfWork, plan_id: int, part: str) -> bytes:
+    query = (
+        select(SnapshotBlockRow.data)
+        .join(SnapshotRow, SnapshotRow.id == SnapshotBlockRow.snapshot_id)
+        .where(SnapshotRow.plan_id == plan_id, SnapshotBlockRow.part == part)
+        .order_by(SnapshotBlockRow.seq)
+    )
+    return b"".join(bytes(b) for b in uow.session.execute(query).scalars())
+
+
+def stream_bytes(table: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    write_stream(table, sink)
+    return sink.getvalue()
+
+
+def text_payload(payload: dict[str, Any], columns: dict[str, pa.Table]) -> dict[str, Any]:
+    """The same inputs as the code before the columns wrote them (format /3): every directory in ``tables``."""
+    old = {k: v for k, v in payload.items() if k != "columns"}
+    old["format"] = "spotcheck-frozen-inputs/3"
+    old["tables"] = dict(payload["tables"])
+    for kind, table in columns.items():
+        rows = table.to_pylist()
+        for row in rows:
+            for name in ("registered_on", "effective"):
+                if row.get(name) is not None:
+                    row[name] = row[name].isoformat()
+        old["tables"][kind] = rows
+    return old
 
 
 def freeze_entry(uow_factory: UowFactory, plan_id: int) -> dict[str, Any]:
@@ -76,13 +122,32 @@ def freeze_entry(uow_factory: UowFactory, plan_id: int) -> dict[str, Any]:
 def test_a_freeze_round_trips_exactly_and_keeps_its_digests(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan_id, folder, _, frozen, written = frozen_capturing(uow_factory, tmp_path, monkeypatch)
+    plan_id, folder, _, frozen, written, columns = frozen_capturing(uow_factory, tmp_path, monkeypatch)
     with uow_factory() as uow:
         payload, digest = read_snapshot(uow, plan_id)
         row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
         stored, legacy = row.payload_gz, row.payload
         city, history, rotation, digest2 = freeze.frozen_inputs_and_rotation(uow, plan_id)
+        blocks = {kind: stored_blocks(uow, plan_id, kind) for kind in columns}
     assert payload == written and canonical_json(payload) == canonical_json(written)
+    # The document holds the small directories; the firms and tiers are columns it names by digest.
+    assert payload["format"] == "spotcheck-frozen-inputs/4" and set(payload["tables"]) == {
+        "departments",
+        "districts",
+        "items",
+        "inspectors",
+        "experts",
+        "conflicts",
+    }
+    loaded = load_city(folder)
+    assert {kind: payload["columns"][kind]["rows"] for kind in columns} == {
+        "enterprises": len(loaded.enterprises),
+        "tiers": len(loaded.tiers),
+    }
+    for kind, table in columns.items():
+        assert payload["columns"][kind]["sha256"] == column_digests(table)
+        assert blocks[kind] == stream_bytes(table) and len(blocks[kind]) > 0
+    assert list(city.enterprises) == list(loaded.enterprises) and list(city.tiers) == list(loaded.tiers)
     assert digest == digest2 == frozen.digest == prepare(load_city(folder)).snapshot
     # The payload's SHA-256 is over the canonical JSON text, uncompressed, as before.
     sha = hashlib.sha256(canonical_json(written).encode("utf-8")).hexdigest()
@@ -98,15 +163,47 @@ def test_a_freeze_round_trips_exactly_and_keeps_its_digests(
     assert prepare(city, history=history).snapshot == digest and rotation == []
 
 
+def test_altered_columns_are_refused(
+    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan_id, _, _, _, _, columns = frozen_capturing(uow_factory, tmp_path, monkeypatch)
+    firms = columns["enterprises"]
+    names = firms.column("name").to_pylist()
+    names[3] = names[3] + "（改）"
+    altered = firms.set_column(1, "name", pa.array(names, pa.string()))
+    with uow_factory() as uow:
+        (block,) = uow.session.execute(
+            select(SnapshotBlockRow)
+            .join(SnapshotRow, SnapshotRow.id == SnapshotBlockRow.snapshot_id)
+            .where(SnapshotRow.plan_id == plan_id, SnapshotBlockRow.part == "enterprises")
+        ).scalars()
+        block.data = stream_bytes(altered)
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(VerificationError, match="enterprises of plan .* do not match"):
+        freeze.frozen_inputs(uow, plan_id)
+    with uow_factory() as uow:  # the firms as frozen again, the tiers' block garbled
+        blocks = uow.session.execute(select(SnapshotBlockRow).order_by(SnapshotBlockRow.part)).scalars().all()
+        assert [b.part for b in blocks] == ["enterprises", "tiers"]
+        blocks[0].data, blocks[1].data = stream_bytes(firms), b"not an arrow stream"
+        uow.commit()
+    with pytest.raises(VerificationError, match="tiers cannot be read"):
+        draws.run_draw(uow_factory(), plan_id, actor="planner")
+
+
 def test_the_stored_bytes_are_the_same_for_the_same_payload(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan_id, _, _, _, written = frozen_capturing(uow_factory, tmp_path, monkeypatch)
+    plan_id, _, _, _, written, columns = frozen_capturing(uow_factory, tmp_path, monkeypatch)
     with uow_factory() as uow:
         stored = uow.session.execute(
             select(SnapshotRow.payload_gz).where(SnapshotRow.plan_id == plan_id)
         ).scalar_one()
         payload, _ = read_snapshot(uow, plan_id)
+        blocks = {kind: stored_blocks(uow, plan_id, kind) for kind in columns}
+    # The columns: the same tables give the same stream, also from a copy made batch by batch.
+    for kind, table in columns.items():
+        rebuilt = pa.Table.from_batches(table.to_batches(max_chunksize=7), schema=table.schema)
+        assert blocks[kind] == stream_bytes(table) == stream_bytes(rebuilt)
     reordered = json.loads(json.dumps(written, sort_keys=False))
     reordered = dict(reversed(list(reordered.items())))  # key order does not matter: canonical text is sorted
     assert stored == pack_payload(written)[0] == pack_payload(payload)[0] == pack_payload(reordered)[0]
@@ -141,20 +238,31 @@ def test_the_pieces_are_the_canonical_text_and_packing_is_deterministic() -> Non
 def test_a_snapshot_frozen_before_the_change_is_still_read_and_drawn(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A row as the code before 0002 wrote it: the canonical text in ``payload``, no compressed copy."""
-    plan_id, _, _, frozen, written = frozen_capturing(uow_factory, tmp_path, monkeypatch)
+    """A row as the code before 0002 wrote it: the canonical text of a /3 document (every directory in it) in
+    ``payload``, no compressed copy and no columns; then the same document compressed, as 0002 to 0007 wrote it."""
+    plan_id, _, _, frozen, new, columns = frozen_capturing(uow_factory, tmp_path, monkeypatch)
+    written = text_payload(new, columns)
     with uow_factory() as uow:
         row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
+        uow.session.query(SnapshotBlockRow).filter(SnapshotBlockRow.snapshot_id == row.id).delete()
         row.payload, row.payload_gz = canonical_json(written), None
         uow.commit()
     with uow_factory() as uow:
         payload, digest = read_snapshot(uow, plan_id)
+        assert freeze.prepare_frozen(uow, plan_id).snapshot == frozen.digest
     assert payload == written and digest == frozen.digest
+    with uow_factory() as uow:
+        row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
+        row.payload, row.payload_gz = None, pack_payload(written)[0]
+        uow.commit()
+    with uow_factory() as uow:
+        assert read_snapshot(uow, plan_id) == (written, frozen.digest)
+        assert freeze.prepare_frozen(uow, plan_id).snapshot == frozen.digest
     drawn = draws.run_draw(uow_factory(), plan_id, actor="planner")
     assert drawn.visits > 0
     with uow_factory() as uow:  # a text row not in canonical form is refused, as before
         row = uow.session.execute(select(SnapshotRow).where(SnapshotRow.plan_id == plan_id)).scalar_one()
-        row.payload = json.dumps(written, indent=1)
+        row.payload, row.payload_gz = json.dumps(written, indent=1), None
         uow.commit()
     with uow_factory() as uow, pytest.raises(VerificationError, match="not in canonical form"):
         read_snapshot(uow, plan_id)
