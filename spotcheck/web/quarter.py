@@ -5,7 +5,8 @@ page, explained; a long step (the draws) runs as a job with progress (``web.jobs
 of the ceremony (its commitment, its hand-in) is on its own page (``web.ceremony``): no page holds all secrets.
 
     GET  /regulator/plans/{id}                 the quarter page
-    POST /regulator/plans/{id}/{step}          freeze, beacon, draw, assign, start, close, publish (the lead's)
+    POST /regulator/plans/{id}/{step}          freeze, beacon, draw, assign, start, close, publish (the lead's;
+                                               the four whose form is only the token: ``TOKEN_ONLY_STEPS``)
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ from spotcheck.services import plans as plan_steps
 from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
 
-__all__ = ["quarter_page", "router"]
+__all__ = ["TOKEN_ONLY_STEPS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,7 +53,7 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def quarter_page(
+def _page(
     request: Request,
     uow: UnitOfWork,
     factory: Callable[[], UnitOfWork],
@@ -62,16 +63,20 @@ def quarter_page(
     error: str = "",
     status_code: int = 200,
 ) -> Response:
-    """The quarter page; ``error`` explains a refused step."""
-    row = uow.plans.get(plan_id)
-    view = plans.plan_view(uow, row, full=True)
-    status = plan_steps.plan_status(factory(), plan_id)
-    events = timeline(uow, plan_id)
-    ceremony = public_ceremony(uow, plan_id)
-    unrecorded = 0
-    if row.state in ("in_inspection", "results"):
-        queue = review_queue(factory, plan_id, department=None, today=_today())
-        unrecorded = sum(1 for q in queue if q.state.value == "unrecorded")
+    """The quarter page, ``error`` explaining a refused step; or the refusal alone when there is no page to show
+    (no such plan)."""
+    try:
+        row = uow.plans.get(plan_id)
+        view = plans.plan_view(uow, row, full=True)
+        status = plan_steps.plan_status(factory(), plan_id)
+        events = timeline(uow, plan_id)
+        ceremony = public_ceremony(uow, plan_id)
+        unrecorded = 0
+        if row.state in ("in_inspection", "results"):
+            queue = review_queue(factory, plan_id, department=None, today=_today())
+            unrecorded = sum(1 for q in queue if q.state.value == "unrecorded")
+    except SpotcheckError as exc:
+        return refused(request, me, exc, error=error, status_code=status_code)
     context = {
         "me": me,
         "p": view,
@@ -95,26 +100,7 @@ def show(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId)
     me = caller(request, uow)
     if me is None:
         return SIGN_IN.form(request)
-    return _shown(request, uow, factory, me, plan_id)
-
-
-def _shown(
-    request: Request,
-    uow: UnitOfWork,
-    factory: Callable[[], UnitOfWork],
-    me: Me,
-    plan_id: int,
-    *,
-    error: str = "",
-    status_code: int = 200,
-) -> Response:
-    """The quarter page, or the refusal alone when there is no page to show (no such plan)."""
-    try:
-        return quarter_page(request, uow, factory, me, plan_id, error=error, status_code=status_code)
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        context = {"me": me, "error": error or message}
-        return page(request, "workspace/refused.html", context, status_code=status_code if error else code)
+    return _page(request, uow, factory, me, plan_id)
 
 
 def _step(
@@ -124,21 +110,25 @@ def _step(
     plan_id: int,
     csrf: str,
     name: str,
+    permission: Permission,
     act: Callable[[Me], str | None],
 ) -> Response:
-    """Run one step for the signed-in regulator: redirect back to the page (or to the step's job), or show the
-    page again with the refusal explained."""
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    try:
-        guard(request, me, csrf)
-        then = act(me)
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        uow.rollback()
-        return _shown(request, uow, factory, me, plan_id, error=message, status_code=code)
-    return see_other(then or f"/regulator/plans/{plan_id}?done={name}")
+    """Run one of the lead's steps, if ``permission`` allows it: back to the page (or on to the step's job), or
+    the page again with the refusal explained."""
+
+    def run(me: Me) -> str:
+        check(me.principal, permission)
+        return act(me) or f"/regulator/plans/{plan_id}?done={name}"
+
+    def again(me: Me, message: str, code: int) -> Response:
+        return _page(request, uow, factory, me, plan_id, error=message, status_code=code)
+
+    return form_post(request, uow, csrf, run, again)
+
+
+def _job(me: Me, plan_id: int, title: str, work: Callable[[jobs.Progress], str]) -> str:
+    """Start a long step as a job; its progress page is where the browser goes next."""
+    return f"/regulator/jobs/{jobs.start(me.actor, title, f'/regulator/plans/{plan_id}', work).id}"
 
 
 @router.post("/regulator/plans/{plan_id}/freeze")
@@ -154,7 +144,6 @@ def freeze_plan(
     unstaffable: Annotated[str, Form(pattern=r"^(refuse|defer)$")] = "refuse",
 ) -> Response:
     def act(me: Me) -> None:
-        _needs(me, "freeze")
         # the inspector draw's options are fixed with the snapshot (docs/assign-spec.md §8)
         options = FrozenOptions(unstaffable=unstaffable)
         freeze.freeze(
@@ -167,7 +156,7 @@ def freeze_plan(
             options=options,
         )
 
-    return _step(request, uow, factory, plan_id, csrf, "freeze", act)
+    return _step(request, uow, factory, plan_id, csrf, "freeze", Permission.FREEZE, act)
 
 
 @router.post("/regulator/plans/{plan_id}/beacon")
@@ -181,51 +170,9 @@ def beacon(
     csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> None:
-        _needs(me, "beacon")
         seeding.enter_beacon(factory(), plan_id, value, source=source, actor=me.actor)
 
-    return _step(request, uow, factory, plan_id, csrf, "beacon", act)
-
-
-@router.post("/regulator/plans/{plan_id}/draw")
-def draw(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = "") -> Response:
-    """The target draw on the frozen inputs; the secrets are the ones each department handed in (sealed), so
-    the request carries none."""
-
-    def act(me: Me) -> str:
-        _needs(me, "draw")
-
-        def work(progress: jobs.Progress) -> str:
-            drawn = draws.run_draw(factory(), plan_id, actor=me.actor, progress=progress)
-            return (
-                f"抽取 {drawn.visits} 户，其中联合检查 {drawn.joint_visits} 户 / {drawn.visits} visits drawn"
-            )
-
-        job = jobs.start(me.actor, "抽取检查对象 / target draw", f"/regulator/plans/{plan_id}", work)
-        return f"/regulator/jobs/{job.id}"
-
-    return _step(request, uow, factory, plan_id, csrf, "draw", act)
-
-
-@router.post("/regulator/plans/{plan_id}/assign")
-def assign(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan_id: PlanId,
-    csrf: Csrf = "",
-) -> Response:
-    def act(me: Me) -> str:
-        _needs(me, "assign")
-
-        def work(progress: jobs.Progress) -> str:
-            stats = inspection.run_assign(factory(), plan_id, actor=me.actor, progress=progress)
-            return f"{stats['teams_staffed']}/{stats['teams']} 个检查组已选派 / teams staffed"
-
-        job = jobs.start(me.actor, "选派执法人员 / inspector draw", f"/regulator/plans/{plan_id}", work)
-        return f"/regulator/jobs/{job.id}"
-
-    return _step(request, uow, factory, plan_id, csrf, "assign", act)
+    return _step(request, uow, factory, plan_id, csrf, "beacon", Permission.BEACON, act)
 
 
 @router.post("/regulator/plans/{plan_id}/start")
@@ -239,33 +186,67 @@ def start(
     csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> None:
-        _needs(me, "inspection")
         inspection.start_inspection(factory(), plan_id, begin=begin, end=end, actor=me.actor)
 
-    return _step(request, uow, factory, plan_id, csrf, "start", act)
+    return _step(request, uow, factory, plan_id, csrf, "start", Permission.INSPECTION, act)
 
 
-@router.post("/regulator/plans/{plan_id}/close")
-def close(
-    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
-) -> Response:
-    def act(me: Me) -> None:
-        _needs(me, "inspection")
-        inspection.close_inspection(factory(), plan_id, actor=me.actor)
-
-    return _step(request, uow, factory, plan_id, csrf, "close", act)
+Factory = Callable[[], UnitOfWork]
 
 
-@router.post("/regulator/plans/{plan_id}/publish")
-def publish(
-    request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
-) -> Response:
-    def act(me: Me) -> None:
-        _needs(me, "publish")
-        publication.publish(factory(), plan_id, actor=me.actor)
+def _draw(factory: Factory, plan_id: int, me: Me) -> str:
+    """The target draw on the frozen inputs, as a job; the secrets are the ones each department handed in
+    (sealed), so the request carries none."""
 
-    return _step(request, uow, factory, plan_id, csrf, "publish", act)
+    def work(progress: jobs.Progress) -> str:
+        drawn = draws.run_draw(factory(), plan_id, actor=me.actor, progress=progress)
+        return f"抽取 {drawn.visits} 户，其中联合检查 {drawn.joint_visits} 户 / {drawn.visits} visits drawn"
+
+    return _job(me, plan_id, "抽取检查对象 / target draw", work)
 
 
-def _needs(me: Me, permission: str) -> None:
-    check(me.principal, Permission(permission))
+def _assign(factory: Factory, plan_id: int, me: Me) -> str:
+    """The inspector draw, as a job."""
+
+    def work(progress: jobs.Progress) -> str:
+        stats = inspection.run_assign(factory(), plan_id, actor=me.actor, progress=progress)
+        return f"{stats['teams_staffed']}/{stats['teams']} 个检查组已选派 / teams staffed"
+
+    return _job(me, plan_id, "选派执法人员 / inspector draw", work)
+
+
+def _close(factory: Factory, plan_id: int, me: Me) -> None:
+    inspection.close_inspection(factory(), plan_id, actor=me.actor)
+
+
+def _publish(factory: Factory, plan_id: int, me: Me) -> None:
+    publication.publish(factory(), plan_id, actor=me.actor)
+
+
+# The steps whose form carries nothing but the form token: step -> (who may take it, what it does; a long one
+# returns its job's page).
+TOKEN_ONLY_STEPS: dict[str, tuple[Permission, Callable[[Factory, int, Me], str | None]]] = {
+    "draw": (Permission.DRAW, _draw),
+    "assign": (Permission.ASSIGN, _assign),
+    "close": (Permission.INSPECTION, _close),
+    "publish": (Permission.PUBLISH, _publish),
+}
+
+
+def _token_only_step(name: str) -> Callable[..., Response]:
+    """The route of one of ``TOKEN_ONLY_STEPS``."""
+    permission, run = TOKEN_ONLY_STEPS[name]
+
+    def post(
+        request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
+    ) -> Response:
+        return _step(
+            request, uow, factory, plan_id, csrf, name, permission, lambda me: run(factory, plan_id, me)
+        )
+
+    post.__name__ = name
+    return post
+
+
+for _name in TOKEN_ONLY_STEPS:
+    router.post(f"/regulator/plans/{{plan_id}}/{_name}")(_token_only_step(_name))

@@ -4,6 +4,9 @@ guard, and how a refused step is explained on the page instead of as an error co
     me = caller(request, uow)            the signed-in regulator (lead or department account), or None
     guard(request, me, csrf)             a POST must come from this site, with the session's form token
     refusal(exc) -> (status, message)    a use case's refusal, in the user's words (never internals)
+    refused(request, me, exc)            the refusal alone, on its own page, when there is no page to show it on
+    form_post(request, uow, csrf, act, again)
+                                         one guarded form's step: act(me), then a redirect, or the page again
 
 The sign-in is an account's (``web.signin.WORKSPACE``: the same server-side session as the dashboard, docs/api.md
 "Accounts, sign-in and tokens"). The principal comes from the session: its role (the lead runs the quarter's
@@ -13,6 +16,7 @@ Every page and every step reads and writes through ``spotcheck.queries`` and ``s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +39,18 @@ from spotcheck.store.uow import UnitOfWork
 from spotcheck.web.rendering import templates
 from spotcheck.web.signin import WORKSPACE as SIGN_IN
 
-__all__ = ["LANG_COOKIE", "SIGN_IN", "Me", "caller", "guard", "page", "refusal", "see_other"]
+__all__ = [
+    "LANG_COOKIE",
+    "SIGN_IN",
+    "Me",
+    "caller",
+    "form_post",
+    "guard",
+    "page",
+    "refusal",
+    "refused",
+    "see_other",
+]
 
 LANG_COOKIE = "spotcheck_lang"
 LANGS = ("zh", "en")
@@ -113,6 +128,40 @@ def refusal(exc: SpotcheckError) -> tuple[int, str]:
         if isinstance(exc, cls):
             return status, str(exc)
     return 409, str(exc)
+
+
+def refused(
+    request: Request, me: Me, exc: SpotcheckError, *, error: str = "", status_code: int = 200
+) -> Response:
+    """The refusal alone, explained, when there is no page to show it on (no such plan, not this account's).
+    ``error`` with its ``status_code``, when given, is an earlier step's refusal: the one the user must read."""
+    code, message = refusal(exc)
+    context = {"me": me, "error": error or message}
+    return page(request, "workspace/refused.html", context, status_code=status_code if error else code)
+
+
+def form_post(
+    request: Request,
+    uow: UnitOfWork,
+    csrf: str,
+    act: Callable[[Me], str | Response],
+    again: Callable[[Me, str, int], Response],
+) -> Response:
+    """One form's step for the signed-in regulator, the same for every workspace form: the sign-in form when no
+    one is signed in; the form ``guard``; then ``act(me)``, which returns the address to go to next (a 303, so a
+    reload does not post again) or a page to answer with. A refusal rolls the request's reads back and shows
+    ``again(me, message, status)``: the form's page with the refusal explained, what the user typed kept."""
+    me = caller(request, uow)
+    if me is None:
+        return SIGN_IN.form(request)
+    try:
+        guard(request, me, csrf)
+        then = act(me)
+    except SpotcheckError as exc:
+        code, message = refusal(exc)
+        uow.rollback()
+        return again(me, message, code)
+    return see_other(then) if isinstance(then, str) else then
 
 
 def see_other(url: str) -> Response:
