@@ -25,9 +25,9 @@ from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.services import ceremony, seeding
 from spotcheck.services import plans as plan_steps
 from spotcheck.store.uow import UnitOfWork
-from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
 
-__all__ = ["router"]
+__all__ = ["STEPS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,10 +46,7 @@ def _page(
         row = uow.plans.get(plan_id)
         status = plan_steps.plan_status(uow, plan_id)
     except SpotcheckError as exc:
-        code, message = refusal(exc)
-        return page(
-            request, "workspace/refused.html", {"me": me, "error": error or message}, status_code=code
-        )
+        return refused(request, me, exc, error=error, status_code=status_code)
     public = public_ceremony(uow, plan_id)
     context = {
         "me": me,
@@ -73,57 +70,42 @@ def my_part(request: Request, uow: UowDep, plan_id: PlanId) -> Response:
     return _page(request, uow, me, plan_id)
 
 
-def _act(
-    request: Request,
-    uow: UnitOfWork,
-    plan_id: int,
-    csrf: str,
-    name: str,
-    act: Callable[[Me], None],
-) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    try:
-        guard(request, me, csrf)
-        # a department acts for itself only (谁检查、谁录入、谁公开): the lead too, for its own department
-        check(me.principal, Permission.CEREMONY_COMMIT, Scope(department=me.department))
-        act(me)
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        uow.rollback()
-        return _page(request, uow, me, plan_id, error=message, status_code=code)
-    return see_other(f"/regulator/plans/{plan_id}/ceremony?done={name}")
+# The department's two steps, each a secret posted with the form token: step -> its use case.
+STEPS: dict[str, Callable[..., object]] = {
+    "commit": seeding.commit_secret,  # secret -> commitment (the server keeps only its hash)
+    "handin": ceremony.hand_in,  # secret -> sealed
+}
 
 
-@router.post("/regulator/plans/{plan_id}/ceremony/commit")
-def commit(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan_id: PlanId,
-    csrf: Csrf = "",
-    secret: Secret = "",
-) -> Response:
-    def act(me: Me) -> None:
-        seeding.commit_secret(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+def _route(name: str) -> Callable[..., Response]:
+    """The route of one of ``STEPS``: the signed-in department's own part (谁检查、谁录入、谁公开), the lead's
+    too, for its own department."""
+    use_case = STEPS[name]
 
-    return _act(request, uow, plan_id, csrf, "commit", act)
+    def post(
+        request: Request,
+        uow: UowDep,
+        factory: UowFactoryDep,
+        plan_id: PlanId,
+        csrf: Csrf = "",
+        secret: Secret = "",
+    ) -> Response:
+        def act(me: Me) -> str:
+            check(me.principal, Permission.CEREMONY_COMMIT, Scope(department=me.department))
+            use_case(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+            return f"/regulator/plans/{plan_id}/ceremony?done={name}"
+
+        def again(me: Me, message: str, code: int) -> Response:
+            return _page(request, uow, me, plan_id, error=message, status_code=code)
+
+        return form_post(request, uow, csrf, act, again)
+
+    post.__name__ = name
+    return post
 
 
-@router.post("/regulator/plans/{plan_id}/ceremony/handin")
-def handin(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan_id: PlanId,
-    csrf: Csrf = "",
-    secret: Secret = "",
-) -> Response:
-    def act(me: Me) -> None:
-        ceremony.hand_in(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
-
-    return _act(request, uow, plan_id, csrf, "handin", act)
+for _name in STEPS:
+    router.post(f"/regulator/plans/{{plan_id}}/ceremony/{_name}")(_route(_name))
 
 
 def _secret(secret: str) -> str:

@@ -31,7 +31,7 @@ from spotcheck.services.plan_check import check_draft
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import plan_fields
 from spotcheck.web.rendering import HERE
-from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, guard, page, refusal
 
 __all__ = ["router"]
 
@@ -111,41 +111,36 @@ def editor(
 def check_plan(
     request: Request, uow: UowDep, factory: UowFactoryDep, plan_json: PlanText, csrf: Csrf = ""
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    try:
-        guard(request, me, csrf)
-        checked = check_draft(factory(), _parsed(plan_json))
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
+    def act(me: Me) -> Response:
+        return _editor(request, uow, me, plan_json, checked=check_draft(factory(), _parsed(plan_json)))
+
+    def again(me: Me, message: str, code: int) -> Response:
         return _editor(request, uow, me, plan_json, error=message, status_code=code)
-    return _editor(request, uow, me, plan_json, checked=checked)
+
+    return form_post(request, uow, csrf, act, again)
 
 
 @router.post("/regulator/plan-editor/fields", response_class=HTMLResponse)
 async def from_fields(request: Request, uow: UowDep, factory: UowFactoryDep) -> Response:
     """The plan the form fields make: checked (the projection), saved as the draft, or shown as plan.json."""
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
     form = await request.form(max_fields=20_000)
     text = ""
-    try:
-        guard(request, me, str(form.get("csrf_token") or ""))
+
+    def act(me: Me) -> str | Response:
+        nonlocal text
         text = json.dumps(plan_fields.plan_dict(form), ensure_ascii=False, indent=2)
         plan = _parsed(text)
         if form.get("intent") == "save":
             check(me.principal, Permission.PLAN_WRITE)
-            return see_other(f"/regulator/plans/{plans.create_plan(factory(), plan, actor=me.actor)}")
+            return f"/regulator/plans/{plans.create_plan(factory(), plan, actor=me.actor)}"
         if form.get("intent") == "json":
             return _editor(request, uow, me, text)
-        checked = check_draft(factory(), plan)
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        uow.rollback()
+        return _editor(request, uow, me, text, checked=check_draft(factory(), plan))
+
+    def again(me: Me, message: str, code: int) -> Response:
         return _editor(request, uow, me, text, error=message, status_code=code)
-    return _editor(request, uow, me, text, checked=checked)
+
+    return form_post(request, uow, str(form.get("csrf_token") or ""), act, again)
 
 
 @router.post("/regulator/plan-editor/upload", response_class=HTMLResponse)
@@ -172,17 +167,14 @@ async def upload_plan(request: Request, uow: UowDep, file: UploadFile, csrf: Csr
 def save(
     request: Request, uow: UowDep, factory: UowFactoryDep, plan_json: PlanText, csrf: Csrf = ""
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    try:
-        guard(request, me, csrf)
+    def act(me: Me) -> str:
         check(me.principal, Permission.PLAN_WRITE)
-        plan_id = plans.create_plan(factory(), _parsed(plan_json), actor=me.actor)
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
+        return f"/regulator/plans/{plans.create_plan(factory(), _parsed(plan_json), actor=me.actor)}"
+
+    def again(me: Me, message: str, code: int) -> Response:
         return _editor(request, uow, me, plan_json, error=message, status_code=code)
-    return see_other(f"/regulator/plans/{plan_id}")
+
+    return form_post(request, uow, csrf, act, again)
 
 
 @router.get("/regulator/plans/{plan_id}/plan.json")

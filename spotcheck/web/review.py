@@ -29,7 +29,7 @@ from spotcheck.queries.results import results
 from spotcheck.queries.review_queue import review_queue
 from spotcheck.services import results as result_steps
 from spotcheck.store.uow import UnitOfWork
-from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
 
 __all__ = ["router"]
 
@@ -62,8 +62,7 @@ def _queue_page(
         today = datetime.now(UTC).date()
         rows = review_queue(factory, plan_id, department=me.department or None, today=today)
     except SpotcheckError as exc:
-        code, message = refusal(exc)
-        return page(request, "workspace/refused.html", {"me": me, "error": message}, status_code=code)
+        return refused(request, me, exc)
     files = {(r.visit, r.department): attachments(uow, r.visit, r.department) for r in rows if r.version}
     context = {
         "me": me,
@@ -91,26 +90,18 @@ def decide(
     reason: Annotated[str, Form(max_length=2000, pattern=r"^[^\x00]*$")] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    try:
-        guard(request, me, csrf_token)
+    def act(me: Me) -> str:
         check(me.principal, Permission.REVIEW, Scope(department=department))
+        approve = decision == "approve"
         result_steps.review(
-            factory(),
-            plan_id,
-            visit,
-            department,
-            approve=decision == "approve",
-            reason=reason,
-            actor=me.actor,
+            factory(), plan_id, visit, department, approve=approve, reason=reason, actor=me.actor
         )
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        uow.rollback()
+        return f"/regulator/plans/{plan_id}/review?done=1"
+
+    def again(me: Me, message: str, code: int) -> Response:
         return _queue_page(request, uow, factory, me, plan_id, error=message, status=code)
-    return see_other(f"/regulator/plans/{plan_id}/review?done=1")
+
+    return form_post(request, uow, csrf_token, act, again)
 
 
 @router.get("/regulator/plans/{plan_id}/notice", response_class=HTMLResponse)
@@ -122,8 +113,7 @@ def notice(request: Request, uow: UowDep, plan_id: PlanId) -> Response:
     try:
         row = public_plan(uow, plan_id, need_published=True)
     except SpotcheckError as exc:
-        code, message = refusal(exc)
-        return page(request, "workspace/refused.html", {"me": me, "error": message}, status_code=code)
+        return refused(request, me, exc)
     found, count = results(uow, plan_id=plan_id, limit=NOTICE_ALL)
     context = {
         "me": me,
@@ -151,7 +141,6 @@ def result_file(
         check(me.principal, Permission.REVIEW, Scope(department=department))
         facts, data = content(uow, visit_id, department, attachment_id)
     except SpotcheckError as exc:
-        code, message = refusal(exc)
-        return page(request, "workspace/refused.html", {"me": me, "error": message}, status_code=code)
+        return refused(request, me, exc)
     disposition = f'inline; filename="attachment-{facts.id}"'
     return Response(data, media_type=facts.media_type, headers={"Content-Disposition": disposition})

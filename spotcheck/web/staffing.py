@@ -29,7 +29,7 @@ from spotcheck.services.staffing import staffing
 from spotcheck.solver.assign.types import ACTIONS, Decision
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
 
 __all__ = ["router"]
 
@@ -60,9 +60,7 @@ def _page(
         found = staffing(factory(), plan_id, decisions or ())
         stored, _ = visits(uow, plan_id, with_officers=True, limit=ALL_VISITS)
     except SpotcheckError as exc:
-        code, message = refusal(exc)
-        context = {"me": me, "error": error or message}
-        return page(request, "workspace/refused.html", context, status_code=status_code if error else code)
+        return refused(request, me, exc, error=error, status_code=status_code)
     by_id = {v.id: v for v in stored}
     teams = [v for v in stored if v.officers and (not q or q in v.id or q in v.name)][:TEAMS_SHOWN]
     context = {
@@ -123,15 +121,12 @@ def _decisions(form: FormData, me: Me) -> list[Decision]:
 
 @router.post("/regulator/plans/{plan_id}/staffing/decide")
 async def decide(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
     form = await request.form(max_fields=4 * MAX_DECISIONS + 4)
     chosen: list[Decision] = []
-    try:
-        guard(request, me, str(form.get(CSRF_FIELD) or ""))
+
+    def act(me: Me) -> str | Response:
         check(me.principal, Permission.ASSIGN)
-        chosen = _decisions(form, me)
+        chosen.extend(_decisions(form, me))
         if form.get("intent") != "assign":
             return _page(request, uow, factory, me, plan_id, decisions=chosen)
 
@@ -144,11 +139,12 @@ async def decide(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id:
         job = jobs.start(
             me.actor, "选派执法人员 / inspector draw", f"/regulator/plans/{plan_id}/staffing", work
         )
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        uow.rollback()
+        return f"/regulator/jobs/{job.id}"
+
+    def again(me: Me, message: str, code: int) -> Response:
         return _page(request, uow, factory, me, plan_id, decisions=chosen, error=message, status_code=code)
-    return see_other(f"/regulator/jobs/{job.id}")
+
+    return form_post(request, uow, str(form.get(CSRF_FIELD) or ""), act, again)
 
 
 @router.post("/regulator/plans/{plan_id}/staffing/replace")
@@ -163,17 +159,14 @@ def replace(
     reason: Reason = "",
     csrf: Csrf = "",
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    try:
-        guard(request, me, csrf)
+    def act(me: Me) -> str:
         check(me.principal, Permission.ASSIGN)
         if not reason.strip():
             raise ValidationError("请写明更换理由 / give the reason for the replacement")
         redraws.redraw_officer(factory(), plan_id, visit, department, officer, reason=reason, actor=me.actor)
-    except SpotcheckError as exc:
-        code, message = refusal(exc)
-        uow.rollback()
+        return f"/regulator/plans/{plan_id}/staffing?done=replace&q={quote(visit)}"
+
+    def again(me: Me, message: str, code: int) -> Response:
         return _page(request, uow, factory, me, plan_id, q=visit, error=message, status_code=code)
-    return see_other(f"/regulator/plans/{plan_id}/staffing?done=replace&q={quote(visit)}")
+
+    return form_post(request, uow, csrf, act, again)
