@@ -5,6 +5,7 @@ numbers are in the page itself (``data-chart``), so the charts and the tables sh
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -25,57 +26,49 @@ router = APIRouter(include_in_schema=False)
 ECHARTS = "/static/vendor/echarts/echarts.min.js"
 
 
+Field = str | int  # a figure's attribute name, or its place in a tuple
+
+
+def _value(row: Any, field: Field) -> Any:
+    return row[field] if isinstance(field, int) else getattr(row, field)
+
+
+def _chart(rows: Sequence[Any], label: Field, series: Mapping[str, Field]) -> dict[str, Any]:
+    """One chart as the script draws it: a label per row and, for each named series, a value per row."""
+    return {
+        "labels": [_value(r, label) for r in rows],
+        "series": {name: [_value(r, field) for r in rows] for name, field in series.items()},
+    }
+
+
+VISITS_AND_JOINT = {"检查户数 visits": "visits", "联合 joint": "joint_visits"}
+
+
 def _series(f: Figures) -> dict[str, Any]:
     """What the chart script draws: one entry per chart, labels and values."""
+    quarters = {
+        "覆盖率 coverage %": "coverage",
+        "预期覆盖率 expected coverage %": "expected_coverage",
+        "联合占比 joint %": "joint",
+        "预期联合占比 expected joint %": "expected_joint",
+    }
+    tiers = {
+        "检查户数 visits": "visits",
+        "预期 expected": "expected_visits",
+        "联合 joint": "joint_visits",
+        "预期联合 expected joint": "expected_joint",
+    }
     return {
         "quarters": {
-            "labels": [q.label for q in f.quarters],
-            "series": {
-                "覆盖率 coverage %": [q.coverage for q in f.quarters],
-                "预期覆盖率 expected coverage %": [q.expected_coverage for q in f.quarters],
-                "联合占比 joint %": [q.joint for q in f.quarters],
-                "预期联合占比 expected joint %": [q.expected_joint for q in f.quarters],
-            },
+            **_chart(f.quarters, "label", quarters),
             "targets": {"覆盖率目标 5%": f.target_coverage, "联合目标 10%": f.target_joint},
         },
-        "tiers": {
-            "labels": [b.tier for b in f.tiers],
-            "series": {
-                "检查户数 visits": [b.visits for b in f.tiers],
-                "预期 expected": [b.expected_visits for b in f.tiers],
-                "联合 joint": [b.joint_visits for b in f.tiers],
-                "预期联合 expected joint": [b.expected_joint for b in f.tiers],
-            },
-        },
-        "departments": {
-            "labels": [b.label for b in f.departments],
-            "series": {
-                "检查户数 visits": [b.visits for b in f.departments],
-                "联合 joint": [b.joint_visits for b in f.departments],
-            },
-        },
-        "districts": {
-            "labels": [b.label for b in f.districts],
-            "series": {
-                "检查户数 visits": [b.visits for b in f.districts],
-                "联合 joint": [b.joint_visits for b in f.districts],
-            },
-        },
-        "workload": {
-            "labels": [w[0] for w in f.workload],
-            "series": {
-                "任务 visits": [w[1] for w in f.workload],
-                "上限 capacity": [w[2] for w in f.workload],
-            },
-        },
-        "categories": {
-            "labels": [c[0] for c in f.categories],
-            "series": {"结果 results": [c[1] for c in f.categories]},
-        },
-        "overdue": {
-            "labels": [o[0] for o in f.overdue],
-            "series": {"逾期 overdue": [o[1] for o in f.overdue]},
-        },
+        "tiers": _chart(f.tiers, "tier", tiers),
+        "departments": _chart(f.departments, "label", VISITS_AND_JOINT),
+        "districts": _chart(f.districts, "label", VISITS_AND_JOINT),
+        "workload": _chart(f.workload, 0, {"任务 visits": 1, "上限 capacity": 2}),
+        "categories": _chart(f.categories, 0, {"结果 results": 1}),
+        "overdue": _chart(f.overdue, 0, {"逾期 overdue": 1}),
     }
 
 
