@@ -13,7 +13,7 @@ and ``task-N-kind``; ``joint-N-id|lead|…`` likewise with ``joint-N-p-K-departm
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -83,15 +83,21 @@ def _scope_and_ratios(form: FormData, prefix: str) -> dict[str, Any]:
     }
 
 
+def _kept(form: FormData, kind: str) -> Iterator[str]:
+    """The field prefixes (``task-N``, ``joint-N``) of the rows of ``kind`` the form keeps: rows are numbered
+    from 0 and end at the first number missing; a row without an id, or marked for removal, is left out."""
+    for n in range(MAX_TASKS):
+        prefix = f"{kind}-{n}"
+        if f"{prefix}-id" not in form:
+            return
+        if _text(form, f"{prefix}-id") and not form.get(f"{prefix}-remove"):
+            yield prefix
+
+
 def plan_dict(form: FormData) -> dict[str, Any]:
     """The plan.json object of the posted fields; a row without an id, or marked for removal, is left out."""
     tasks = []
-    for n in range(MAX_TASKS):
-        prefix = f"task-{n}"
-        if f"{prefix}-id" not in form:
-            break
-        if not _text(form, f"{prefix}-id") or form.get(f"{prefix}-remove"):
-            continue
+    for prefix in _kept(form, "task"):
         items = sorted(
             {str(i) for i in form.getlist(f"{prefix}-item")} | set(_split(_text(form, f"{prefix}-more")))
         )
@@ -104,12 +110,7 @@ def plan_dict(form: FormData) -> dict[str, Any]:
             }
         )
     joint = []
-    for n in range(MAX_TASKS):
-        prefix = f"joint-{n}"
-        if f"{prefix}-id" not in form:
-            break
-        if not _text(form, f"{prefix}-id") or form.get(f"{prefix}-remove"):
-            continue
+    for prefix in _kept(form, "joint"):
         participants = []
         for k in range(MAX_PARTICIPANTS):
             department = _text(form, f"{prefix}-p-{k}-department")
