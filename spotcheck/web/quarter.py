@@ -39,6 +39,7 @@ router = APIRouter(include_in_schema=False)
 Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 Text = Annotated[str, Form(min_length=1, max_length=512, pattern=r"^[^\x00]*$")]
 Day = Annotated[date, Form()]
+Factory = Callable[[], UnitOfWork]  # a fresh unit of work for each use case
 
 DONE = {  # ?done=step -> what the page says
     "freeze": "输入已冻结，请公布下方声明 / inputs frozen: publish the statement below",
@@ -56,7 +57,7 @@ def _today() -> date:
 def _page(
     request: Request,
     uow: UnitOfWork,
-    factory: Callable[[], UnitOfWork],
+    factory: Factory,
     me: Me,
     plan_id: int,
     *,
@@ -106,7 +107,7 @@ def show(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId)
 def _step(
     request: Request,
     uow: UnitOfWork,
-    factory: Callable[[], UnitOfWork],
+    factory: Factory,
     plan_id: int,
     csrf: str,
     name: str,
@@ -128,7 +129,8 @@ def _step(
 
 def _job(me: Me, plan_id: int, title: str, work: Callable[[jobs.Progress], str]) -> str:
     """Start a long step as a job; its progress page is where the browser goes next."""
-    return f"/regulator/jobs/{jobs.start(me.actor, title, f'/regulator/plans/{plan_id}', work).id}"
+    job = jobs.start(me.actor, title, f"/regulator/plans/{plan_id}", work)
+    return f"/regulator/jobs/{job.id}"
 
 
 @router.post("/regulator/plans/{plan_id}/freeze")
@@ -189,9 +191,6 @@ def start(
         inspection.start_inspection(factory(), plan_id, begin=begin, end=end, actor=me.actor)
 
     return _step(request, uow, factory, plan_id, csrf, "start", Permission.INSPECTION, act)
-
-
-Factory = Callable[[], UnitOfWork]
 
 
 def _draw(factory: Factory, plan_id: int, me: Me) -> str:
