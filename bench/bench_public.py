@@ -30,7 +30,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -82,20 +81,10 @@ def _queries(folder: str) -> int:
 # --- PostgreSQL -------------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _as_postgres(args: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
 @contextmanager
 def _postgres() -> Iterator[str]:
     """A throw-away cluster: its URL; stopped and deleted on exit whatever happens."""
-    from tests.pg_cluster import pg_bin
+    from tests.pg_cluster import as_postgres, free_port, pg_bin
 
     binaries = pg_bin()
     if binaries is None:
@@ -104,11 +93,11 @@ def _postgres() -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
     folder.chmod(0o700)
-    port = _free_port()
+    port = free_port()
     data = folder / "data"
 
     def run(*args: str) -> None:
-        subprocess.run(_as_postgres([str(binaries / args[0]), *args[1:]]), check=True, capture_output=True)
+        subprocess.run(as_postgres([str(binaries / args[0]), *args[1:]]), check=True, capture_output=True)
 
     try:
         run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
@@ -118,7 +107,7 @@ def _postgres() -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/spotcheck"
     finally:
         subprocess.run(
-            _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
             check=False,
             capture_output=True,
         )
@@ -173,7 +162,9 @@ def _year(url: str, folder: Path, firms: int) -> dict[str, list[str]]:
 @contextmanager
 def _server(url: str, workers: int, counts: Path) -> Iterator[str]:
     """uvicorn serving the database at ``url`` with ``workers`` processes; its base URL."""
-    port = _free_port()
+    from tests.pg_cluster import free_port
+
+    port = free_port()
     env = {**os.environ, "SPOTCHECK_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "BENCH_QUERIES": str(counts)}
     command = [sys.executable, "-m", "uvicorn", "bench.bench_public:app_from_env", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]

@@ -44,13 +44,13 @@ def pg_bin() -> Path | None:
     return Path(found).parent if found else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _as_postgres(args: list[str]) -> list[str]:
+def as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
@@ -71,7 +71,7 @@ class ReplicatedPair:
 
     def run(self, *args: str) -> None:
         done = subprocess.run(
-            _as_postgres([str(self.bin / args[0]), *args[1:]]), check=False, capture_output=True, text=True
+            as_postgres([str(self.bin / args[0]), *args[1:]]), check=False, capture_output=True, text=True
         )
         if done.returncode != 0:
             logs = "".join(p.read_text(errors="replace")[-2000:] for p in sorted(self.folder.glob("*.log")))
@@ -134,7 +134,7 @@ def replicated_pair() -> Iterator[ReplicatedPair]:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
     folder.chmod(0o700)
-    pair = ReplicatedPair(binaries, folder, _free_port(), _free_port())
+    pair = ReplicatedPair(binaries, folder, free_port(), free_port())
     try:
         initdb = ["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]
         pair.run("initdb", "-D", str(folder / "primary"), *initdb)
