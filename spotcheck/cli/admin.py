@@ -43,5 +43,7 @@ def serve_command(
         application = create_app(get_settings())
     except ValueError as exc:  # settings that do not validate
         raise fail(exc) from exc
-    typer.echo(f"spotcheck API on http://{host}:{port} (docs /docs, public page /, dashboard /dashboard)")
+    typer.echo(
+        f"spotcheck API on http://{host}:{port} (public page /, regulators /regulator, inspectors /inspector, docs /docs)"
+    )
     uvicorn.run(application, host=host, port=port, log_level="info")
