@@ -31,7 +31,7 @@ from pyarrow import csv as pa_csv
 
 from spotcheck.ingest.columns import COLUMNS, resolve_header
 
-__all__ = ["WHITESPACE", "ArrowColumns", "read_columns"]
+__all__ = ["WHITESPACE", "ArrowColumns", "needs_csv_reader", "read_columns"]
 
 # Exactly the characters str.strip() removes (the row reader strips every cell with it; a test keeps it so).
 WHITESPACE = (
@@ -56,6 +56,24 @@ def _has_quote(path: Path) -> bool:
             return False
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             return data.find(b'"') >= 0
+
+
+def needs_csv_reader(path: Path) -> bool:
+    """Whether a row of ``path`` may be other than one physical line: it holds a quote (a quoted cell may span
+    lines) or a carriage return not followed by a line feed (Python's csv module ends a row there)."""
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if data.find(b'"') >= 0:
+                return True
+            if data.find(b"\r") < 0:
+                return False
+            raw = np.frombuffer(data, dtype=np.uint8)
+            returns = np.flatnonzero(raw == 13)
+            lone = returns[-1] == len(raw) - 1 or bool(np.any(raw[returns[returns < len(raw) - 1] + 1] != 10))
+            del raw
+            return bool(lone)
 
 
 def _header(path: Path) -> list[str] | None:

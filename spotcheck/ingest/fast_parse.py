@@ -61,6 +61,8 @@ class FastFirms:
     values: Callable[
         [], dict[str, list[Any]]
     ]  # field name -> stored values (enum values as text), file order
+    table: Callable[[], pa.Table]  # the same stored values as Arrow columns (no Python object per row)
+    order: np.ndarray  # the file row of each firm in credit-code order (``table().take(order)`` sorts it)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ class FastTiers:
     tiers: TierColumns  # sorted by (uscc, effective, batch)
     records: Callable[[], list[TierRecord]]  # in file order
     values: Callable[[], dict[str, list[Any]]]  # field name -> stored values (tier as its letter), file order
+    table: Callable[[], pa.Table]  # the same stored values as Arrow columns
     lines: np.ndarray  # file line of each row, file order
+    order: np.ndarray  # the file row of each record in key order
 
 
 def _objects(values: tuple[object, ...] | list[object], indexes: np.ndarray) -> list[Any]:
@@ -77,6 +81,16 @@ def _objects(values: tuple[object, ...] | list[object], indexes: np.ndarray) -> 
     table[:] = values
     gathered: list[Any] = table[indexes].tolist()
     return gathered
+
+
+def _taken(values: tuple[str, ...], indexes: np.ndarray) -> pa.Array:
+    """``values[i]`` for each index, as an Arrow string array (one gather in C)."""
+    return pa.array(values, type=pa.string()).take(pa.array(indexes))
+
+
+def _date_array(days: np.ndarray) -> pa.Array:
+    """``datetime64[D]`` values as an Arrow date32 array, NaT as null."""
+    return pa.array(days.astype(np.int32), type=pa.int32(), mask=np.isnat(days)).cast(pa.date32())
 
 
 def _dates(days: np.ndarray) -> list[date | None]:
@@ -232,6 +246,21 @@ def firms_from(columns: ArrowColumns) -> FastFirms | None:
             "registered_on": _dates(registered),
         }
 
+    def table() -> pa.Table:
+        return pa.table(
+            {
+                "uscc": c["uscc"],
+                "name": name,
+                "kind": _taken(tuple(k.value for k in KINDS), kind),
+                "district": _taken(districts, district),
+                "industry": _taken(industries, industry),
+                "status": _taken(tuple(s.value for s in STATUSES), status),
+                "legal_rep": legal_rep,
+                "address": address,
+                "registered_on": _date_array(registered),
+            }
+        )
+
     def details(i: int) -> tuple[str, str, str, date | None]:
         row = int(order[i])
         day = registered[row]
@@ -252,7 +281,7 @@ def firms_from(columns: ArrowColumns) -> FastFirms | None:
         industries=industries,
         details=details,
     )
-    return FastFirms(firms, records, values)
+    return FastFirms(firms, records, values, table, order)
 
 
 def tiers_from(columns: ArrowColumns, firms: np.ndarray | None = None) -> FastTiers | None:
@@ -305,7 +334,17 @@ def tiers_from(columns: ArrowColumns, firms: np.ndarray | None = None) -> FastTi
             "batch": _objects(batches, batch_rank),
         }
 
-    return FastTiers(tiers, records, values, columns.lines)
+    def table() -> pa.Table:
+        return pa.table(
+            {
+                "uscc": c["uscc"],
+                "tier": _taken(tuple(t.value for t in TIERS), tier),
+                "effective": _date_array(effective),
+                "batch": _taken(tuple(batches), batch_rank),
+            }
+        )
+
+    return FastTiers(tiers, records, values, table, columns.lines, order)
 
 
 _DAY0 = -719_162  # 0001-01-01 in days since 1970-01-01

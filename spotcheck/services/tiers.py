@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from spotcheck.domain.errors import LISTED_PROBLEMS, Problem, ValidationError
+from spotcheck.ingest.arrow_csv import needs_csv_reader
 from spotcheck.ingest.fast_parse import fast_tier_file
 from spotcheck.ingest.parse import parse_file
 from spotcheck.services.common import audit
@@ -46,47 +49,89 @@ class TierBatchReport(BaseModel):
 def _chunks(path: Path, rows: int) -> Iterator[tuple[int, Path]]:
     """(line offset, chunk file) for each ``rows`` data rows of ``path``, each chunk with the header."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise ValidationError("empty push: send tiers.csv rows or JSON lines")
-            index, done = 0, False
-            while not done:
-                target = path.with_name(f"chunk-{index:05d}.csv")
-                written = 0
-                with target.open("w", encoding="utf-8", newline="") as out:
-                    writer = csv.writer(out)
-                    writer.writerow(header)
-                    for row in reader:
-                        writer.writerow(row)
-                        written += 1
-                        if written == rows:
-                            break
-                    else:
-                        done = True
-                if written or index == 0:
-                    yield index * rows, target
-                target.unlink(missing_ok=True)
-                index += 1
+        split = _csv_chunks if needs_csv_reader(path) else _line_chunks
+        yield from split(path, rows)
     except UnicodeDecodeError as exc:
         raise ValidationError('push is not UTF-8 text: send "CSV UTF-8" or JSON lines') from exc
 
 
-def _read(chunk: Path, offset: int) -> tuple[list[tuple[Any, ...]], list[Problem]]:
-    """The chunk's good rows as (line in the push, uscc, tier, effective, batch) and its cell problems."""
+def _line_chunks(path: Path, rows: int) -> Iterator[tuple[int, Path]]:
+    """Without quotes or lone carriage returns every physical line is one row: chunks are runs of lines, copied
+    as bytes (checked to be UTF-8), no CSV parsing in Python."""
+    with path.open("rb") as handle:
+        header = handle.readline()
+        if not header:
+            raise ValidationError("empty push: send tiers.csv rows or JSON lines")
+        header.decode("utf-8")
+        index = 0
+        while True:
+            lines = list(islice(handle, rows))
+            if not lines and index:
+                return
+            body = b"".join(lines)
+            body.decode("utf-8")
+            target = path.with_name(f"chunk-{index:05d}.csv")
+            target.write_bytes(header + body)  # a header without a line end is the file's last line
+            yield index * rows, target
+            target.unlink(missing_ok=True)
+            if len(lines) < rows:
+                return
+            index += 1
+
+
+def _csv_chunks(path: Path, rows: int) -> Iterator[tuple[int, Path]]:
+    """Chunks of a file with quoted cells, through Python's csv module (a quoted cell may span lines)."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise ValidationError("empty push: send tiers.csv rows or JSON lines")
+        index, done = 0, False
+        while not done:
+            target = path.with_name(f"chunk-{index:05d}.csv")
+            written = 0
+            with target.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(header)
+                for row in reader:
+                    writer.writerow(row)
+                    written += 1
+                    if written == rows:
+                        break
+                else:
+                    done = True
+            if written or index == 0:
+                yield index * rows, target
+            target.unlink(missing_ok=True)
+            index += 1
+
+
+STAGED = pa.schema(
+    [
+        ("line", pa.int64()),
+        ("uscc", pa.string()),
+        ("tier", pa.string()),
+        ("effective", pa.date32()),
+        ("batch", pa.string()),
+    ]
+)
+
+
+def _read(chunk: Path, offset: int) -> tuple[pa.Table, list[Problem]]:
+    """The chunk's good rows as columns (line in the push, uscc, tier, effective, batch) and its cell
+    problems."""
     fast = fast_tier_file(chunk)
     if fast is not None:
-        values = fast.values()
-        lines = (fast.lines + offset).tolist()
-        return list(zip(lines, values["uscc"], values["tier"], values["effective"], values["batch"])), []
+        found = fast.table()
+        lines = pa.array(fast.lines + offset, type=pa.int64())
+        return pa.table([lines, *found.columns], schema=STAGED), []
     parsed = parse_file("tiers", chunk)
     rows = [
         (line + offset, r.uscc, r.tier.value, r.effective, r.batch)  # type: ignore[union-attr]
         for line, r in parsed.records
     ]
     problems = [Problem(p.line + offset if p.line else p.line, p.field, p.reason) for p in parsed.problems]
-    return rows, problems
+    return pa.Table.from_pylist([dict(zip(STAGED.names, row, strict=True)) for row in rows], STAGED), problems
 
 
 def _refuse(problems: list[Problem], total: int) -> ValidationError:
@@ -111,8 +156,8 @@ def append_tier_file(
         rows, found = _read(chunk, offset)
         total += len(found)
         problems += found[:PROBLEMS_SHOWN]
-        received += len(rows)
-        batches.update(row[4] for row in rows)
+        received += rows.num_rows
+        batches.update(pc.unique(rows.column("batch")).to_pylist())
         stage.add(rows)
     found, count = stage.problems(limit=PROBLEMS_SHOWN)
     problems += found

@@ -3,10 +3,18 @@ SQLite's ``executemany``. Both run on the session's own connection, so the rows 
 everything else the use case wrote (docs/formats.md: "written in one transaction").
 
     write_rows(session, "enterprises", ["uscc", "name", ...], rows)   # rows: iterable of tuples, that order
+    write_table(session, "enterprises", table)   # an Arrow table whose column names are the table's columns
+    count_missing(session, codes, "enterprises", "uscc")   # how many of the distinct ``codes`` are not stored
+
+``write_table`` is the path for big loads (docs/scale.md "Bulk loads with COPY"): Arrow writes each block of
+rows as CSV in C and the bytes go to ``COPY ... (FORMAT csv)`` in large writes, no Python object per row.
+Arrow quotes every text value and writes a null as nothing, which is exactly how PostgreSQL's CSV format tells
+an empty text (``""``) from NULL (an empty unquoted field).
 """
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,14 +23,29 @@ from itertools import islice
 from typing import Any
 
 import psycopg
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import ValidationError
-from spotcheck.store.errors import StorageError
+from spotcheck.store.errors import StorageError, translated
 
-__all__ = ["BATCH", "is_postgres", "sqlite_value", "write_rows"]
+__all__ = [
+    "BATCH",
+    "COPY_ROWS",
+    "copy_out",
+    "count_missing",
+    "is_postgres",
+    "sqlite_value",
+    "write_rows",
+    "write_table",
+]
 
 BATCH = 50_000  # rows per executemany call on SQLite
+COPY_ROWS = 100_000  # rows per CSV block handed to COPY (a few MB of text)
+WANTED = "wanted_keys"  # the temporary table of ``count_missing``
+_CSV = pacsv.WriteOptions(include_header=False, batch_size=COPY_ROWS)
 
 
 def is_postgres(session: Session) -> bool:
@@ -67,6 +90,73 @@ def write_rows(session: Session, table: str, columns: Sequence[str], rows: Itera
         raise StorageError(f"writing {table}: database error: {exc}") from exc
     finally:
         cursor.close()
+
+
+def write_table(session: Session, table: str, rows: pa.Table) -> None:
+    """Append the rows of an Arrow table (its column names are ``table``'s columns) in the session's
+    transaction: COPY of Arrow-written CSV on PostgreSQL, ``write_rows`` on SQLite."""
+    if not is_postgres(session):
+        names = rows.column_names
+        write_rows(session, table, names, _tuples(rows))
+        return
+    raw: Any = session.connection().connection.driver_connection
+    statement = f"COPY {table} ({', '.join(rows.column_names)}) FROM STDIN (FORMAT csv)"
+    with _translated(f"writing {table}"), raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for block in rows.to_batches(max_chunksize=COPY_ROWS):
+            sink = io.BytesIO()
+            pacsv.write_csv(block, sink, write_options=_CSV)
+            copy.write(sink.getbuffer())
+
+
+def _tuples(rows: pa.Table) -> Iterator[tuple[Any, ...]]:
+    for block in rows.to_batches(max_chunksize=BATCH):
+        yield from zip(*(column.to_pylist() for column in block.columns), strict=True)
+
+
+def copy_out(session: Session, query: str, schema: pa.Schema, *, action: str) -> pa.Table:
+    """PostgreSQL: the rows of ``query`` (columns as ``schema``) through ``COPY (...) TO STDOUT`` as CSV,
+    parsed by Arrow in one go (the server sends a message per row; only the bytes are gathered here)."""
+    raw: Any = session.connection().connection.driver_connection
+    sink = io.BytesIO()
+    with (
+        _translated(action),
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy,
+    ):
+        for data in copy:
+            sink.write(data)
+    if not sink.tell():
+        return schema.empty_table()
+    sink.seek(0)
+    return pacsv.read_csv(
+        sink,
+        read_options=pacsv.ReadOptions(column_names=schema.names, block_size=16 << 20),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=schema, strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
+
+
+def count_missing(session: Session, values: pa.Array, table: str, column: str) -> int:
+    """How many of ``values`` (distinct text) are not stored in ``table.column``: the values go into a temporary
+    table (``write_table``) and the database answers with one anti-join, nothing read back row by row."""
+    postgres = is_postgres(session)
+    with translated(f"checking references to {table}"):
+        session.execute(text(f"DROP TABLE IF EXISTS {WANTED}"))
+        tail = " ON COMMIT DROP" if postgres else ""
+        session.execute(text(f"CREATE TEMPORARY TABLE {WANTED} (v TEXT NOT NULL){tail}"))
+    write_table(session, WANTED, pa.table({"v": values}))
+    with translated(f"checking references to {table}"):
+        if postgres:
+            session.execute(text(f"ANALYZE {WANTED}"))
+        missing = session.execute(
+            text(
+                f"SELECT count(*) FROM {WANTED} AS w WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.{column} = w.v)"
+            )
+        ).scalar_one()
+        session.execute(text(f"DROP TABLE {WANTED}"))
+    return int(missing)
 
 
 def sqlite_value(value: Any) -> Any:

@@ -2,28 +2,37 @@
 "Tier pushes").
 
     stage = TierStage(session)          # CREATE TEMP TABLE tier_stage (dropped at commit or rollback)
-    stage.add(rows)                     # (line, uscc, tier, effective, batch) tuples: COPY / executemany
+    stage.add(rows)                     # Arrow table (line, uscc, tier, effective, batch): COPY / executemany
     problems, count = stage.problems(limit=100)   # duplicates in the push, unknown firms, tiers stored otherwise
     skipped, refused = stage.settle_batches()      # batches received before: same content skipped, other refused
     appended = stage.apply()            # INSERT ... SELECT the rows not stored yet
 
 Cells (codes, tier letters, dates) are checked by the reader before they are staged; what needs the database
-(firms, stored history, earlier batches) is checked here, over the whole push at once. A batch's content digest
-is SHA-256 over its rows as ``uscc,tier,effective`` lines sorted by (uscc, effective).
+(firms, stored history, earlier batches) is checked here, over the whole push at once, set-wise: each check is
+first one count (a hash join or aggregate over the stage, no index needed), and only a check that finds problems
+reads its first rows. A batch's content digest is SHA-256 over its rows as ``uscc,tier,effective`` lines sorted
+by (uscc, effective); the database writes the lines in that order and Arrow slices them into per-batch bytes, so
+no Python object is made per row. The stage is a temporary table: never written to the WAL.
+
+On PostgreSQL the push's transaction gets ``work_mem`` of ``SORT_MEMORY`` (``SET LOCAL``: this transaction
+only), so those sorts, aggregates and joins of a million rows stay in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import Problem
 from spotcheck.store.base import utcnow
-from spotcheck.store.bulk import is_postgres, sqlite_value, write_rows
+from spotcheck.store.bulk import copy_out, is_postgres, sqlite_value, write_rows, write_table
 from spotcheck.store.bulk_indexes import deferred_indexes
 from spotcheck.store.errors import translated
 
@@ -31,12 +40,16 @@ __all__ = ["STAGE", "TierStage"]
 
 STAGE = "tier_stage"
 COLUMNS = ("line", "uscc", "tier", "effective", "batch")
+SORT_MEMORY = "256MB"
 
 _DUPLICATES = f"""
 SELECT line, uscc, effective, batch, first FROM (
   SELECT line, uscc, effective, batch, MIN(line) OVER (PARTITION BY uscc, effective, batch) AS first
   FROM {STAGE}) AS s
 WHERE line > first"""
+_DUPLICATES_COUNT = f"""
+SELECT COALESCE(SUM(n - 1), 0) FROM (
+  SELECT COUNT(*) AS n FROM {STAGE} GROUP BY uscc, effective, batch HAVING COUNT(*) > 1) AS d"""
 _UNKNOWN = f"""
 SELECT line, uscc FROM {STAGE} AS s
 WHERE NOT EXISTS (SELECT 1 FROM enterprises AS e WHERE e.uscc = s.uscc)"""
@@ -45,16 +58,19 @@ SELECT s.line, t.tier FROM {STAGE} AS s
 JOIN tier_records AS t ON t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch
 WHERE t.tier <> s.tier"""
 
-# What ``problems`` checks, in order: the query, the column a problem names, and its text for a row found.
-_CHECKS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+# What ``problems`` checks, in order: the query, the one counting its rows (None: count the query's rows), the
+# column a problem names, and its text for a row found.
+_CHECKS: tuple[tuple[str, str | None, str, Callable[[Any], str]], ...] = (
     (
         _DUPLICATES,
+        _DUPLICATES_COUNT,
         "uscc",
         lambda r: f"duplicate {r.uscc}, {_day(r.effective)}, {r.batch} (first on line {r.first})",
     ),
-    (_UNKNOWN, "uscc", lambda r: f"unknown firm {r.uscc!r}"),
+    (_UNKNOWN, None, "uscc", lambda r: f"unknown firm {r.uscc!r}"),
     (
         _STORED_OTHERWISE,
+        None,
         "tier",
         lambda r: f"already stored as tier {r.tier} for this date and batch; tiers are append-only",
     ),
@@ -70,6 +86,8 @@ class TierStage:
         with translated("staging the tier push"):
             if not self.postgres:
                 self.session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
+            else:
+                self.session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
             self.session.execute(
                 text(
                     f"CREATE TEMPORARY TABLE {STAGE} (line INTEGER NOT NULL, uscc VARCHAR(18) NOT NULL, "
@@ -78,50 +96,71 @@ class TierStage:
                 )
             )
 
-    def add(self, rows: Iterable[Sequence[Any]]) -> None:
-        write_rows(self.session, STAGE, COLUMNS, rows)
+    def add(self, rows: pa.Table) -> None:
+        """Stage rows given as columns ``COLUMNS`` (in that order)."""
+        write_table(self.session, STAGE, rows.select(list(COLUMNS)))
 
-    def _query(self, sql: str, limit: int) -> tuple[list[Any], int]:
-        count = self.session.execute(text(f"SELECT COUNT(*) FROM ({sql}) AS q")).scalar_one()
-        rows = list(self.session.execute(text(f"{sql} ORDER BY 1 LIMIT {int(limit)}")))
-        return rows, int(count)
+    def _query(self, sql: str, counting: str | None, limit: int) -> tuple[list[Any], int]:
+        counted = counting or f"SELECT COUNT(*) FROM ({sql}) AS q"
+        count = int(self.session.execute(text(counted)).scalar_one())
+        rows = list(self.session.execute(text(f"{sql} ORDER BY 1 LIMIT {int(limit)}"))) if count else []
+        return rows, count
 
     def problems(self, *, limit: int) -> tuple[list[Problem], int]:
         """The first ``limit`` problems of each kind (the caller sorts and trims) and how many there are."""
         with translated("checking the tier push"):
-            self.session.execute(
-                text(f"CREATE INDEX IF NOT EXISTS {STAGE}_key ON {STAGE} (uscc, effective, batch)")
-            )
+            if self.postgres:  # a temporary table has no statistics until asked: the planner needs its size
+                self.session.execute(text(f"ANALYZE {STAGE}"))
             found: list[Problem] = []
             total = 0
-            for sql, column, message in _CHECKS:
-                rows, count = self._query(sql, limit)
+            for sql, counting, column, message in _CHECKS:
+                rows, count = self._query(sql, counting, limit)
                 total += count
                 found += [Problem(r.line, column, message(r)) for r in rows]
         return found, total
 
     def digests(self) -> dict[str, tuple[str, int, int]]:
-        """batch -> (SHA-256 of its content, rows, first line), read back from the stage in order."""
+        """batch -> (SHA-256 of its content, rows, first line): the database writes each row's digest line in
+        (batch, uscc, effective) order; each batch's run of lines is hashed as one piece of bytes."""
+        staged = self._digest_lines()
+        if not staged.num_rows:
+            return {}
+        texts = pc.binary_join_element_wise(staged.column("text"), "", "\n").combine_chunks()
+        texts = texts.cast(pa.large_string())
+        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[
+            texts.offset : texts.offset + len(texts) + 1
+        ]
+        data = memoryview(texts.buffers()[2])
+        batch = staged.column("batch").combine_chunks()
+        codes = batch.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        ends = np.r_[starts[1:], len(codes)]
+        lines = staged.column("line").to_numpy()
+        firsts = np.minimum.reduceat(lines, starts)
         out: dict[str, tuple[str, int, int]] = {}
-        c = ' COLLATE "C"' if self.postgres else ""  # byte order whatever the database's collation
-        query = text(
-            f"SELECT batch, uscc, tier, effective, line FROM {STAGE} ORDER BY batch{c}, uscc{c}, effective"
-        )
-        current: str | None = None
-        digest = hashlib.sha256()
-        rows = first = 0
-        with translated("reading the tier push"):
-            for batch, uscc, tier, effective, line in self.session.execute(query):
-                if batch != current:
-                    if current is not None:
-                        out[current] = (digest.hexdigest(), rows, first)
-                    current, digest, rows, first = batch, hashlib.sha256(), 0, line
-                digest.update(f"{uscc},{tier},{_day(effective)}\n".encode())
-                rows += 1
-                first = min(first, line)
-        if current is not None:
-            out[current] = (digest.hexdigest(), rows, first)
+        for start, end, first in zip(starts.tolist(), ends.tolist(), firsts.tolist(), strict=True):
+            digest = hashlib.sha256(data[offsets[start] : offsets[end]]).hexdigest()
+            out[batch[start].as_py()] = (digest, end - start, first)
         return out
+
+    def _digest_lines(self) -> pa.Table:
+        """(batch, line, text) of every staged row, ``text`` being ``uscc,tier,effective``, in (batch, uscc,
+        effective) byte order whatever the database's collation."""
+        schema = pa.schema([("batch", pa.string()), ("line", pa.int64()), ("text", pa.string())])
+        if not self.postgres:
+            query = f"SELECT batch, line, uscc || ',' || tier || ',' || effective FROM {STAGE} ORDER BY batch, uscc, effective"
+            with translated("reading the tier push"):
+                rows = self.session.execute(text(query)).all()
+            columns = list(zip(*rows, strict=True)) or [(), (), ()]
+            return pa.Table.from_arrays(
+                [pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
+            )
+        c = ' COLLATE "C"'
+        query = (
+            f"SELECT batch, line, uscc || ',' || tier || ',' || to_char(effective, 'YYYY-MM-DD') "
+            f"FROM {STAGE} ORDER BY batch{c}, uscc{c}, effective"
+        )
+        return copy_out(self.session, query, schema, action="reading the tier push")
 
     def settle_batches(self) -> tuple[list[str], list[Problem]]:
         """Batches received before: the same content is dropped from the stage (applied once), other content
@@ -170,7 +209,8 @@ class TierStage:
                     f"INSERT INTO tier_records (uscc, tier, effective, batch, received) "
                     f"SELECT s.uscc, s.tier, s.effective, s.batch, :received FROM {STAGE} AS s "
                     "WHERE NOT EXISTS (SELECT 1 FROM tier_records AS t "
-                    "WHERE t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch)"
+                    "WHERE t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch) "
+                    "ORDER BY s.uscc, s.effective, s.batch"  # the unique index's order: its pages in turn
                 ),
                 {"received": utcnow() if self.postgres else sqlite_value(utcnow())},
             )
