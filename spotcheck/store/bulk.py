@@ -34,7 +34,6 @@ from spotcheck.store.errors import StorageError, translated
 __all__ = [
     "BATCH",
     "COPY_ROWS",
-    "copy_out",
     "count_missing",
     "is_postgres",
     "sqlite_value",
@@ -111,31 +110,6 @@ def write_table(session: Session, table: str, rows: pa.Table) -> None:
 def _tuples(rows: pa.Table) -> Iterator[tuple[Any, ...]]:
     for block in rows.to_batches(max_chunksize=BATCH):
         yield from zip(*(column.to_pylist() for column in block.columns), strict=True)
-
-
-def copy_out(session: Session, query: str, schema: pa.Schema, *, action: str) -> pa.Table:
-    """PostgreSQL: the rows of ``query`` (columns as ``schema``) through ``COPY (...) TO STDOUT`` as CSV,
-    parsed by Arrow in one go (the server sends a message per row; only the bytes are gathered here)."""
-    raw: Any = session.connection().connection.driver_connection
-    sink = io.BytesIO()
-    with (
-        _translated(action),
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy,
-    ):
-        for data in copy:
-            sink.write(data)
-    if not sink.tell():
-        return schema.empty_table()
-    sink.seek(0)
-    return pacsv.read_csv(
-        sink,
-        read_options=pacsv.ReadOptions(column_names=schema.names, block_size=16 << 20),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types=schema, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
 
 
 def count_missing(session: Session, values: pa.Array, table: str, column: str) -> int:

@@ -11,8 +11,8 @@ Cells (codes, tier letters, dates) are checked by the reader before they are sta
 (firms, stored history, earlier batches) is checked here, over the whole push at once, set-wise: each check is
 first one count (a hash join or aggregate over the stage, no index needed), and only a check that finds problems
 reads its first rows. A batch's content digest is SHA-256 over its rows as ``uscc,tier,effective`` lines sorted
-by (uscc, effective); the database writes the lines in that order and Arrow slices them into per-batch bytes, so
-no Python object is made per row. The stage is a temporary table: never written to the WAL.
+by (uscc, effective); PostgreSQL computes it over the stage itself (``string_agg`` in byte order, ``sha256``), so
+no row comes back to Python. The stage is a temporary table: never written to the WAL.
 
 On PostgreSQL the push's transaction gets ``work_mem`` of ``SORT_MEMORY`` (``SET LOCAL``: this transaction
 only), so those sorts, aggregates and joins of a million rows stay in memory.
@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import Problem
 from spotcheck.store.base import utcnow
-from spotcheck.store.bulk import copy_out, is_postgres, sqlite_value, write_rows, write_table
+from spotcheck.store.bulk import is_postgres, sqlite_value, write_rows, write_table
 from spotcheck.store.bulk_indexes import deferred_indexes
 from spotcheck.store.errors import translated
 
@@ -57,6 +57,14 @@ _STORED_OTHERWISE = f"""
 SELECT s.line, t.tier FROM {STAGE} AS s
 JOIN tier_records AS t ON t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch
 WHERE t.tier <> s.tier"""
+
+# Per batch: SHA-256 over its ``uscc,tier,effective`` lines in byte order (COLLATE "C"), rows, first line.
+_DIGESTS = f"""
+SELECT batch, encode(sha256(convert_to(string_agg(
+         uscc || ',' || tier || ',' || to_char(effective, 'YYYY-MM-DD') || E'\\n', ''
+         ORDER BY uscc COLLATE "C", effective), 'UTF8')), 'hex'),
+       COUNT(*), MIN(line)
+FROM {STAGE} GROUP BY batch"""
 
 # What ``problems`` checks, in order: the query, the one counting its rows (None: count the query's rows), the
 # column a problem names, and its text for a row found.
@@ -120,47 +128,27 @@ class TierStage:
         return found, total
 
     def digests(self) -> dict[str, tuple[str, int, int]]:
-        """batch -> (SHA-256 of its content, rows, first line): the database writes each row's digest line in
-        (batch, uscc, effective) order; each batch's run of lines is hashed as one piece of bytes."""
-        staged = self._digest_lines()
-        if not staged.num_rows:
-            return {}
-        texts = pc.binary_join_element_wise(staged.column("text"), "", "\n").combine_chunks()
-        texts = texts.cast(pa.large_string())
-        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[
-            texts.offset : texts.offset + len(texts) + 1
-        ]
-        data = memoryview(texts.buffers()[2])
-        batch = staged.column("batch").combine_chunks()
-        codes = batch.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        ends = np.r_[starts[1:], len(codes)]
-        lines = staged.column("line").to_numpy()
-        firsts = np.minimum.reduceat(lines, starts)
-        out: dict[str, tuple[str, int, int]] = {}
-        for start, end, first in zip(starts.tolist(), ends.tolist(), firsts.tolist(), strict=True):
-            digest = hashlib.sha256(data[offsets[start] : offsets[end]]).hexdigest()
-            out[batch[start].as_py()] = (digest, end - start, first)
-        return out
-
-    def _digest_lines(self) -> pa.Table:
-        """(batch, line, text) of every staged row, ``text`` being ``uscc,tier,effective``, in (batch, uscc,
-        effective) byte order whatever the database's collation."""
-        schema = pa.schema([("batch", pa.string()), ("line", pa.int64()), ("text", pa.string())])
-        if not self.postgres:
-            query = f"SELECT batch, line, uscc || ',' || tier || ',' || effective FROM {STAGE} ORDER BY batch, uscc, effective"
+        """batch -> (SHA-256 of its content, rows, first line). PostgreSQL computes each digest itself (its rows'
+        lines aggregated in byte order, then ``sha256``), so only one row per batch comes back; SQLite's rows
+        are hashed here."""
+        if self.postgres:
             with translated("reading the tier push"):
-                rows = self.session.execute(text(query)).all()
-            columns = list(zip(*rows, strict=True)) or [(), (), ()]
-            return pa.Table.from_arrays(
-                [pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
-            )
-        c = ' COLLATE "C"'
-        query = (
-            f"SELECT batch, line, uscc || ',' || tier || ',' || to_char(effective, 'YYYY-MM-DD') "
-            f"FROM {STAGE} ORDER BY batch{c}, uscc{c}, effective"
+                found = self.session.execute(text(_DIGESTS)).all()
+            return {batch: (digest, int(rows), int(first)) for batch, digest, rows, first in found}
+        out: dict[str, tuple[str, int, int]] = {}
+        query = text(
+            f"SELECT batch, uscc, tier, effective, line FROM {STAGE} ORDER BY batch, uscc, effective"
         )
-        return copy_out(self.session, query, schema, action="reading the tier push")
+        with translated("reading the tier push"):
+            rows = self.session.execute(query).all()
+        for batch, group in groupby(rows, key=itemgetter(0)):
+            digest, count, first = hashlib.sha256(), 0, None
+            for _, uscc, tier, effective, line in group:
+                digest.update(f"{uscc},{tier},{_day(effective)}\n".encode())
+                count += 1
+                first = line if first is None else min(first, line)
+            out[batch] = (digest.hexdigest(), count, int(first or 0))
+        return out
 
     def settle_batches(self) -> tuple[list[str], list[Problem]]:
         """Batches received before: the same content is dropped from the stage (applied once), other content
