@@ -11,8 +11,17 @@ join, is several times cheaper once the rows added are as many as those already 
 
 Indexes that back a constraint (the primary key, unique constraints) stay: the load relies on them. The
 rebuilt foreign keys check every row, so a load that breaks one fails the transaction (a ValidationError, as
-the row-by-row check would have). On SQLite, or for a small load, nothing changes. The table is locked
-against readers until commit (DDL), like any large write would lock its pages.
+the row-by-row check would have). The table is then analysed (``ANALYZE``, a sample of its rows, in the same
+transaction), so the next queries are planned for its new size rather than the empty table autovacuum last
+saw. On SQLite, or for a small load, nothing changes. The table is locked against readers until commit (DDL),
+like any large write would lock its pages.
+
+``relaxed_commit`` sets ``synchronous_commit = off`` for a load's one transaction (``SET LOCAL``). It is safe
+there: the setting never changes what is committed, only when commit returns; a crash in the next fraction of
+a second can lose the committed load, but only whole (the transaction's WAL ends before its commit record, so
+recovery leaves the database as before the load), and nothing durable can have been built on it meanwhile,
+because PostgreSQL flushes WAL in order: any later transaction committed synchronously flushes the load's
+commit record first. A lost load is simply imported again.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from sqlalchemy.orm import Session
 from spotcheck.store.bulk import is_postgres
 from spotcheck.store.errors import translated
 
-__all__ = ["REBUILD_FROM", "deferred_indexes"]
+__all__ = ["REBUILD_FROM", "deferred_indexes", "relaxed_commit"]
 
 REBUILD_FROM = 100_000  # rows added, at least; and at least as many as stored
 BUILD_MEMORY = "256MB"  # maintenance_work_mem for the rebuild, this transaction only
@@ -68,3 +77,12 @@ def deferred_indexes(session: Session, table: str, *, rows: int) -> Iterator[Non
             session.execute(text(definition))
         for name, definition in keys:
             session.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+        session.execute(text(f"ANALYZE {table}"))
+
+
+def relaxed_commit(session: Session) -> None:
+    """On PostgreSQL, this transaction's commit does not wait for its WAL to reach the disk (module docstring:
+    why that is safe for a load)."""
+    if is_postgres(session):
+        with translated("preparing a large load"):
+            session.execute(text("SET LOCAL synchronous_commit = off"))

@@ -20,6 +20,7 @@ from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.references import check_references
 from spotcheck.store.base import now_iso
 from spotcheck.store.convert import KEY_COLUMNS, to_values
+from spotcheck.store.bulk_indexes import relaxed_commit
 from spotcheck.store.import_columns import import_columns
 from spotcheck.store.uow import UnitOfWork
 
@@ -123,6 +124,7 @@ def import_file(
 ) -> ImportReport:
     """Validate ``path`` as ``kind`` completely, then write it in one transaction (nothing if any row is bad)."""
     with uow:
+        relaxed_commit(uow.session)
         report = _import_one(uow, kind, path, progress)
         audit_import(uow, [report], actor=actor)
         uow.commit()
@@ -139,6 +141,7 @@ def import_folder(
         raise ValidationError(f"{folder}: not a folder")
     reports: list[ImportReport] = []
     with uow:
+        relaxed_commit(uow.session)
         for kind in KINDS:
             path = find_file(folder, kind)
             if path is None:
