@@ -19,8 +19,8 @@ from spotcheck.ingest.columns import FILE_NAMES, KINDS
 from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.references import check_references
 from spotcheck.store.base import now_iso
-from spotcheck.store.convert import KEY_COLUMNS, to_values
 from spotcheck.store.bulk_indexes import relaxed_commit
+from spotcheck.store.convert import KEY_COLUMNS, to_values
 from spotcheck.store.import_columns import import_columns
 from spotcheck.store.uow import UnitOfWork
 
