@@ -188,6 +188,9 @@ class TierStage:
         """Append the staged rows not stored yet (same key and tier already stored: left alone)."""
         with translated("appending tier records"):
             staged = int(self.session.execute(text(f"SELECT count(*) FROM {STAGE}")).scalar_one())
+        # in the unique index's order, so its pages are visited in turn; byte order sorts fastest (codes are
+        # ASCII: the same order as the database's collation)
+        c = ' COLLATE "C"' if self.postgres else ""
         with (
             translated("appending tier records"),
             deferred_indexes(self.session, "tier_records", rows=staged),
@@ -198,7 +201,7 @@ class TierStage:
                     f"SELECT s.uscc, s.tier, s.effective, s.batch, :received FROM {STAGE} AS s "
                     "WHERE NOT EXISTS (SELECT 1 FROM tier_records AS t "
                     "WHERE t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch) "
-                    "ORDER BY s.uscc, s.effective, s.batch"  # the unique index's order: its pages in turn
+                    f"ORDER BY s.uscc{c}, s.effective, s.batch{c}"
                 ),
                 {"received": utcnow() if self.postgres else sqlite_value(utcnow())},
             )
