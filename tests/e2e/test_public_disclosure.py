@@ -23,6 +23,7 @@ from spotcheck.domain.categories import ReviewState
 from spotcheck.store.quarter import DrawRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 from tests.e2e.browser import assert_fits, screenshot, served
+from tests.e2e.local_assets import assets_served_here
 from tests.integration.test_publication_tree import published
 
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -189,21 +190,7 @@ def test_no_page_or_asset_refers_to_an_outside_host(world: tuple[str, int, Any])
     record = _record(uow_factory, plan_id)
     pages = ["/", "/?q=临沂", f"/plans/{plan_id}", f"/plans/{plan_id}?print=true", "/docs", "/redoc",
              f"/firms/{record['visits'][0]['uscc']}", "/dashboard", "/inspector"]  # fmt: skip
-    outside = re.compile(
-        r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
-    )
-    assets: set[str] = set()
-    for path in pages:
-        answer = client.get(path)
-        assert answer.status_code in (200, 401), path
-        assert not outside.search(answer.text), path
-        assets |= set(re.findall(r"""(?:src|href)=["'](/[^"'/][^"']*\.(?:js|css|png))["']""", answer.text))
-        assets |= set(re.findall(r"""(?:Url|url|href)\s*[:=]\s*['"](/static[^'"]+)['"]""", answer.text))
+    assets = assets_served_here(client, pages, statuses=(200, 401))
     assert any("swagger-ui-bundle" in a for a in assets) and any("redoc" in a for a in assets)
-    for asset in assets:
-        answer = client.get(asset)
-        assert answer.status_code == 200, asset
-        if asset.endswith(".css"):
-            assert not outside.search(answer.text), asset
     for vendored in ("/static/vendor/htmx/htmx.min.js", "/static/vendor/echarts/echarts.min.js"):
         assert client.get(vendored).status_code == 200
