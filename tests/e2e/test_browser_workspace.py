@@ -20,23 +20,11 @@ from spotcheck.ingest.city import find_file
 from spotcheck.ingest.columns import KINDS
 from spotcheck.queries.results import results
 from spotcheck.services.publication import verify_plan
-from spotcheck.store.importer import import_file
 from spotcheck.store.uow import UnitOfWork
 from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import write_tiny_city
 from tests.e2e.browser import ARTIFACTS, screenshot, served
-
-ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
-
-
-def _accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
-    """The operator's accounts (``spotcheck user create``): an account names its department, so the departments
-    list is loaded first; the lead uploads it again through the page."""
-    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
-    with uow_factory() as uow:
-        for department, (username, role) in ACCOUNTS.items():
-            add_account(uow, username, role, department=department)
-        uow.commit()
+from tests.e2e.workspace import ACCOUNTS, add_accounts
 
 
 def _token(uow_factory: Callable[[], UnitOfWork], username: str, *, officer: str | None = None) -> str:
@@ -97,7 +85,7 @@ def test_a_whole_quarter_in_the_browser(
 ) -> None:
     city = write_tiny_city(tmp_path / "city", firms=60)
     shots: list[str] = []
-    _accounts(uow_factory, city)
+    add_accounts(uow_factory, city)
     desks = {d: Desk(browser, site, username, shots) for d, (username, _) in ACCOUNTS.items()}
     lead = desks["SCJG"]
 

@@ -26,29 +26,15 @@ from spotcheck.store.uow import UnitOfWork
 from tests.accounts import add_account, token_for
 from tests.conftest import write_tiny_city
 from tests.e2e.local_assets import assets_served_here
-from tests.e2e.workspace import Person, finished, signed_in
+from tests.e2e.workspace import ACCOUNTS, Person, add_accounts, finished, signed_in
 
 DEPARTMENTS = ("SCJG", "STHJ", "XF")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SECRETS: dict[str, str] = {}  # department -> the secret its page drew, kept by the department
 
 
-# department -> (username, role); SCJG's account is the lead regulator's
-ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
-
-
-def _accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
-    """The accounts, as the operator creates them (``spotcheck user create``) once the departments are known:
-    an account names its department, so the departments list is loaded first; the lead uploads it again."""
-    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
-    with uow_factory() as uow:
-        for department, (username, role) in ACCOUNTS.items():
-            add_account(uow, username, role, department=department)
-        uow.commit()
-
-
 def _people(app: object, uow_factory: Callable[[], UnitOfWork], city: Path) -> dict[str, Person]:
-    _accounts(uow_factory, city)
+    add_accounts(uow_factory, city)
     return {d: signed_in(app, username) for d, (username, _) in ACCOUNTS.items()}
 
 

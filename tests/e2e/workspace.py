@@ -1,18 +1,35 @@
-"""The regulator's workspace pages through a TestClient used as a browser: a person signed in on the sign-in
-page with their own account, whose forms carry the session's CSRF token, and a job's page followed until the
-job is done."""
+"""The regulator's workspace for the tests that walk a quarter through it: the three departments' accounts;
+through a TestClient used as a browser, a person signed in on the sign-in page with their own account, whose
+forms carry the session's CSRF token; and a job's page followed until the job is done."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.accounts import PASSWORD
+from spotcheck.store.importer import import_file
+from spotcheck.store.uow import UnitOfWork
+from tests.accounts import PASSWORD, add_account
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# department -> (username, role); SCJG's account is the lead regulator's
+ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
+
+
+def add_accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
+    """The accounts, as the operator creates them (``spotcheck user create``) once the departments are known:
+    an account names its department, so the city's departments list is loaded first (the lead uploads it
+    again through the pages)."""
+    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
+    with uow_factory() as uow:
+        for department, (username, role) in ACCOUNTS.items():
+            add_account(uow, username, role, department=department)
+        uow.commit()
 
 
 class Person(TestClient):
