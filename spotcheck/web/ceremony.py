@@ -24,13 +24,12 @@ from spotcheck.queries import directory, plans
 from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.services import ceremony, seeding
 from spotcheck.services import plans as plan_steps
-from spotcheck.web.workspace import Desk, DeskDep, Me, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, refused, step_page
 
 __all__ = ["STEPS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 Secret = Annotated[str, Form(max_length=256)]  # the use case checks it (docs/ceremony.md "Definitions")
 DONE = {
     "commit": "承诺已登记，请妥善保存秘密 / commitment recorded: keep your secret",
@@ -39,7 +38,7 @@ DONE = {
 
 
 def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) -> Response:
-    request, uow = desk.request, desk.uow
+    uow = desk.uow
     try:
         row = uow.plans.get(plan_id)
         status = plan_steps.plan_status(uow, plan_id)
@@ -47,17 +46,16 @@ def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) 
         return refused(desk, exc, error=error, status_code=status_code)
     public = public_ceremony(uow, plan_id)
     context = {
-        "me": desk.me,
         "p": plans.plan_view(uow, row, full=False),
         "status": status,
         "ceremony": public,
         "handed_in": public["handed_in"] if public else [],
         "names": directory.department_names(uow),
         "suggested": seeding.new_secret(),
-        "error": error,
-        "done": DONE.get(request.query_params.get("done", ""), ""),
     }
-    return page(request, "workspace/ceremony.html", context, status_code=status_code)
+    return step_page(
+        desk, "workspace/ceremony.html", context, done=DONE, error=error, status_code=status_code
+    )
 
 
 @router.get("/regulator/plans/{plan_id}/ceremony", response_class=HTMLResponse)
@@ -77,7 +75,7 @@ def _route(name: str) -> Callable[..., Response]:
     too, for its own department."""
     use_case = STEPS[name]
 
-    def post(desk: DeskDep, plan_id: PlanId, csrf: Csrf = "", secret: Secret = "") -> Response:
+    def post(desk: PostedDep, plan_id: PlanId, secret: Secret = "") -> Response:
         def act(me: Me) -> str:
             check(me.principal, Permission.CEREMONY_COMMIT, Scope(department=me.department))
             use_case(desk.factory(), plan_id, me.department, _secret(secret), actor=me.actor)
@@ -86,7 +84,7 @@ def _route(name: str) -> Callable[..., Response]:
         def again(me: Me, message: str, code: int) -> Response:
             return _page(desk, plan_id, error=message, status_code=code)
 
-        return form_post(desk, csrf, act, again)
+        return form_post(desk, act, again)
 
     post.__name__ = name
     return post

@@ -25,20 +25,20 @@ from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
 from spotcheck.domain.labels import KINDS
 from spotcheck.edge import MAX_ID, PlanId
+from spotcheck.edge_auth import CSRF_FIELD
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import plans
 from spotcheck.services.plan_check import check_draft
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import plan_fields
 from spotcheck.web.rendering import HERE
-from spotcheck.web.workspace import Desk, DeskDep, Me, form_post, guard, page, refusal
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, guard, page, refusal
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
 PlanText = Annotated[str, Form(max_length=1_000_000)]
-Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 HTMX = "/static/vendor/htmx/htmx.min.js"
 
 
@@ -103,14 +103,14 @@ def editor(
 
 
 @router.post("/regulator/plan-editor/check", response_class=HTMLResponse)
-def check_plan(desk: DeskDep, plan_json: PlanText, csrf: Csrf = "") -> Response:
+def check_plan(desk: PostedDep, plan_json: PlanText) -> Response:
     def act(me: Me) -> Response:
         return _editor(desk, plan_json, checked=check_draft(desk.factory(), _parsed(plan_json)))
 
     def again(me: Me, message: str, code: int) -> Response:
         return _editor(desk, plan_json, error=message, status_code=code)
 
-    return form_post(desk, csrf, act, again)
+    return form_post(desk, act, again)
 
 
 @router.post("/regulator/plan-editor/fields", response_class=HTMLResponse)
@@ -134,14 +134,14 @@ async def from_fields(desk: DeskDep) -> Response:
     def again(me: Me, message: str, code: int) -> Response:
         return _editor(desk, text, error=message, status_code=code)
 
-    return form_post(desk, str(form.get("csrf_token") or ""), act, again)
+    return form_post(desk, act, again, token=str(form.get(CSRF_FIELD) or ""))
 
 
 @router.post("/regulator/plan-editor/upload", response_class=HTMLResponse)
-async def upload_plan(desk: DeskDep, file: UploadFile, csrf: Csrf = "") -> Response:
+async def upload_plan(desk: PostedDep, file: UploadFile) -> Response:
     data = await file.read()
     try:
-        guard(desk.request, desk.me, csrf)
+        guard(desk.request, desk.me, desk.posted)
         text = data.decode("utf-8-sig")
         _parsed(text)
     except UnicodeDecodeError:
@@ -153,7 +153,7 @@ async def upload_plan(desk: DeskDep, file: UploadFile, csrf: Csrf = "") -> Respo
 
 
 @router.post("/regulator/plan-editor/save")
-def save(desk: DeskDep, plan_json: PlanText, csrf: Csrf = "") -> Response:
+def save(desk: PostedDep, plan_json: PlanText) -> Response:
     def act(me: Me) -> str:
         check(me.principal, Permission.PLAN_WRITE)
         return f"/regulator/plans/{plans.create_plan(desk.factory(), _parsed(plan_json), actor=me.actor)}"
@@ -161,7 +161,7 @@ def save(desk: DeskDep, plan_json: PlanText, csrf: Csrf = "") -> Response:
     def again(me: Me, message: str, code: int) -> Response:
         return _editor(desk, plan_json, error=message, status_code=code)
 
-    return form_post(desk, csrf, act, again)
+    return form_post(desk, act, again)
 
 
 @router.get("/regulator/plans/{plan_id}/plan.json")

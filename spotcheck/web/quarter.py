@@ -30,13 +30,12 @@ from spotcheck.services import plans as plan_steps
 from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
-from spotcheck.web.workspace import Desk, DeskDep, Me, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, refused, step_page
 
 __all__ = ["TOKEN_ONLY_STEPS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 Text = Annotated[str, Form(min_length=1, max_length=512, pattern=r"^[^\x00]*$")]
 Day = Annotated[date, Form()]
 Factory = Callable[[], UnitOfWork]  # a fresh unit of work for each use case
@@ -57,7 +56,7 @@ def _today() -> date:
 def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) -> Response:
     """The quarter page, ``error`` explaining a refused step; or the refusal alone when there is no page to show
     (no such plan)."""
-    request, uow, factory = desk.request, desk.uow, desk.factory
+    uow, factory = desk.uow, desk.factory
     try:
         row = uow.plans.get(plan_id)
         view = plans.plan_view(uow, row, full=True)
@@ -71,7 +70,6 @@ def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) 
     except SpotcheckError as exc:
         return refused(desk, exc, error=error, status_code=status_code)
     context = {
-        "me": desk.me,
         "p": view,
         "status": status,
         "names": directory.department_names(uow),
@@ -82,10 +80,8 @@ def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) 
         "handed_in": ceremony["handed_in"] if ceremony else [],
         "unrecorded": unrecorded,
         "today": _today().isoformat(),
-        "error": error,
-        "done": DONE.get(request.query_params.get("done", ""), ""),
     }
-    return page(request, "workspace/quarter.html", context, status_code=status_code)
+    return step_page(desk, "workspace/quarter.html", context, done=DONE, error=error, status_code=status_code)
 
 
 @router.get("/regulator/plans/{plan_id}", response_class=HTMLResponse)
@@ -94,7 +90,7 @@ def show(desk: DeskDep, plan_id: PlanId) -> Response:
 
 
 def _step(
-    desk: Desk, plan_id: int, csrf: str, name: str, permission: Permission, act: Callable[[Me], str | None]
+    desk: Desk, plan_id: int, name: str, permission: Permission, act: Callable[[Me], str | None]
 ) -> Response:
     """Run one of the lead's steps, if ``permission`` allows it: back to the page (or on to the step's job), or
     the page again with the refusal explained."""
@@ -106,7 +102,7 @@ def _step(
     def again(me: Me, message: str, code: int) -> Response:
         return _page(desk, plan_id, error=message, status_code=code)
 
-    return form_post(desk, csrf, run, again)
+    return form_post(desk, run, again)
 
 
 def _job(me: Me, plan_id: int, title: str, work: Callable[[jobs.Progress], str]) -> str:
@@ -117,12 +113,11 @@ def _job(me: Me, plan_id: int, title: str, work: Callable[[jobs.Progress], str])
 
 @router.post("/regulator/plans/{plan_id}/freeze")
 def freeze_plan(
-    desk: DeskDep,
+    desk: PostedDep,
     plan_id: PlanId,
     frozen_on: Day,
     beacon_source: Text,
     beacon_date: Day,
-    csrf: Csrf = "",
     unstaffable: Annotated[str, Form(pattern=r"^(refuse|defer)$")] = "refuse",
 ) -> Response:
     def act(me: Me) -> None:
@@ -138,35 +133,33 @@ def freeze_plan(
             options=options,
         )
 
-    return _step(desk, plan_id, csrf, "freeze", Permission.FREEZE, act)
+    return _step(desk, plan_id, "freeze", Permission.FREEZE, act)
 
 
 @router.post("/regulator/plans/{plan_id}/beacon")
 def beacon(
-    desk: DeskDep,
+    desk: PostedDep,
     plan_id: PlanId,
     value: Text,
     source: Text,
-    csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> None:
         seeding.enter_beacon(desk.factory(), plan_id, value, source=source, actor=me.actor)
 
-    return _step(desk, plan_id, csrf, "beacon", Permission.BEACON, act)
+    return _step(desk, plan_id, "beacon", Permission.BEACON, act)
 
 
 @router.post("/regulator/plans/{plan_id}/start")
 def start(
-    desk: DeskDep,
+    desk: PostedDep,
     plan_id: PlanId,
     begin: Day,
     end: Day,
-    csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> None:
         inspection.start_inspection(desk.factory(), plan_id, begin=begin, end=end, actor=me.actor)
 
-    return _step(desk, plan_id, csrf, "start", Permission.INSPECTION, act)
+    return _step(desk, plan_id, "start", Permission.INSPECTION, act)
 
 
 def _draw(factory: Factory, plan_id: int, me: Me) -> str:
@@ -212,8 +205,8 @@ def _token_only_step(name: str) -> Callable[..., Response]:
     """The route of one of ``TOKEN_ONLY_STEPS``."""
     permission, run = TOKEN_ONLY_STEPS[name]
 
-    def post(desk: DeskDep, plan_id: PlanId, csrf: Csrf = "") -> Response:
-        return _step(desk, plan_id, csrf, name, permission, lambda me: run(desk.factory, plan_id, me))
+    def post(desk: PostedDep, plan_id: PlanId) -> Response:
+        return _step(desk, plan_id, name, permission, lambda me: run(desk.factory, plan_id, me))
 
     post.__name__ = name
     return post

@@ -27,7 +27,7 @@ from spotcheck.queries.gate import public_plan
 from spotcheck.queries.results import results
 from spotcheck.queries.review_queue import review_queue
 from spotcheck.services import results as result_steps
-from spotcheck.web.workspace import Desk, DeskDep, Me, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, page, refused
 
 __all__ = ["router"]
 
@@ -67,13 +67,12 @@ def _queue_page(desk: Desk, plan_id: int, *, error: str = "", status: int = 200)
 
 @router.post("/regulator/plans/{plan_id}/review")
 def decide(
-    desk: DeskDep,
+    desk: PostedDep,
     plan_id: PlanId,
     visit: Field64,
     department: Field64,
     decision: Annotated[str, Form(pattern=r"^(approve|return)$")],
     reason: Annotated[str, Form(max_length=2000, pattern=r"^[^\x00]*$")] = "",
-    csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     def act(me: Me) -> str:
         check(me.principal, Permission.REVIEW, Scope(department=department))
@@ -86,7 +85,7 @@ def decide(
     def again(me: Me, message: str, code: int) -> Response:
         return _queue_page(desk, plan_id, error=message, status=code)
 
-    return form_post(desk, csrf_token, act, again)
+    return form_post(desk, act, again)
 
 
 @router.get("/regulator/plans/{plan_id}/notice", response_class=HTMLResponse)

@@ -27,15 +27,15 @@ from spotcheck.services import inspection, redraws
 from spotcheck.services.staffing import staffing
 from spotcheck.solver.assign.types import ACTIONS, Decision
 from spotcheck.web import jobs
-from spotcheck.web.workspace import Desk, DeskDep, Me, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, refused, step_page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(alias=CSRF_FIELD, max_length=100)]
 Field64 = Annotated[str, Form(min_length=1, max_length=64, pattern=NO_NUL)]
 Reason = Annotated[str, Form(max_length=500, pattern=NO_NUL)]
+DONE = {"replace": "已重新抽取执法人员 / officer replaced"}  # ?done=step -> what the page says
 ALL_VISITS = 1_000_000
 TEAMS_SHOWN = 200  # teams listed for replacement at once; the search narrows them
 MAX_DECISIONS = 500
@@ -50,7 +50,7 @@ def _page(
     error: str = "",
     status_code: int = 200,
 ) -> Response:
-    request, uow = desk.request, desk.uow
+    uow = desk.uow
     try:
         row = uow.plans.get(plan_id)
         found = staffing(desk.factory(), plan_id, decisions or ())
@@ -60,7 +60,6 @@ def _page(
     by_id = {v.id: v for v in stored}
     teams = [v for v in stored if v.officers and (not q or q in v.id or q in v.name)][:TEAMS_SHOWN]
     context = {
-        "me": desk.me,
         "p": row,
         "found": found,
         "visits": by_id,
@@ -69,12 +68,10 @@ def _page(
         "names": directory.department_names(uow),
         "officers": {o.id: o.name for o in uow.directory.all("inspectors")},
         "chosen": {(d.visit, d.department): d for d in decisions or ()},
-        "error": error,
-        "done": {"replace": "已重新抽取执法人员 / officer replaced"}.get(
-            request.query_params.get("done", ""), ""
-        ),
     }
-    return page(request, "workspace/staffing.html", context, status_code=status_code)
+    return step_page(
+        desk, "workspace/staffing.html", context, done=DONE, error=error, status_code=status_code
+    )
 
 
 @router.get("/regulator/plans/{plan_id}/staffing", response_class=HTMLResponse)
@@ -133,18 +130,17 @@ async def decide(desk: DeskDep, plan_id: PlanId) -> Response:
     def again(me: Me, message: str, code: int) -> Response:
         return _page(desk, plan_id, decisions=chosen, error=message, status_code=code)
 
-    return form_post(desk, str(form.get(CSRF_FIELD) or ""), act, again)
+    return form_post(desk, act, again, token=str(form.get(CSRF_FIELD) or ""))
 
 
 @router.post("/regulator/plans/{plan_id}/staffing/replace")
 def replace(
-    desk: DeskDep,
+    desk: PostedDep,
     plan_id: PlanId,
     visit: Field64,
     department: Field64,
     officer: Field64,
     reason: Reason = "",
-    csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> str:
         check(me.principal, Permission.ASSIGN)
@@ -158,4 +154,4 @@ def replace(
     def again(me: Me, message: str, code: int) -> Response:
         return _page(desk, plan_id, q=visit, error=message, status_code=code)
 
-    return form_post(desk, csrf, act, again)
+    return form_post(desk, act, again)

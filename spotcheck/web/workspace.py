@@ -7,7 +7,10 @@ guard, and how a refused step is explained on the page instead of as an error co
     guard(request, me, csrf)             a POST must come from this site, with the session's form token
     refusal(exc) -> (status, message)    a use case's refusal, in the user's words (never internals)
     refused(desk, exc)                   the refusal alone, on its own page, when there is no page to show it on
-    form_post(desk, csrf, act, again)    one guarded form's step: act(me), then a redirect, or the page again
+    desk: PostedDep                      the same for a form's POST, with the form token it carried
+    form_post(desk, act, again)          one guarded form's step: act(me), then a redirect, or the page again
+    step_page(desk, template, context, done=..., error=..., status_code=...)
+                                         a page whose forms take steps: what the last one did, or its refusal
 
 The sign-in is an account's (``web.signin.WORKSPACE``: the same server-side session as the dashboard, docs/api.md
 "Accounts, sign-in and tokens"). The principal comes from the session: its role (the lead runs the quarter's
@@ -17,11 +20,11 @@ Every page and every step reads and writes through ``spotcheck.queries`` and ``s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from spotcheck.domain.access import Permission, Principal, Role, allowed
@@ -34,7 +37,7 @@ from spotcheck.domain.errors import (
 )
 from spotcheck.domain.labels import PLAN_STATES
 from spotcheck.edge import UowDep, UowFactoryDep
-from spotcheck.edge_auth import cross_site, same_token
+from spotcheck.edge_auth import CSRF_FIELD, cross_site, same_token
 from spotcheck.queries import directory
 from spotcheck.store.errors import StorageError
 from spotcheck.store.uow import UnitOfWork
@@ -47,6 +50,7 @@ __all__ = [
     "Desk",
     "DeskDep",
     "Me",
+    "PostedDep",
     "desk",
     "form_post",
     "guard",
@@ -54,6 +58,7 @@ __all__ = [
     "refusal",
     "refused",
     "see_other",
+    "step_page",
 ]
 
 LANG_COOKIE = "spotcheck_lang"
@@ -94,6 +99,7 @@ class Desk:
     uow: UnitOfWork
     factory: Callable[[], UnitOfWork]
     me: Me
+    posted: str = ""  # the form token a POST carried (``PostedDep``)
 
 
 def desk(request: Request, uow: UowDep, factory: UowFactoryDep) -> Desk:
@@ -106,6 +112,14 @@ def desk(request: Request, uow: UowDep, factory: UowFactoryDep) -> Desk:
 
 
 DeskDep = Annotated[Desk, Depends(desk)]
+
+
+def posted(desk: DeskDep, token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "") -> Desk:
+    """A form's POST: the desk with the form token it carried, which ``form_post`` checks."""
+    return replace(desk, posted=token)
+
+
+PostedDep = Annotated[Desk, Depends(posted)]
 
 
 def guard(request: Request, me: Me, csrf: str) -> None:
@@ -158,23 +172,41 @@ def refused(desk: Desk, exc: SpotcheckError, *, error: str = "", status_code: in
 
 def form_post(
     desk: Desk,
-    csrf: str,
     act: Callable[[Me], str | Response],
     again: Callable[[Me, str, int], Response],
+    *,
+    token: str | None = None,
 ) -> Response:
     """One form's step for the signed-in regulator, the same for every workspace form: the form ``guard``;
     then ``act(me)``, which returns the address to go to next (a 303, so a reload does not post again) or a page
     to answer with. A refusal rolls the request's reads back and shows ``again(me, message, status)``: the
-    form's page with the refusal explained, what the user typed kept."""
+    form's page with the refusal explained, what the user typed kept. ``token``: the form token of a route
+    that reads its form itself (else the one ``PostedDep`` read)."""
     me = desk.me
     try:
-        guard(desk.request, me, csrf)
+        guard(desk.request, me, desk.posted if token is None else token)
         then = act(me)
     except SpotcheckError as exc:
         code, message = refusal(exc)
         desk.uow.rollback()
         return again(me, message, code)
     return see_other(then) if isinstance(then, str) else then
+
+
+def step_page(
+    desk: Desk,
+    template: str,
+    context: dict[str, Any],
+    *,
+    done: Mapping[str, str],
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """A page whose forms take steps: ``error`` explains a refused step (with its ``status_code``), and after
+    a step's redirect (``?done=STEP``) the page says what it did (``done[STEP]``)."""
+    said = done.get(desk.request.query_params.get("done", ""), "")
+    full = {"me": desk.me, **context, "error": error, "done": said}
+    return page(desk.request, template, full, status_code=status_code)
 
 
 def see_other(url: str) -> Response:
