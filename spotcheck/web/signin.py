@@ -96,10 +96,6 @@ class SignIn:
         found = signed_in(request, uow)
         return found if found is not None and allowed(found.principal, self.permission) else None
 
-    def caller(self, request: Request, uow: UnitOfWork) -> Principal | None:
-        found = self.session(request, uow)
-        return None if found is None else found.principal
-
     def required(self, request: Request, uow: UowDep) -> Resumed:
         """The signed-in session, as a route's dependency: ``SignInRequired`` (the form) while there is none."""
         found = self.session(request, uow)
