@@ -66,10 +66,21 @@ def my_visits(request: Request, uow: UowDep, quarter: Quarter = "") -> Response:
 
 
 def _visit_page(
-    request: Request, uow: UnitOfWork, session: Resumed, visit_id: str, error: str = "", status: int = 200
+    request: Request,
+    uow: UnitOfWork,
+    session: Resumed,
+    visit_id: str,
+    error: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
+    """The visit's page; after a refused form, ``error`` says why and the form keeps what was ``typed`` (the
+    category and the findings: an officer on site must not type them again; the files are chosen again)."""
     me = session.principal
     sheet = workspace.visit_sheet(uow, _officer(me), visit_id)
+    result = sheet.result
+    if typed is None:
+        typed = {"category": result.category, "findings": result.findings} if result else {}
     context = {
         "me": me,
         "sheet": sheet,
@@ -78,6 +89,7 @@ def _visit_page(
         "open": sheet.result is None or sheet.result.state in OPEN,
         "max_files": MAX_FILES,
         "error": error,
+        "typed": typed,
         "labels": LABELS,
         "csrf": session.csrf,
     }
@@ -126,7 +138,8 @@ async def submit_my_result(
         )
     except (ValidationError, Forbidden, InvalidTransition) as exc:
         status = 403 if isinstance(exc, Forbidden) else 422
-        return _visit_page(request, uow, session, visit_id, error=str(exc), status=status)
+        typed = {"category": category, "findings": findings}
+        return _visit_page(request, uow, session, visit_id, error=str(exc), status=status, typed=typed)
     return RedirectResponse(f"/inspector/visits/{visit_id}", status_code=303)
 
 

@@ -138,3 +138,26 @@ def test_the_audit_chain_names_the_account_that_recorded(world: World) -> None:
         recorded = uow.session.execute(select(ResultRow.recorded_by).where(ResultRow.visit_id == visit))
         assert recorded.scalar_one() == actor
         assert [f.uploaded_by for f in attachments(uow, visit, "SCJG")] == [actor]
+
+
+def test_a_refused_file_keeps_what_the_officer_typed_and_says_why_in_chinese(world: World) -> None:
+    visit = world.visits["solo"]
+    _sign_in(world, "scjg004")
+    typed = "门头照片与登记地址一致；公示信息已责令更正"
+    response = world.client.post(
+        f"/inspector/visits/{visit}/result",
+        data={"category": "corrected", "findings": typed, "csrf_token": _csrf(world, visit)},
+        files=[("files", ("photo.jpg", b"<html>not a photo</html>", "image/jpeg"))],
+    )
+    page = response.text
+    assert response.status_code == 422
+    assert "未保存" in page and "不是 JPEG、PNG、HEIC 照片或 PDF" in page  # Chinese first, English beside
+    assert f">{typed}</textarea>" in page  # nothing the officer typed on the phone is lost
+    assert re.search(r'<option value="corrected"\s+selected', page)
+    assert f'action="/inspector/visits/{visit}/result#result"' in page  # the refusal is in view after posting
+    too_many = world.client.post(
+        f"/inspector/visits/{visit}/result",
+        data={"category": "no_problem", "findings": typed, "csrf_token": _csrf(world, visit)},
+        files=[("files", (f"{n}.png", PNG, "image/png")) for n in range(6)],
+    )
+    assert too_many.status_code == 422 and "每份结果最多 5 个附件" in too_many.text
