@@ -24,7 +24,7 @@ from spotcheck.domain.attachments import MAX_FILES
 from spotcheck.domain.categories import CATEGORIES, ReviewState
 from spotcheck.domain.errors import Forbidden, InvalidTransition, ValidationError
 from spotcheck.edge import MAX_ID, NO_NUL, UowDep, UowFactoryDep, VisitId
-from spotcheck.edge_auth import CSRF_FIELD, cross_site, same_token
+from spotcheck.edge_auth import CSRF_FIELD, cross_site, now, same_token
 from spotcheck.queries import assignments, workspace
 from spotcheck.queries.attachments import content
 from spotcheck.services.attachments import submit_result
@@ -60,7 +60,9 @@ def my_visits(request: Request, uow: UowDep, quarter: Quarter = "") -> Response:
         quarters = workspace.quarters(visits)
         chosen = quarter or (quarters[0] if quarters else ALL)
         shown = visits if chosen == ALL else [v for v in visits if workspace.quarter_of(v) == chosen]
-        return {"visits": shown, "quarters": quarters, "chosen": chosen, "labels": LABELS}
+        today = now(request)
+        current = f"{today.year}-Q{(today.month - 1) // 3 + 1}"  # named "this quarter" only when it is
+        return {"visits": shown, "quarters": quarters, "chosen": chosen, "current": current, "labels": LABELS}
 
     return SIGN_IN.page(request, uow, "inspector.html", build)
 

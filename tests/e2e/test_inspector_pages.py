@@ -5,6 +5,7 @@ session's CSRF token, and the audit chain names the account that recorded."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -161,3 +162,14 @@ def test_a_refused_file_keeps_what_the_officer_typed_and_says_why_in_chinese(wor
         files=[("files", (f"{n}.png", PNG, "image/png")) for n in range(6)],
     )
     assert too_many.status_code == 422 and "每份结果最多 5 个附件" in too_many.text
+
+
+def test_the_quarter_filter_calls_current_only_the_quarter_of_today(world: World) -> None:
+    """The list opens on the newest quarter the officer has visits in; it is called this quarter only when it
+    is (an officer whose new quarter has not started yet sees the last one, named as the latest)."""
+    for today, label in ((datetime(2026, 2, 10, 9), "2026-Q1 (本季度 current)"), (datetime(2026, 4, 2, 9), "2026-Q1 (最近 latest)")):  # fmt: skip
+        world.client.app.state.clock = lambda today=today: today  # type: ignore[attr-defined,misc]
+        world.client.cookies.clear()
+        _sign_in(world, "scjg002")
+        page = world.client.get("/inspector").text
+        assert label in page and page.count("本季度") == (1 if "current" in label else 0), today
