@@ -236,3 +236,15 @@ def test_no_page_or_asset_refers_to_an_outside_host(world: tuple[str, int, Any])
             assert not outside.search(answer.text), asset
     for vendored in ("/static/vendor/htmx/htmx.min.js", "/static/vendor/echarts/echarts.min.js"):
         assert client.get(vendored).status_code == 200
+
+
+def test_the_quarter_page_gives_the_declared_freeze_and_beacon_dates(
+    uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    """The freeze date is the one the freeze declared (its inputs as known on that day), not the day the
+    snapshot happened to be stored; the beacon is shown with the date it was named for, after the freeze."""
+    plan_id, _, _ = published(uow_factory, tmp_path)  # frozen on 2025-12-20, the beacon of 2025-12-21
+    client = TestClient(create_app(Settings(), uow_factory=uow_factory))
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/plans/{plan_id}").text).split())
+    assert "冻结日期 Frozen on 2025-12-20" in text
+    assert re.search(r"公共随机源 Beacon .*发布日期 dated 2025-12-21", text)
