@@ -104,9 +104,7 @@ def plan_dates(uow: UnitOfWork, plan_id: int, *, published: bool) -> PlanDates:
     if dates.freeze is not None:
         try:
             dates.frozen_on = str(read_snapshot(uow, plan_id)[0].get("frozen_on") or "") or None
-        except (
-            VerificationError
-        ):  # a damaged snapshot: `spotcheck audit verify` names it; the page still shows
+        except VerificationError:  # damaged: `spotcheck audit verify` names it; the page still answers
             dates.frozen_on = None
     dates.beacon_date = session.execute(
         select(CeremonyRow.beacon_date).where(CeremonyRow.plan_id == plan_id)
