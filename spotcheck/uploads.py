@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from starlette.datastructures import UploadFile
 
-from spotcheck.domain.attachments import MAX_BYTES, MAX_FILES, Checked, check_file
+from spotcheck.domain.attachments import MAX_BYTES, MAX_FILES, TOO_MANY, Checked, check_file
 from spotcheck.domain.errors import ValidationError
 
 __all__ = ["read_checked"]
@@ -21,7 +21,7 @@ async def read_checked(files: Sequence[UploadFile]) -> list[Checked]:
     """The uploaded files, each checked by type and size; empty file inputs (no file chosen) are skipped."""
     chosen = [f for f in files if f.filename or (f.size or 0) > 0]
     if len(chosen) > MAX_FILES:
-        raise ValidationError(f"at most {MAX_FILES} attachments per result")
+        raise ValidationError(TOO_MANY)
     checked: list[Checked] = []
     for upload in chosen:
         content = await upload.read(MAX_BYTES + 1)

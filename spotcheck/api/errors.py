@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from spotcheck.api.headers import secure
 from spotcheck.api.schemas import ErrorPublic
 from spotcheck.domain.errors import (
     LISTED_PROBLEMS,
@@ -33,6 +34,7 @@ from spotcheck.web.signin import SignInRequired, answer_sign_in
 __all__ = ["ERROR_RESPONSES", "STATUS", "install_error_handlers", "status_and_detail"]
 
 log = logging.getLogger("spotcheck.api")
+NO_STORE = {"Cache-Control": "no-store"}  # an error answer is never kept by a cache
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS: tuple[tuple[type[SpotcheckError], int, str], ...] = (
@@ -134,8 +136,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if wants_html(request):
-        return error_page(request, 500, INTERNAL)
-    return JSONResponse({"detail": INTERNAL}, status_code=500)
+        return secure(request, error_page(request, 500, INTERNAL))
+    return secure(request, JSONResponse({"detail": INTERNAL}, status_code=500, headers=NO_STORE))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -11,10 +11,20 @@ from dataclasses import dataclass
 
 from spotcheck.domain.errors import ValidationError
 
-__all__ = ["MAX_BYTES", "MAX_FILES", "MEDIA_TYPES", "SNIFF_BYTES", "Checked", "check_file", "sniff"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_FILES",
+    "MEDIA_TYPES",
+    "SNIFF_BYTES",
+    "TOO_MANY",
+    "Checked",
+    "check_file",
+    "sniff",
+]
 
 MAX_BYTES = 10 * 1024 * 1024  # per file
 MAX_FILES = 5  # per result version
+TOO_MANY = f"每份结果最多 {MAX_FILES} 个附件 / at most {MAX_FILES} attachments per result"
 SNIFF_BYTES = 16  # enough of the head to recognise every accepted type
 MEDIA_TYPES = ("image/jpeg", "image/png", "image/heic", "application/pdf")
 # ISO base media brands of HEIF/HEIC stills and sequences, as phones write them (bytes 8..12 after "ftyp").
@@ -44,13 +54,17 @@ class Checked:
 
 
 def check_file(filename: str, content: bytes) -> Checked:
-    """Refuse an empty, oversized or unrecognised file (ValidationError, saying which limit); else its type."""
+    """Refuse an empty, oversized or unrecognised file (ValidationError, saying which limit in Chinese and in
+    English: an officer reads it on the result form); else its type."""
     name = (filename or "attachment").replace("\x00", "")[-200:]
     if not content:
-        raise ValidationError(f"attachment {name!r} is empty")
+        raise ValidationError(f"附件 {name!r} 是空文件 / attachment {name!r} is empty")
     if len(content) > MAX_BYTES:
-        raise ValidationError(f"attachment {name!r} is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        mb = MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"附件 {name!r} 超过 {mb} MB / attachment {name!r} is larger than {mb} MB")
     media_type = sniff(content[:SNIFF_BYTES])
     if media_type is None:
-        raise ValidationError(f"attachment {name!r} is not a JPEG, PNG, HEIC photo or a PDF")
+        raise ValidationError(
+            f"附件 {name!r} 不是 JPEG、PNG、HEIC 照片或 PDF / attachment {name!r} is not a JPEG, PNG, HEIC photo or a PDF"
+        )
     return Checked(name, media_type, content)

@@ -16,15 +16,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from spotcheck.domain.errors import VerificationError
 from spotcheck.domain.model import DEFAULT_TIER, Tier, TierRecord
 from spotcheck.queries.gate import PUBLISHED_STATES
 from spotcheck.queries.visits import split
+from spotcheck.services.snapshot import read_snapshot
 from spotcheck.solver.draw.frame import quarter_start, tiers_in_force
 from spotcheck.solver.draw.tasks import draw_tasks
 from spotcheck.store.tables import (
     AssignmentRow,
     AuditRow,
     BeaconRow,
+    CeremonyRow,
     CheckItemRow,
     DepartmentRow,
     DistrictRow,
@@ -80,7 +83,9 @@ def names(uow: UnitOfWork) -> Names:
 class PlanDates:
     """When each public step of a quarter happened (dates people look for)."""
 
-    freeze: datetime | None = None
+    frozen_on: str | None = None  # the date the freeze declared: its inputs are those known on that day
+    freeze: datetime | None = None  # when the snapshot was stored
+    beacon_date: date | None = None  # the date of the beacon named at the freeze
     beacon_entered: datetime | None = None
     window_start: date | None = None
     window_end: date | None = None
@@ -89,10 +94,20 @@ class PlanDates:
 
 
 def plan_dates(uow: UnitOfWork, plan_id: int, *, published: bool) -> PlanDates:
+    """The quarter's public dates; the freeze's from its snapshot (``frozen_on``, checked with the payload), the
+    publication's and the corrections' from the audit chain."""
     session = uow.session
     dates = PlanDates()
     dates.freeze = session.execute(
         select(func.min(SnapshotRow.created)).where(SnapshotRow.plan_id == plan_id)
+    ).scalar_one_or_none()
+    if dates.freeze is not None:
+        try:
+            dates.frozen_on = str(read_snapshot(uow, plan_id)[0].get("frozen_on") or "") or None
+        except VerificationError:  # damaged: `spotcheck audit verify` names it; the page still answers
+            dates.frozen_on = None
+    dates.beacon_date = session.execute(
+        select(CeremonyRow.beacon_date).where(CeremonyRow.plan_id == plan_id)
     ).scalar_one_or_none()
     dates.beacon_entered = session.execute(
         select(func.max(BeaconRow.entered)).where(BeaconRow.plan_id == plan_id)

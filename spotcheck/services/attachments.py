@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
 
-from spotcheck.domain.attachments import MAX_FILES, Checked
+from spotcheck.domain.attachments import MAX_FILES, TOO_MANY, Checked
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.errors import Forbidden, ValidationError
 from spotcheck.domain.lifecycle import PlanState, Step, require
@@ -54,7 +54,9 @@ def attach(
             select(func.count(AttachmentRow.id)).where(AttachmentRow.result_id == result.id)
         ).scalar_one()
         if held + len(files) > MAX_FILES:
-            raise ValidationError(f"at most {MAX_FILES} attachments per result (it has {held})")
+            raise ValidationError(
+                f"每份结果最多 {MAX_FILES} 个附件（已有 {held} 个）/ at most {MAX_FILES} attachments per result (it has {held})"
+            )
         hashes = [hashlib.sha256(f.content).hexdigest() for f in files]
         for checked, digest in zip(files, hashes, strict=True):
             uow.session.add(
@@ -89,7 +91,7 @@ def submit_result(
     """Record a result version and attach ``files`` to it (the page's one form). The files are checked before
     the result is written, so a refused file leaves nothing behind; returns the version."""
     if len(files) > MAX_FILES:
-        raise ValidationError(f"at most {MAX_FILES} attachments per result")
+        raise ValidationError(TOO_MANY)
     version = record_result(
         factory(),
         plan_id,

@@ -24,7 +24,7 @@ from spotcheck.domain.attachments import MAX_FILES
 from spotcheck.domain.categories import CATEGORIES, ReviewState
 from spotcheck.domain.errors import Forbidden, InvalidTransition, ValidationError
 from spotcheck.edge import MAX_ID, NO_NUL, UowDep, UowFactoryDep, VisitId
-from spotcheck.edge_auth import CSRF_FIELD, cross_site, same_token
+from spotcheck.edge_auth import CSRF_FIELD, cross_site, now, same_token
 from spotcheck.queries import assignments, workspace
 from spotcheck.queries.attachments import content
 from spotcheck.services.attachments import submit_result
@@ -61,16 +61,29 @@ def my_visits(request: Request, uow: UowDep, quarter: Quarter = "") -> Response:
         quarters = workspace.quarters(visits)
         chosen = quarter or (quarters[0] if quarters else ALL)
         shown = visits if chosen == ALL else [v for v in visits if workspace.quarter_of(v) == chosen]
-        return {"visits": shown, "quarters": quarters, "chosen": chosen, "labels": LABELS}
+        today = now(request)
+        current = f"{today.year}-Q{(today.month - 1) // 3 + 1}"  # named "this quarter" only when it is
+        return {"visits": shown, "quarters": quarters, "chosen": chosen, "current": current, "labels": LABELS}
 
     return SIGN_IN.page(request, uow, "inspector.html", build)
 
 
 def _visit_page(
-    request: Request, uow: UnitOfWork, session: Resumed, visit_id: str, error: str = "", status: int = 200
+    request: Request,
+    uow: UnitOfWork,
+    session: Resumed,
+    visit_id: str,
+    error: str = "",
+    status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
+    """The visit's page; after a refused form, ``error`` says why and the form keeps what was ``typed`` (the
+    category and the findings: an officer on site must not type them again; the files are chosen again)."""
     me = session.principal
     sheet = workspace.visit_sheet(uow, _officer(me), visit_id)
+    result = sheet.result
+    if typed is None:
+        typed = {"category": result.category, "findings": result.findings} if result else {}
     context = {
         "me": me,
         "sheet": sheet,
@@ -79,6 +92,7 @@ def _visit_page(
         "open": sheet.result is None or sheet.result.state in OPEN,
         "max_files": MAX_FILES,
         "error": error,
+        "typed": typed,
         "labels": LABELS,
         "csrf": session.csrf,
     }
@@ -122,7 +136,8 @@ async def submit_my_result(
         )
     except (ValidationError, Forbidden, InvalidTransition) as exc:
         status = 403 if isinstance(exc, Forbidden) else 422
-        return _visit_page(request, uow, session, visit_id, error=str(exc), status=status)
+        typed = {"category": category, "findings": findings}
+        return _visit_page(request, uow, session, visit_id, error=str(exc), status=status, typed=typed)
     return RedirectResponse(f"/inspector/visits/{visit_id}", status_code=303)
 
 

@@ -3,6 +3,7 @@
 sign-in and tokens").
 
     GET  {home}            the page, or the sign-in form (401) while nobody is signed in
+    GET  {home}/login      303 to {home} (the address a refused sign-in leaves in the browser)
     POST {home}/login      username, password, csrf_token -> 303 to {home} with the session cookie
     POST {home}/logout     csrf_token -> the session is revoked, the cookie cleared
 
@@ -135,6 +136,11 @@ class SignIn:
         return response
 
     def add_routes(self, router: APIRouter) -> None:
+        @router.get(f"{self.home}/login")
+        def login_page() -> Response:
+            # the address a refused sign-in leaves in the browser: opened again, it leads to the form
+            return RedirectResponse(self.home, status_code=303)
+
         @router.post(f"{self.home}/login")
         def login(
             request: Request,

@@ -211,7 +211,7 @@ def test_an_officer_never_opens_another_officers_visit_page(world: World, key: s
 # it. Anyone else gets the sign-in form (401): nobody signed in, or an account that is not a regulator's; a
 # department regulator posting one of the lead's steps gets 403. The sign-in itself is open to everyone.
 P = "/regulator/plans/{plan_id}"
-WORKSPACE_OPEN = frozenset({"POST /regulator/login", "POST /regulator/logout"})
+WORKSPACE_OPEN = frozenset({"GET /regulator/login", "POST /regulator/login", "POST /regulator/logout"})
 WORKSPACE_RULES: dict[str, frozenset[str]] = {
     "GET /regulator": REGULATORS,
     "GET /regulator/jobs/{job_id}": REGULATORS,

@@ -31,6 +31,22 @@ def test_unexpected_error_says_only_internal_error(uow_factory: Callable[[], Uni
     assert response.json() == {"detail": "internal error"}
 
 
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_an_unexpected_error_carries_the_headers_of_every_answer(
+    uow_factory: Callable[[], UnitOfWork], accept: str
+) -> None:
+    client = _client(uow_factory, RuntimeError("password=hunter2 at /srv/spotcheck/db.py"))
+    response = client.get("/boom", headers={"Accept": accept})
+    assert response.status_code == 500 and "hunter2" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
+    if accept == "text/html":  # a browser gets the error page, in Chinese first
+        assert "500 · 内部错误" in response.text
+
+
 @pytest.mark.parametrize(("cls", "status", "detail"), STATUS)
 def test_each_domain_error_has_its_status(
     uow_factory: Callable[[], UnitOfWork], cls: type[SpotcheckError], status: int, detail: str

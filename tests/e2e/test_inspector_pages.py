@@ -5,6 +5,7 @@ session's CSRF token, and the audit chain names the account that recorded."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -130,3 +131,37 @@ def test_the_audit_chain_names_the_account_that_recorded(world: World, visit: st
         recorded = uow.session.execute(select(ResultRow.recorded_by).where(ResultRow.visit_id == visit))
         assert recorded.scalar_one() == actor
         assert [f.uploaded_by for f in attachments(uow, visit, "SCJG")] == [actor]
+
+
+def test_a_refused_file_keeps_what_the_officer_typed_and_says_why_in_chinese(world: World) -> None:
+    visit = world.visits["solo"]
+    _sign_in(world, "scjg004")
+    typed = "门头照片与登记地址一致；公示信息已责令更正"
+    response = world.client.post(
+        f"/inspector/visits/{visit}/result",
+        data={"category": "corrected", "findings": typed, "csrf_token": _csrf(world, visit)},
+        files=[("files", ("photo.jpg", b"<html>not a photo</html>", "image/jpeg"))],
+    )
+    page = response.text
+    assert response.status_code == 422
+    assert "未保存" in page and "不是 JPEG、PNG、HEIC 照片或 PDF" in page  # Chinese first, English beside
+    assert f">{typed}</textarea>" in page  # nothing the officer typed on the phone is lost
+    assert re.search(r'<option value="corrected"\s+selected', page)
+    assert f'action="/inspector/visits/{visit}/result#result"' in page  # the refusal is in view after posting
+    too_many = world.client.post(
+        f"/inspector/visits/{visit}/result",
+        data={"category": "no_problem", "findings": typed, "csrf_token": _csrf(world, visit)},
+        files=[("files", (f"{n}.png", PNG, "image/png")) for n in range(6)],
+    )
+    assert too_many.status_code == 422 and "每份结果最多 5 个附件" in too_many.text
+
+
+def test_the_quarter_filter_calls_current_only_the_quarter_of_today(world: World) -> None:
+    """The list opens on the newest quarter the officer has visits in; it is called this quarter only when it
+    is (an officer whose new quarter has not started yet sees the last one, named as the latest)."""
+    for today, label in ((datetime(2026, 2, 10, 9), "2026-Q1 (本季度 current)"), (datetime(2026, 4, 2, 9), "2026-Q1 (最近 latest)")):  # fmt: skip
+        world.client.app.state.clock = lambda today=today: today  # type: ignore[attr-defined,misc]
+        world.client.cookies.clear()
+        _sign_in(world, "scjg002")
+        page = world.client.get("/inspector").text
+        assert label in page and page.count("本季度") == (1 if "current" in label else 0), today

@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
 from spotcheck.domain.categories import ReviewState
-from spotcheck.store.quarter import DrawRow, ResultRow, VisitRow
+from spotcheck.store.quarter import AssignmentRow, DrawRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 from tests.e2e.browser import assert_fits, screenshot, served
 from tests.e2e.local_assets import assets_served_here
@@ -194,3 +194,42 @@ def test_no_page_or_asset_refers_to_an_outside_host(world: tuple[str, int, Any])
     assert any("swagger-ui-bundle" in a for a in assets) and any("redoc" in a for a in assets)
     for vendored in ("/static/vendor/htmx/htmx.min.js", "/static/vendor/echarts/echarts.min.js"):
         assert client.get(vendored).status_code == 200
+
+
+def test_the_quarter_page_gives_the_declared_freeze_and_beacon_dates(
+    uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    """The freeze date is the one the freeze declared (its inputs as known on that day), not the day the
+    snapshot happened to be stored; the beacon is shown with the date it was named for, after the freeze."""
+    plan_id, _, _ = published(uow_factory, tmp_path)  # frozen on 2025-12-20, the beacon of 2025-12-21
+    client = TestClient(create_app(Settings(), uow_factory=uow_factory))
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/plans/{plan_id}").text).split())
+    assert "冻结日期 Frozen on 2025-12-20" in text
+    assert re.search(r"公共随机源 Beacon .*发布日期 dated 2025-12-21", text)
+
+
+def test_a_deferred_visit_is_shown_as_deferred_and_left_out_of_the_figures(
+    uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    """A visit the inspector draw could not staff (no team) is named as deferred on the quarter page, the firm
+    page and the public page, and counted in neither the visits nor the joint share."""
+    plan_id, _, _ = published(uow_factory, tmp_path)
+    with uow_factory() as uow:
+        drawn = list(uow.session.execute(select(VisitRow).where(VisitRow.plan_id == plan_id)).scalars())
+        gone = next(v for v in drawn if v.joint) if any(v.joint for v in drawn) else drawn[0]
+        uow.session.execute(delete(AssignmentRow).where(AssignmentRow.visit_id == gone.id))
+        uow.commit()
+        carried = [v for v in drawn if v.id != gone.id]
+        joint = sum(1 for v in carried if v.joint)
+    client = TestClient(create_app(Settings(), uow_factory=uow_factory))
+
+    def text(path: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", client.get(path).text).split())
+
+    quarter = text(f"/plans/{plan_id}")
+    assert f"抽查户数 Visits {len(carried)}（联合 joint {joint}，" in quarter
+    assert "另有暂缓 1 户 deferred, not counted" in quarter
+    assert re.search(r"暂缓检查 Deferred visits \(not counted\) \S+ 暂缓 deferred", quarter)
+    assert re.search(rf"{len(carried)} \(\+1 暂缓 deferred\) [\d.]+% \({joint}/{len(carried)}\)", text("/"))
+    firm = text(f"/firms/{gone.uscc}")
+    assert "暂缓 deferred" in firm and "not carried out, not counted" in firm

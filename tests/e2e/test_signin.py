@@ -147,3 +147,12 @@ def test_disabling_an_account_ends_its_sessions_and_tokens(world: World) -> None
 def test_the_credit_system_cannot_sign_in_with_a_password(world: World) -> None:
     _clock(world)
     assert world.sign_in("/dashboard", "credit", PASSWORD).status_code == 401
+
+
+def test_the_sign_in_address_opened_in_a_browser_leads_to_the_form(world: World) -> None:
+    """After a refused sign-in the browser's address is ``{home}/login``; opening it again (a reload after the
+    form, a bookmark) leads to the page and its form, not to a bare 405."""
+    for home in ("/inspector", "/regulator", "/dashboard"):
+        answer = world.client.get(f"{home}/login", headers={"Accept": "text/html"}, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == home, home
+        assert 'name="password"' in world.client.get(f"{home}/login").text
