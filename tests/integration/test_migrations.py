@@ -28,7 +28,7 @@ def test_models_match_migrations(db_url: str) -> None:
 def test_upgrade_is_idempotent_and_reports_the_head(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)
-    assert current(db_url) == head() == "0010"
+    assert current(db_url) == head() == "0011"
 
 
 def test_every_design_object_has_a_table() -> None:
