@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import insert, select, text
+from alembic import command
+from sqlalchemy import insert, inspect, select, text
 
+from spotcheck.store.engine import make_engine
+from spotcheck.store.migrate import alembic_config, current, upgrade
 from spotcheck.store.name_search import INDEX, bigrams, capped_matches
 from spotcheck.store.tables import DistrictRow, EnterpriseRow
 from spotcheck.store.uow import UnitOfWork
@@ -76,3 +79,31 @@ def test_the_database_and_python_agree_on_a_names_bigrams(directory: UnitOfWork)
     for name in ["", "铺", "临沂", "临沂市兰山区恒鑫煎饼铺", "a%_\\b", "沂沂沂"]:
         stored = directory.session.execute(text("SELECT name_bigrams(:n)"), {"n": name}).scalar_one()
         assert sorted(set(stored)) == bigrams(name)
+
+
+def test_the_migration_goes_back_to_the_trigram_index_and_forward_again(db_url: str) -> None:
+    def names_indexes() -> set[str]:
+        engine = make_engine(db_url)
+        try:
+            with engine.connect() as connection:
+                return {i["name"] or "" for i in inspect(connection).get_indexes("enterprises")}
+        finally:
+            engine.dispose()
+
+    upgrade(db_url, "0011")
+    assert {
+        INDEX,
+        "ix_enterprises_name",
+    } <= names_indexes() and "ix_enterprises_name_trgm" not in names_indexes()
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(db_url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0010")
+    finally:
+        engine.dispose()
+    assert current(db_url) == "0010"
+    assert "ix_enterprises_name_trgm" in names_indexes() and INDEX not in names_indexes()
+    upgrade(db_url, "0011")
+    assert INDEX in names_indexes() and "ix_enterprises_name_trgm" not in names_indexes()
