@@ -19,8 +19,6 @@ from alembic import op
 
 revision = "0011"
 down_revision = "0010"
-branch_labels = None
-depends_on = None
 
 # plpgsql: measured several times faster per name than an SQL function over generate_series, which matters
 # for an index built over every firm. COST 10 (a default function is costed 100 operators) lets the planner
