@@ -11,7 +11,10 @@ as ``scripts/with-postgres.sh`` sets it), the city import, a 1 M-row tier push a
   not timed) and ``frozen_inputs_and_rotation``, the read every later step does. Goals ≤ 15 s and ≤ 5 s. The
   snapshot digest must be the one ``prepare`` gives offline on the imported files (docs/draw-spec.md §1.1).
 - tier push: ``append_tier_file`` of 1 M rows (a new batch over existing firms). Goal ≤ 20 s.
-- search: ``enterprise_page`` for Chinese 2- and 3-character pieces of stored names; p50 and p99. Goal p99 ≤ 50 ms.
+- search: ``enterprise_page`` for Chinese 2-, 3- and 4-character pieces of stored names and for common words
+  (临沂, 有限公司, ...); p50 and p99. Goal p99 ≤ 50 ms. ``SPOTCHECK_BENCH_SCALE_ONLY=search`` runs only this part
+  (the city generated and imported into PostgreSQL, the name index's build timed beside the trigram index it
+  replaced, then the searches) and replaces only ``postgresql.name_search`` in the results file.
 Writes ``scale.json`` (``scale-quick.json`` with --quick: 50,000 firms; ``scale-N.json`` with
 ``SPOTCHECK_BENCH_SCALE_FIRMS=N``, for trying a size). The machine is shared: compare ratios within one run; the
 load average is recorded.
@@ -107,30 +110,89 @@ def _push_file(city: Path, work: Path, rows: int) -> Path:
     return path
 
 
+COMMON_WORDS = ("临沂", "有限公司", "商贸", "兰山区")  # in many names: a capped count and a first page
+
+
 def _search(engine: Any, city: Path, queries: int) -> dict[str, Any]:
+    """p50/p99 of ``enterprise_page`` (a first page of 20) for pieces of 2, 3 and 4 characters of names stored
+    first in the city file (random, seeded), and for common words; 20 untimed searches first."""
     from spotcheck.queries.firms import enterprise_page
     from spotcheck.store import UnitOfWork
 
     rng = random.Random(7)
     with (city / "enterprises.csv").open(encoding="utf-8") as src:
         names = [line.split(",")[1] for _, line in zip(range(20_000), src, strict=False)][1:]
+
+    def timed(uow: UnitOfWork, pieces: list[str]) -> dict[str, Any]:
+        times = []
+        for piece in pieces:
+            start = time.perf_counter()
+            enterprise_page(uow, piece, limit=20, offset=0)
+            times.append(time.perf_counter() - start)
+        times.sort()
+        return {
+            "queries": len(times),
+            "p50_ms": round(1000 * times[len(times) // 2], 1),
+            "p99_ms": round(1000 * times[max(int(len(times) * 0.99) - 1, 0)], 1),
+        }
+
     out: dict[str, Any] = {}
     with UnitOfWork(engine) as uow:
-        for size in (2, 3):
-            times = []
+        for name in names[-20:]:
+            enterprise_page(uow, name[2:4], limit=20, offset=0)
+        for size in (2, 3, 4):
+            pieces = []
             for _ in range(queries):
                 name = rng.choice(names)
                 at = rng.randrange(0, max(len(name) - size, 1))
-                start = time.perf_counter()
-                enterprise_page(uow, name[at : at + size], limit=20, offset=0)
-                times.append(time.perf_counter() - start)
-            times.sort()
-            out[f"{size}_chars"] = {
-                "queries": queries,
-                "p50_ms": round(1000 * times[len(times) // 2], 1),
-                "p99_ms": round(1000 * times[int(len(times) * 0.99) - 1], 1),
-            }
+                pieces.append(name[at : at + size])
+            out[f"{size}_chars"] = timed(uow, pieces)
+        out["common_word"] = timed(uow, [COMMON_WORDS[n % len(COMMON_WORDS)] for n in range(queries)])
     return out | {"goal_p99_ms": 50}
+
+
+def _index_builds(engine: Any) -> dict[str, float]:
+    """Seconds to build the name-search index over the imported firms, as a large import rebuilds it
+    (store/bulk_indexes.py), and the trigram index it replaced (migration 0011), built and dropped again."""
+    from sqlalchemy import text
+
+    builds = {
+        "bigrams": "CREATE INDEX ix_enterprises_name_bigrams ON enterprises USING gin (name_bigrams(name))",
+        "trigrams_replaced": "CREATE INDEX bench_name_trgm ON enterprises USING gin (name gin_trgm_ops)",
+    }
+    out = {}
+    with engine.begin() as connection:
+        connection.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+        connection.execute(text("DROP INDEX ix_enterprises_name_bigrams"))
+        for name, statement in builds.items():
+            start = time.perf_counter()
+            connection.execute(text(statement))
+            out[name] = round(time.perf_counter() - start, 2)
+        connection.execute(text("DROP INDEX bench_name_trgm"))
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE enterprises"))
+    return out
+
+
+def _search_only(city: Path, work: Path, firms: int) -> dict[str, Any]:
+    """``SPOTCHECK_BENCH_SCALE_ONLY=search``: the city imported into PostgreSQL (not timed here), the index
+    builds, and the searches; nothing else."""
+    from sqlalchemy import text
+
+    from spotcheck.store import UnitOfWork, import_folder, make_engine, upgrade
+
+    url = os.environ["SPOTCHECK_TEST_PG_URL"]
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        import_folder(UnitOfWork(engine), _import_folder(city, work, firms // 2))
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        builds = _index_builds(engine)
+        search = _search(engine, city, 200)
+    finally:
+        engine.dispose()
+    return search | {"firms": firms, "index_build_s": builds}
 
 
 def _freeze(engine: Any, city: Path, folder: Path) -> dict[str, Any]:
@@ -235,11 +297,17 @@ def run(results_dir: Path, quick: bool) -> None:
     chosen = os.environ.get("SPOTCHECK_BENCH_SCALE_FIRMS")
     firms = int(chosen) if chosen else 50_000 if quick else 1_600_000
     load_before = os.getloadavg()
+    name = f"scale-{firms}.json" if chosen else "scale-quick.json" if quick else "scale.json"
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         work = Path(tmp)
         city = work / "city"
         generated = _child(["generate", "--firms", str(firms), "--seed", "bench", "--out", str(city)])
         print(f"  generated {firms:,} firms in {generated['seconds']} s", flush=True)
+        if os.environ.get("SPOTCHECK_BENCH_SCALE_ONLY") == "search":
+            search = _search_only(city, work, firms)
+            print(f"  search {search}", flush=True)
+            _update(results_dir / name, search, load_before)
+            return
         offline = _offline(city, work)
         print(
             f"  draw {offline['draw']['seconds']} s ({offline['draw']['x_floor']}x floor "
@@ -264,6 +332,19 @@ def run(results_dir: Path, quick: bool) -> None:
             "after": [round(x, 2) for x in os.getloadavg()],
         },
     }
-    name = f"scale-{firms}.json" if chosen else "scale-quick.json" if quick else "scale.json"
     path = write_result(results_dir / name, result)
     print(f"  -> {path}")
+
+
+def _update(path: Path, search: dict[str, Any], load_before: tuple[float, ...]) -> None:
+    """Only the search's figures replaced in the results file (kept from the last full run otherwise), with the
+    load average of this run beside them."""
+    import json
+
+    result = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    result.pop("machine", None)
+    database = result.get("postgresql") or {}
+    load = {"before": [round(x, 2) for x in load_before], "after": [round(x, 2) for x in os.getloadavg()]}
+    database["name_search"] = search | {"load_average": load}
+    result["postgresql"] = database
+    print(f"  -> {write_result(path, result)}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select
+from sqlalchemy.orm import aliased
 
 from spotcheck.domain.errors import NotFound
 from spotcheck.domain.uscc import is_valid, normalise
 from spotcheck.queries.shapes import EnterprisePublic
+from spotcheck.store.name_search import capped_matches
 from spotcheck.store.tables import EnterpriseRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -23,23 +25,32 @@ def enterprise_page(
     matches the pages are cut from."""
     text = q.strip()
     if is_valid(text):
-        condition = EnterpriseRow.uscc == normalise(text)[0]
+        by_code = EnterpriseRow.uscc == normalise(text)[0]
+        places = [select(EnterpriseRow).where(by_code).limit(COUNT_CAP).subquery()]
     else:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        condition = EnterpriseRow.name.like(f"%{escaped}%", escape="\\")
-    session = uow.session
-    capped = select(EnterpriseRow.uscc).where(condition).limit(COUNT_CAP).subquery()
-    count = session.execute(select(func.count()).select_from(capped)).scalar_one()
-    # Pages are cut from the first COUNT_CAP matches found (all of them when there are fewer): an index finds
-    # those without sorting every firm whose name holds a common word (docs/formats.md "Firm-name search").
-    rows = session.execute(
-        select(EnterpriseRow)
-        .where(EnterpriseRow.uscc.in_(select(capped.c.uscc)))
-        .order_by(EnterpriseRow.name, EnterpriseRow.uscc)
-        .limit(limit)
-        .offset(offset)
-    ).scalars()
-    return [EnterprisePublic.model_validate(r) for r in rows], int(count)
+        places = capped_matches(uow.session, text, cap=COUNT_CAP)
+    for capped in places:
+        page, count = _page(uow, capped, limit=limit, offset=offset)
+        if count >= COUNT_CAP:
+            break
+    return page, count
+
+
+def _page(
+    uow: UnitOfWork, capped: Subquery, *, limit: int, offset: int
+) -> tuple[list[EnterprisePublic], int]:
+    """A page, by name then code, of the (at most COUNT_CAP) matches in ``capped``, and how many they are: one
+    statement, and a count of its own only past the last page. Sorting the capped matches, not every firm whose
+    name holds a common word, keeps a page's cost bounded (docs/formats.md "Firm-name search")."""
+    found = aliased(EnterpriseRow, capped)
+    rows = uow.session.execute(
+        select(found, func.count().over()).order_by(capped.c.name, capped.c.uscc).limit(limit).offset(offset)
+    ).all()
+    if rows:
+        count = int(rows[0][1])
+    else:
+        count = int(uow.session.execute(select(func.count()).select_from(capped)).scalar_one())
+    return [EnterprisePublic.model_validate(row) for row, _ in rows], count
 
 
 def enterprise(uow: UnitOfWork, uscc: str) -> EnterprisePublic:

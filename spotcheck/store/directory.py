@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.store.base import Base, utcnow
@@ -50,16 +61,6 @@ class CheckItemRow(Base):
 
 class EnterpriseRow(Base):
     __tablename__ = "enterprises"
-    # Name search: on PostgreSQL a trigram GIN index serves LIKE '%...%' (CJK too in a UTF-8 database); on
-    # SQLite the same name is a plain index and the search scans (migration 0006, docs/formats.md).
-    __table_args__ = (
-        Index(
-            "ix_enterprises_name_trgm",
-            "name",
-            postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
-        ),
-    )
     uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -69,6 +70,12 @@ class EnterpriseRow(Base):
     legal_rep: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(400), default="")
     registered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+# Name search: on PostgreSQL a GIN index on the names' character bigrams (``name_bigrams``, an SQL function of
+# migration 0011) serves "name contains ..." for two characters or more; on SQLite the same name is a plain index
+# and the search scans (spotcheck/store/name_search.py, docs/formats.md "Firm-name search").
+Index("ix_enterprises_name_bigrams", func.name_bigrams(EnterpriseRow.name), postgresql_using="gin")
 
 
 class TierRow(Base):
