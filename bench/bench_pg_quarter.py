@@ -1,0 +1,208 @@
+"""The quarter on PostgreSQL at city and province size (docs/scale.md "Measured"): each of ``spotcheck demo``'s
+steps in its own child process, so each has its own wall time and peak resident memory.
+
+- Database: a throw-away PostgreSQL (``bench.pg_server``), server settings in ``SERVER``; its processes'
+  memory is sampled during each step (PSS summed over the server's processes, shared buffers counted once).
+- Files: ``spotcheck generate`` once (a child too); ``SPOTCHECK_BENCH_PG_CITY=DIR`` keeps them in DIR and
+  reuses them on the next run (the province's files take minutes to write).
+- Steps (``services.demo.run_quarter`` up to each state, every call the real use case): import; plan +
+  commitments + freeze; beacon + hand-ins + draw; the inspector draw; start; results (each department's, one
+  transaction each, then review) and close; reveals + publish; ``audit plan`` (the published record recomputed
+  from the frozen snapshot, ``publication.verify_plan``); the year's report and ``audit verify``.
+- The province (``SPOTCHECK_BENCH_PG_FIRMS=province``, 14.7 M firms) runs import, freeze, draw, the inspector
+  draw and verify: the drawn record recomputed from the frozen snapshot, as ``audit plan`` does after
+  publication. Entering its hundreds of thousands of results one transaction each is a quarter's work of the
+  departments, not a step of the system.
+
+Each child is ``python -m bench.bench_pg_quarter STEP URL CITY``; its wall time is measured from outside (Python
+start-up included), its peak RSS by ``os.wait4``. Goal: the city's quarter ≤ 3 min; the province within 4 GiB.
+Writes ``pg_quarter-city.json`` (1.6 M firms), ``pg_quarter-province.json``, ``pg_quarter-quick.json`` (--quick,
+20,000 firms) or ``pg_quarter-N.json`` (``SPOTCHECK_BENCH_PG_FIRMS=N``), with the load average.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from bench import write_result
+from bench.pg_server import ServerMemory, throwaway_server
+
+CITY, PROVINCE, QUICK = 1_600_000, 14_700_000, 20_000
+SERVER = {"shared_buffers": "512MB", "max_wal_size": "4GB", "checkpoint_timeout": "30min"}
+CITY_STEPS = ("import", "freeze", "draw", "assign", "start", "results", "publish", "verify", "audit")
+PROVINCE_STEPS = ("import", "freeze", "draw", "assign", "verify")
+NAMES = {
+    "import": "import",
+    "freeze": "plan, commitments, freeze",
+    "draw": "beacon, hand-ins, draw",
+    "assign": "inspector draw",
+    "start": "start",
+    "results": "results + review, close",
+    "publish": "reveals, publish",
+    "verify": "verify (record recomputed from the frozen snapshot)",
+    "audit": "report + audit verify",
+}
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "bench"
+GOALS = {"city_quarter_s": 180, "province_peak_rss_mib": 4096}
+
+
+# --- the child: one step -----------------------------------------------------------------------------------
+
+
+def _step(name: str, url: str, city: Path) -> dict[str, Any]:
+    """Run one step on the database at ``url``; what it reports (counts, not times)."""
+    import dataclasses
+
+    from spotcheck.bootstrap import bootstrap
+    from spotcheck.config import Settings
+    from spotcheck.domain.lifecycle import PlanState
+    from spotcheck.ingest.city import read_plan
+    from spotcheck.services import demo
+    from spotcheck.store import import_folder
+
+    storage = bootstrap(Settings(database_url=url), migrate=name == "import")
+    uow = storage.uow
+    plan = dataclasses.replace(read_plan(city / "plan.json"), quarter=1)
+    kept = city.parent / demo.SECRETS_FILE
+    said: list[str] = []
+    until = {
+        "freeze": PlanState.FROZEN,
+        "draw": PlanState.DRAWN,
+        "assign": PlanState.ASSIGNED,
+        "start": PlanState.IN_INSPECTION,
+        "results": PlanState.RESULTS,
+        "publish": PlanState.PUBLISHED,
+    }
+    try:
+        if name == "import":
+            reports = import_folder(uow(), city, actor=demo.ACTOR)
+            return {"imported": [r.summary() for r in reports]}
+        if name in until:
+            plan_id = demo.run_quarter(uow, plan, SEED, said.append, kept, until=until[name])
+            return {"plan": plan_id, "said": said[-3:]}
+        with uow() as u:
+            plan_id = u.plans.for_quarter(plan.year, plan.quarter)[0].id
+        if name == "verify":
+            return _verify(uow, plan_id)
+        report = demo.demo_report(uow, plan.year, [plan_id], 1)
+        return {"visits": report.visits, "audit_entries": report.audit_entries, "agrees": report.summary_agrees}
+    finally:
+        storage.close()
+
+
+def _verify(uow: Any, plan_id: int) -> dict[str, Any]:
+    """``audit plan`` once published; before, its heavy part: the drawn record (with the secrets the
+    departments handed in) recomputed from the frozen snapshot."""
+    from spotcheck.domain.lifecycle import PlanState
+    from spotcheck.services.draws import published_record
+    from spotcheck.services.freeze import frozen_inputs_and_rotation
+    from spotcheck.services.publication import verify_plan
+    from spotcheck.solver.verify import verify_record
+
+    with uow() as u:
+        state = u.plans.get(plan_id).state
+    if state == PlanState.PUBLISHED.value:
+        done = verify_plan(uow(), plan_id)
+        return {"visits": done["visits"], "audit_entries": done["entries"], "published": True}
+    with uow() as u:
+        record = published_record(u, plan_id)
+        city, history, rotation, _ = frozen_inputs_and_rotation(u, plan_id)
+    verify_record(record, city, rotation + history)
+    return {"visits": len(record["visits"]), "published": False}
+
+
+# --- the parent: generate, start the server, time each child --------------------------------------------------
+
+
+def _child(args: list[str], server: Any | None) -> dict[str, Any]:
+    start = time.perf_counter()
+    with ExitStack() as stack:
+        memory = stack.enter_context(ServerMemory(server)) if server is not None else None
+        errors = stack.enter_context(tempfile.TemporaryFile())
+        child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, cwd=ROOT)
+        assert child.stdout is not None
+        out = child.stdout.read().decode()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{' '.join(args[2:4])} failed:\n{errors.read().decode()[-3000:]}")
+    found: dict[str, Any] = {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+    if memory is not None:
+        found["server_peak_pss_mib"] = memory.peak_pss_mib
+        found["server_peak_rss_mib"] = memory.peak_rss_mib
+    lines = out.strip().splitlines()
+    if lines and lines[-1].startswith("{"):
+        found["report"] = json.loads(lines[-1])
+    return found
+
+
+def _size(quick: bool) -> tuple[int, str]:
+    chosen = os.environ.get("SPOTCHECK_BENCH_PG_FIRMS", "")
+    if chosen == "province":
+        return PROVINCE, "province"
+    if chosen:
+        return int(chosen), str(int(chosen))
+    return (QUICK, "quick") if quick else (CITY, "city")
+
+
+def run(results_dir: Path, quick: bool) -> None:
+    firms, label = _size(quick)
+    steps = PROVINCE_STEPS if firms >= PROVINCE else CITY_STEPS
+    load_before = os.getloadavg()
+    kept = os.environ.get("SPOTCHECK_BENCH_PG_CITY")
+    with ExitStack() as stack:
+        folder = Path(kept) if kept else Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pgq-")))
+        city = folder / "city"
+        (folder / "demo-secrets.json").unlink(missing_ok=True)  # a new database: new secrets
+        generated = None
+        if not (city / "plan.json").exists():
+            command = ["generate", "--firms", str(firms), "--seed", SEED, "--out", str(city)]
+            generated = _child([sys.executable, "-m", "spotcheck.cli", *command], None)
+            print(f"  generated {firms:,} firms: {generated['seconds']} s", flush=True)
+        server = stack.enter_context(throwaway_server(SERVER))
+        timed: dict[str, Any] = {}
+        for step in steps:
+            args = [sys.executable, "-m", "bench.bench_pg_quarter", step, server.url, str(city)]
+            timed[NAMES[step]] = found = _child(args, server)
+            print(
+                f"  {NAMES[step]}: {found['seconds']} s, peak {found['peak_rss_mib']} MiB, server "
+                f"{found['server_peak_pss_mib']} MiB",
+                flush=True,
+            )
+    total = round(sum(s["seconds"] for s in timed.values()), 2)
+    result = {
+        "firms": firms,
+        "steps": timed,
+        "total_seconds": total,
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in timed.values()),
+        "server_peak_pss_mib": max(s["server_peak_pss_mib"] for s in timed.values()),
+        "generate": generated,
+        "server_settings": {"fsync": "off", **SERVER},
+        "goals": GOALS,
+        "load_average": {
+            "before": [round(x, 2) for x in load_before],
+            "after": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
+    path = write_result(results_dir / f"pg_quarter-{label}.json", result)
+    print(f"  total {total} s -> {path}", flush=True)
+
+
+def main() -> None:
+    name, url, city = sys.argv[1:4]
+    found = _step(name, url, Path(city))
+    print(json.dumps(found, ensure_ascii=False, default=str))
+
+
+if __name__ == "__main__":
+    main()
