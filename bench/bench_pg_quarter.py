@@ -94,7 +94,11 @@ def _step(name: str, url: str, city: Path) -> dict[str, Any]:
         if name == "verify":
             return _verify(uow, plan_id)
         report = demo.demo_report(uow, plan.year, [plan_id], 1)
-        return {"visits": report.visits, "audit_entries": report.audit_entries, "agrees": report.summary_agrees}
+        return {
+            "visits": report.visits,
+            "audit_entries": report.audit_entries,
+            "agrees": report.summary_agrees,
+        }
     finally:
         storage.close()
 
@@ -136,7 +140,11 @@ def _child(args: list[str], server: Any | None) -> dict[str, Any]:
         if os.waitstatus_to_exitcode(status) != 0:
             errors.seek(0)
             raise RuntimeError(f"{' '.join(args[2:4])} failed:\n{errors.read().decode()[-3000:]}")
-    found: dict[str, Any] = {"seconds": round(seconds, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1)}
+    found: dict[str, Any] = {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+    }
     if memory is not None:
         found["server_peak_pss_mib"] = memory.peak_pss_mib
         found["server_peak_rss_mib"] = memory.peak_rss_mib
@@ -175,7 +183,8 @@ def run(results_dir: Path, quick: bool) -> None:
             args = [sys.executable, "-m", "bench.bench_pg_quarter", step, server.url, str(city)]
             timed[NAMES[step]] = found = _child(args, server)
             print(
-                f"  {NAMES[step]}: {found['seconds']} s, peak {found['peak_rss_mib']} MiB, server "
+                f"  {NAMES[step]}: {found['seconds']} s (cpu {found['cpu_seconds']} s), peak "
+                f"{found['peak_rss_mib']} MiB, server "
                 f"{found['server_peak_pss_mib']} MiB",
                 flush=True,
             )
@@ -184,6 +193,7 @@ def run(results_dir: Path, quick: bool) -> None:
         "firms": firms,
         "steps": timed,
         "total_seconds": total,
+        "total_cpu_seconds": round(sum(s["cpu_seconds"] for s in timed.values()), 2),
         "peak_rss_mib": max(s["peak_rss_mib"] for s in timed.values()),
         "server_peak_pss_mib": max(s["server_peak_pss_mib"] for s in timed.values()),
         "generate": generated,
@@ -200,7 +210,8 @@ def run(results_dir: Path, quick: bool) -> None:
 
 def main() -> None:
     name, url, city = sys.argv[1:4]
-    found = _step(name, url, Path(city))
+    start = time.perf_counter()
+    found = _step(name, url, Path(city)) | {"in_process_seconds": round(time.perf_counter() - start, 2)}
     print(json.dumps(found, ensure_ascii=False, default=str))
 
 

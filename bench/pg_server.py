@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 __all__ = ["Server", "ServerMemory", "throwaway_server"]
 
@@ -73,7 +74,7 @@ class ServerMemory:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def __enter__(self) -> ServerMemory:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
