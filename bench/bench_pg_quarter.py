@@ -15,7 +15,9 @@ steps in its own child process, so each has its own wall time and peak resident 
   departments, not a step of the system.
 
 Each child is ``python -m bench.bench_pg_quarter STEP URL CITY``; its wall time is measured from outside (Python
-start-up included), its peak RSS by ``os.wait4``. Goal: the city's quarter ≤ 3 min; the province within 4 GiB.
+start-up included), its CPU time and peak RSS by ``os.wait4``, and the server's CPU time meanwhile: on a shared
+machine the wall time follows the load, the CPU times do not. ``SPOTCHECK_BENCH_PROFILE=DIR`` writes each
+step's cProfile statistics to DIR/STEP.prof. Goal: the city's quarter ≤ 3 min; the province within 4 GiB.
 Writes ``pg_quarter-city.json`` (1.6 M firms), ``pg_quarter-province.json``, ``pg_quarter-quick.json`` (--quick,
 20,000 firms) or ``pg_quarter-N.json`` (``SPOTCHECK_BENCH_PG_FIRMS=N``), with the load average.
 """
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import write_result
-from bench.pg_server import ServerMemory, throwaway_server
+from bench.pg_server import ServerUsage, throwaway_server
 
 CITY, PROVINCE, QUICK = 1_600_000, 14_700_000, 20_000
 SERVER = {"shared_buffers": "512MB", "max_wal_size": "4GB", "checkpoint_timeout": "30min"}
@@ -130,7 +132,7 @@ def _verify(uow: Any, plan_id: int) -> dict[str, Any]:
 def _child(args: list[str], server: Any | None) -> dict[str, Any]:
     start = time.perf_counter()
     with ExitStack() as stack:
-        memory = stack.enter_context(ServerMemory(server)) if server is not None else None
+        usage_of_server = stack.enter_context(ServerUsage(server)) if server is not None else None
         errors = stack.enter_context(tempfile.TemporaryFile())
         child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, cwd=ROOT)
         assert child.stdout is not None
@@ -145,9 +147,10 @@ def _child(args: list[str], server: Any | None) -> dict[str, Any]:
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
     }
-    if memory is not None:
-        found["server_peak_pss_mib"] = memory.peak_pss_mib
-        found["server_peak_rss_mib"] = memory.peak_rss_mib
+    if usage_of_server is not None:
+        found["server_peak_pss_mib"] = usage_of_server.peak_pss_mib
+        found["server_peak_rss_mib"] = usage_of_server.peak_rss_mib
+        found["server_cpu_seconds"] = usage_of_server.cpu_seconds
     lines = out.strip().splitlines()
     if lines and lines[-1].startswith("{"):
         found["report"] = json.loads(lines[-1])
@@ -183,7 +186,8 @@ def run(results_dir: Path, quick: bool) -> None:
             args = [sys.executable, "-m", "bench.bench_pg_quarter", step, server.url, str(city)]
             timed[NAMES[step]] = found = _child(args, server)
             print(
-                f"  {NAMES[step]}: {found['seconds']} s (cpu {found['cpu_seconds']} s), peak "
+                f"  {NAMES[step]}: {found['seconds']} s (cpu {found['cpu_seconds']} s, server "
+                f"{found['server_cpu_seconds']} s), peak "
                 f"{found['peak_rss_mib']} MiB, server "
                 f"{found['server_peak_pss_mib']} MiB",
                 flush=True,
@@ -194,6 +198,7 @@ def run(results_dir: Path, quick: bool) -> None:
         "steps": timed,
         "total_seconds": total,
         "total_cpu_seconds": round(sum(s["cpu_seconds"] for s in timed.values()), 2),
+        "total_server_cpu_seconds": round(sum(s["server_cpu_seconds"] for s in timed.values()), 2),
         "peak_rss_mib": max(s["peak_rss_mib"] for s in timed.values()),
         "server_peak_pss_mib": max(s["server_peak_pss_mib"] for s in timed.values()),
         "generate": generated,
@@ -210,8 +215,17 @@ def run(results_dir: Path, quick: bool) -> None:
 
 def main() -> None:
     name, url, city = sys.argv[1:4]
+    profile = os.environ.get("SPOTCHECK_BENCH_PROFILE")  # a folder: each step's cProfile stats in STEP.prof
     start = time.perf_counter()
-    found = _step(name, url, Path(city)) | {"in_process_seconds": round(time.perf_counter() - start, 2)}
+    if profile:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            found = _step(name, url, Path(city))
+        profiler.dump_stats(Path(profile) / f"{name}.prof")
+    else:
+        found = _step(name, url, Path(city))
+    found["in_process_seconds"] = round(time.perf_counter() - start, 2)
     print(json.dumps(found, ensure_ascii=False, default=str))
 
 

@@ -2,9 +2,11 @@
 
 ``throwaway_server(settings)``: a cluster in a temp folder on a free port of 127.0.0.1, run as the ``postgres``
 user when run as root (as ``scripts/with-postgres.sh`` starts one), stopped and deleted on exit whatever happens.
-``ServerMemory``: samples the server's processes (the postmaster and its children) in a thread and keeps the
+``ServerUsage``: samples the server's processes (the postmaster and its children) in a thread and keeps the
 peak of their summed proportional set size (PSS: shared buffers counted once, not once per process) and of their
-summed resident set size (RSS: shared pages counted in every process that touched them, an upper bound).
+summed resident set size (RSS: shared pages counted in every process that touched them, an upper bound); and the
+CPU time the server spent meanwhile (its live processes' plus the exited ones', which the postmaster reaps into
+its children's times), so that a step's cost can be told from the machine's load.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
-__all__ = ["Server", "ServerMemory", "throwaway_server"]
+__all__ = ["Server", "ServerUsage", "throwaway_server"]
 
 
 @dataclass(frozen=True)
@@ -63,24 +65,41 @@ def throwaway_server(settings: dict[str, str] | None = None) -> Iterator[Server]
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class ServerMemory:
-    """Peak memory of a server's processes while running: ``with ServerMemory(server) as m: ...; m.peak_pss_mib``."""
+class ServerUsage:
+    """Peak memory and CPU time of a server's processes while running: ``with ServerUsage(server) as u: ...``,
+    then ``u.peak_pss_mib``, ``u.cpu_seconds``."""
 
     def __init__(self, server: Server, every: float = 0.2) -> None:
         self.postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
         self.every = every
         self.peak_pss_kib = 0
         self.peak_rss_kib = 0
+        self.cpu_seconds = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self) -> Self:
+        self._started = self._cpu()
         self._thread.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self.cpu_seconds = round(self._cpu() - self._started, 2)
+
+    def _cpu(self) -> float:
+        """Seconds of CPU the server has used so far: every live process, and the exited ones reaped."""
+        ticks = 0
+        for pid in self._processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == self.postmaster:
+                ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: children reaped
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     @property
     def peak_pss_mib(self) -> float:
