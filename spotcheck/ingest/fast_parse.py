@@ -318,14 +318,30 @@ def _packed_key(
     batch); None when a code is not a firm; False when the numbers do not fit (the caller sorts by columns)."""
     if not len(codes):
         return False
-    row = np.searchsorted(firms, codes)
-    inside = row < len(firms)
-    if not bool(np.all(inside)) or not bool(np.all(firms[row] == codes)):
+    row = _rows_of(codes, firms)
+    if row is None:
         return None
     if len(firms) >= 1 << 24 or batches >= 1 << 18:
         return False
     day = effective.astype(np.int64) - _DAY0
     return (row.astype(np.uint64) << 40) | (day.astype(np.uint64) << 18) | batch_rank.astype(np.uint64)
+
+
+def _fixed(codes: np.ndarray) -> pa.Array:
+    """``S18`` codes as an Arrow fixed-size binary array over the same bytes."""
+    data = pa.py_buffer(np.ascontiguousarray(codes))
+    return pa.FixedSizeBinaryArray.from_buffers(pa.binary(18), len(codes), [None, data])
+
+
+def _rows_of(codes: np.ndarray, firms: np.ndarray) -> np.ndarray | None:
+    """Each code's row in the sorted, unique ``firms``, or None when a code is not among them. A hash lookup:
+    numpy's binary search compares 18-byte strings one at a time and took three times as long at a city's
+    size."""
+    found = pc.index_in(_fixed(codes), value_set=_fixed(firms))
+    if found.null_count:
+        return None
+    rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return rows
 
 
 def fast_firms(path: Path) -> FastFirms | None:
