@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +143,7 @@ def _child(args: list[str], server: Any | None, cache: Path) -> dict[str, Any]:
         usage_of_server = stack.enter_context(ServerUsage(server)) if server is not None else None
         errors = stack.enter_context(tempfile.TemporaryFile())
         child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, cwd=ROOT, env=env)
+        stack.enter_context(_capped(child.pid))
         assert child.stdout is not None
         out = child.stdout.read().decode()
         _, status, usage = os.wait4(child.pid, 0)
@@ -160,6 +164,34 @@ def _child(args: list[str], server: Any | None, cache: Path) -> dict[str, Any]:
     if lines and lines[-1].startswith("{"):
         found["report"] = json.loads(lines[-1])
     return found
+
+
+@contextmanager
+def _capped(pid: int) -> Iterator[None]:
+    """Kill the child when its resident memory passes ``SPOTCHECK_BENCH_PG_CAP_MIB`` (default 12 GiB): the
+    machine is shared, and a step far over the budget has shown what it needed to."""
+    cap_kib = int(os.environ.get("SPOTCHECK_BENCH_PG_CAP_MIB", "12288")) * 1024
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.5):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                return
+            rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            if rss > cap_kib:
+                print(f"  the step passed {cap_kib // 1024} MiB: stopped", flush=True)
+                os.kill(pid, signal.SIGKILL)
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _size(quick: bool) -> tuple[int, str]:
