@@ -26,7 +26,7 @@ from spotcheck.store.errors import Busy
 from spotcheck.store.quarter import AssignmentRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["Entry", "approve_results", "record_results"]
+__all__ = ["Entry", "approve_results", "insert_versions", "record_results"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,19 @@ def _row(
 
 
 Logged = list[tuple[str, str, str, dict[str, Any]]]
+COLUMNS = ("visit_id", "department", "version", "category", "findings", "state", "recorded_by")
+
+
+def insert_versions(uow: UnitOfWork, versions: Sequence[ResultRow]) -> list[int]:
+    """Write new result versions (not yet added to the session) in one statement; their ids, in order."""
+    if not versions:
+        return []
+    rows = [{name: getattr(v, name) for name in COLUMNS} for v in versions]
+    query = insert(ResultRow).returning(ResultRow.id, sort_by_parameter_order=True)
+    try:
+        return list(uow.session.execute(query, rows).scalars())
+    except IntegrityError as exc:
+        raise Busy("a result was written by another request meanwhile") from exc
 
 
 def _write(uow: UnitOfWork, rows: list[dict[str, object]], logged: Logged) -> None:
