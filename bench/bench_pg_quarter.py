@@ -307,6 +307,7 @@ def run(results_dir: Path, quick: bool) -> None:
     result = {
         "firms": firms,
         "steps": timed,
+        "order": list(timed),
         "total_seconds": total,
         "total_cpu_seconds": round(sum(s["cpu_seconds"] for s in timed.values()), 2),
         "total_server_cpu_seconds": round(sum(s.get("server_cpu_seconds", 0) for s in timed.values()), 2),
