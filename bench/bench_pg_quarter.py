@@ -285,6 +285,7 @@ def run(results_dir: Path, quick: bool) -> None:
             print(f"  generated {firms:,} firms: {generated['seconds']} s", flush=True)
         server = stack.enter_context(throwaway_server(SERVER))
         timed: dict[str, Any] = {}
+        path = results_dir / f"pg_quarter-{label}.json"
         for step in steps:
             args = [sys.executable, "-m", "bench.bench_pg_quarter", step, server.url, str(city)]
             try:
@@ -294,35 +295,50 @@ def run(results_dir: Path, quick: bool) -> None:
                     raise
                 timed[NAMES[step]] = failed.found
                 print(f"  import: {failed.found}; the directory goes in by COPY instead", flush=True)
-                args[3] = "copy"
-                timed[NAMES["copy"]] = found = _child(args, server, cache)
+                step = args[3] = "copy"
+                timed[NAMES[step]] = found = _child(args, server, cache)
             print(
                 f"  {NAMES[step]}: {found['seconds']} s (cpu {found['cpu_seconds']} s, server "
-                f"{found['server_cpu_seconds']} s), peak "
-                f"{found['peak_rss_mib']} MiB, server "
+                f"{found['server_cpu_seconds']} s), peak {found['peak_rss_mib']} MiB, server "
                 f"{found['server_peak_pss_mib']} MiB",
                 flush=True,
             )
-    total = round(sum(s["seconds"] for s in timed.values()), 2)
-    result = {
-        "firms": firms,
-        "steps": timed,
-        "order": list(timed),
-        "total_seconds": total,
-        "total_cpu_seconds": round(sum(s["cpu_seconds"] for s in timed.values()), 2),
-        "total_server_cpu_seconds": round(sum(s.get("server_cpu_seconds", 0) for s in timed.values()), 2),
-        "peak_rss_mib": max(s["peak_rss_mib"] for s in timed.values()),
-        "server_peak_pss_mib": max(s.get("server_peak_pss_mib", 0) for s in timed.values()),
-        "generate": generated,
-        "server_settings": {"fsync": "off", **SERVER},
-        "goals": GOALS,
-        "load_average": {
-            "before": [round(x, 2) for x in load_before],
-            "after": [round(x, 2) for x in os.getloadavg()],
+            # after every step, so that a run stopped part-way keeps what it measured
+            path = _write(
+                results_dir / f"pg_quarter-{label}.json", firms, timed, generated, load_before, steps
+            )
+    print(f"  total {sum(s['seconds'] for s in timed.values()):.1f} s -> {path}", flush=True)
+
+
+def _write(
+    path: Path,
+    firms: int,
+    timed: dict[str, Any],
+    generated: dict[str, Any] | None,
+    load_before: tuple[float, float, float],
+    steps: tuple[str, ...],
+) -> Path:
+    return write_result(
+        path,
+        {
+            "firms": firms,
+            "complete": len(timed) >= len(steps),
+            "steps": timed,
+            "order": list(timed),
+            "total_seconds": round(sum(s["seconds"] for s in timed.values()), 2),
+            "total_cpu_seconds": round(sum(s["cpu_seconds"] for s in timed.values()), 2),
+            "total_server_cpu_seconds": round(sum(s.get("server_cpu_seconds", 0) for s in timed.values()), 2),
+            "peak_rss_mib": max(s["peak_rss_mib"] for s in timed.values()),
+            "server_peak_pss_mib": max(s.get("server_peak_pss_mib", 0) for s in timed.values()),
+            "generate": generated,
+            "server_settings": {"fsync": "off", **SERVER},
+            "goals": GOALS,
+            "load_average": {
+                "before": [round(x, 2) for x in load_before],
+                "after": [round(x, 2) for x in os.getloadavg()],
+            },
         },
-    }
-    path = write_result(results_dir / f"pg_quarter-{label}.json", result)
-    print(f"  total {total} s -> {path}", flush=True)
+    )
 
 
 def main() -> None:
