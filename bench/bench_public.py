@@ -84,15 +84,9 @@ def _queries(folder: str) -> int:
 @contextmanager
 def _postgres() -> Iterator[str]:
     """A throw-away cluster: its URL; stopped and deleted on exit whatever happens."""
-    from tests.pg_cluster import as_postgres, free_port, pg_bin
+    from tests.pg_cluster import as_postgres, cluster_folder, free_port
 
-    binaries = pg_bin()
-    if binaries is None:
-        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    folder.chmod(0o700)
+    binaries, folder = cluster_folder("spotcheck-bench-pg-")
     port = free_port()
     data = folder / "data"
 

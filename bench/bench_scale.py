@@ -65,22 +65,10 @@ def _floor(city: Path) -> float:
 
 
 def _offline(city: Path, work: Path) -> dict[str, Any]:
+    from tests.unit.solver.cityfiles import draw_args
+
     record = work / "record.json"
-    draw = _child(
-        [
-            "draw",
-            "--input",
-            str(city),
-            "--year",
-            "2026",
-            "--quarter",
-            "1",
-            "--seed",
-            SEED,
-            "--out",
-            str(record),
-        ]
-    )
+    draw = _child(draw_args(city, 1, record, seed=SEED))
     verify = _child(["verify", str(record), "--input", str(city)])
     floor = _floor(city)
     return {

@@ -1,5 +1,5 @@
-"""Shared fixtures: a database URL per backend (SQLite file, PostgreSQL), a migrated unit-of-work factory, and a
-tiny valid city folder.
+"""Shared fixtures: a database URL per backend (SQLite file, PostgreSQL), a migrated unit-of-work factory, the
+command line on that database, and a tiny valid city folder.
 
 PostgreSQL cases use the server in SPOTCHECK_TEST_PG_URL (scripts/with-postgres.sh sets it). Without it they are
 skipped, unless SPOTCHECK_REQUIRE_PG=1 (as in `make test`), in which case they fail. Each PostgreSQL test gets
@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
+from spotcheck.cli import app
 from spotcheck.domain.uscc import check_char
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import upgrade
@@ -90,6 +92,20 @@ def uow_factory(migrated_url: str) -> Iterator[Callable[[], UnitOfWork]]:
     engine = make_engine(migrated_url)
     yield lambda: UnitOfWork(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def run_cli(db_url: str) -> Callable[..., str]:
+    """``run_cli("plan", "create", path)`` runs the ``spotcheck`` command on ``db_url`` and returns what it printed,
+    having asserted that it succeeded (with ``ok=False``: that it failed)."""
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True) -> str:
+        result = runner.invoke(app, list(args), env={"SPOTCHECK_DATABASE_URL": db_url})
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    return run
 
 
 def make_code(n: int, *, division: str = "371302", category: str = "91") -> str:

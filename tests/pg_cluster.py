@@ -54,6 +54,19 @@ def as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
+def cluster_folder(prefix: str) -> tuple[Path, Path]:
+    """The PostgreSQL binaries and a new private folder for a throw-away cluster, which the server may write
+    (owned by ``postgres`` when run as root); RuntimeError when no PostgreSQL is installed."""
+    binaries = pg_bin()
+    if binaries is None:
+        raise RuntimeError("PostgreSQL binaries not found (apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres")
+    folder.chmod(0o700)
+    return binaries, folder
+
+
 @dataclass
 class ReplicatedPair:
     bin: Path
@@ -127,13 +140,7 @@ class ReplicatedPair:
 def replicated_pair() -> Iterator[ReplicatedPair]:
     """Start a primary (with the database ``spotcheck``) and its hot standby; stop and delete both on exit,
     whatever happens. RuntimeError (with the servers' logs) when a step fails; call only when ``pg_bin()``."""
-    binaries = pg_bin()
-    if binaries is None:
-        raise RuntimeError("PostgreSQL binaries not found")
-    folder = Path(tempfile.mkdtemp(prefix="spotcheck-repl."))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    folder.chmod(0o700)
+    binaries, folder = cluster_folder("spotcheck-repl.")
     pair = ReplicatedPair(binaries, folder, free_port(), free_port())
     try:
         initdb = ["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]

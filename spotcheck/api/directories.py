@@ -51,11 +51,4 @@ async def upload_directory(
 ) -> ImportPublic:
     async with uploaded(request, kind) as path:
         report = await run_in_threadpool(lambda: import_file(factory(), kind, path, actor=me.actor))
-    return ImportPublic(
-        kind=report.kind,
-        rows=report.rows,
-        added=report.added,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        normalised=len(report.normalised),
-    )
+    return ImportPublic.model_validate({**vars(report), "normalised": len(report.normalised)})

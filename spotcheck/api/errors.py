@@ -28,6 +28,7 @@ from spotcheck.domain.errors import (
 )
 from spotcheck.store.errors import Busy, StorageError
 from spotcheck.web.error_pages import error_page, wants_html
+from spotcheck.web.signin import SignInRequired, answer_sign_in
 
 __all__ = ["ERROR_RESPONSES", "STATUS", "install_error_handlers", "status_and_detail"]
 
@@ -139,6 +140,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SpotcheckError, _spotcheck_error)
+    app.add_exception_handler(SignInRequired, answer_sign_in)  # a page's sign-in form
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -184,8 +184,8 @@ def assign_command(
         chosen = frozen_options(cap, max_pair, None)
         if isinstance(drawn.get("snapshot"), dict):  # a draw record: its options were fixed at the draw
             chosen = recorded_options(drawn)
-            given = None if cap is None else fraction(cap)
-            refuse_other(chosen, probability_cap=given, max_pair_visits=max_pair)
+            given = {"probability_cap": None if cap is None else fraction(cap), "max_pair_visits": max_pair}
+            refuse_other(chosen, {name: value for name, value in given.items() if value is not None})
         earlier = drawn.get("assignment", {}).get("decisions", [])
         record = attach_deferring(
             drawn,

@@ -215,7 +215,7 @@ def correct_command(
 
     done = run(
         lambda uow: correct_result(
-            uow(), plan, visit, department, category, findings, reason=reason, actor=who(actor)
+            uow(), plan, visit, department, category, reason=reason, findings=findings, actor=who(actor)
         )
     )
     typer.echo(f"{visit} {department}: version {done['version']} published (result {done['result']})")

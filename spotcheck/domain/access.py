@@ -24,6 +24,7 @@ from spotcheck.domain.errors import Forbidden
 __all__ = [
     "ANYWHERE",
     "GRANTS",
+    "HOLDERS",
     "ISSUABLE_ROLES",
     "PERSON_ROLES",
     "Permission",
@@ -69,33 +70,30 @@ class Permission(StrEnum):
     FEED_READ = "feed.read"
 
 
-_DEPARTMENT = frozenset(
-    {
-        Permission.DIRECTORY_READ,
-        Permission.PLAN_READ,
-        Permission.CEREMONY_COMMIT,
-        Permission.REVIEW,
-        Permission.AUDIT_READ,
-    }
-)
-# the quarter's shared steps: only the lead regulator runs them
-_LEAD_ONLY = frozenset(
-    {
-        Permission.PLAN_WRITE,
-        Permission.FREEZE,
-        Permission.BEACON,
-        Permission.DRAW,
-        Permission.ASSIGN,
-        Permission.INSPECTION,
-        Permission.PUBLISH,
-    }
-)
+_REGULATORS = (Role.LEAD, Role.DEPARTMENT)
+_LEAD = (Role.LEAD,)  # the quarter's shared steps: only the lead regulator runs them
 
+# The access matrix, one row a permission: the roles that hold it.
+HOLDERS: dict[Permission, tuple[Role, ...]] = {
+    Permission.DIRECTORY_READ: _REGULATORS,
+    Permission.PLAN_READ: _REGULATORS,
+    Permission.PLAN_WRITE: _LEAD,
+    Permission.CEREMONY_COMMIT: _REGULATORS,
+    Permission.FREEZE: _LEAD,
+    Permission.BEACON: _LEAD,
+    Permission.DRAW: _LEAD,
+    Permission.ASSIGN: _LEAD,
+    Permission.INSPECTION: _LEAD,
+    Permission.REVIEW: _REGULATORS,
+    Permission.PUBLISH: _LEAD,
+    Permission.AUDIT_READ: _REGULATORS,
+    Permission.ASSIGNMENT_READ: (Role.INSPECTOR,),
+    Permission.RESULT_RECORD: (Role.INSPECTOR,),
+    Permission.TIERS_PUSH: (Role.CREDIT,),
+    Permission.FEED_READ: (Role.CREDIT,),
+}
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.LEAD: _DEPARTMENT | _LEAD_ONLY,
-    Role.DEPARTMENT: _DEPARTMENT,
-    Role.INSPECTOR: frozenset({Permission.ASSIGNMENT_READ, Permission.RESULT_RECORD}),
-    Role.CREDIT: frozenset({Permission.TIERS_PUSH, Permission.FEED_READ}),
+    role: frozenset(p for p, holders in HOLDERS.items() if role in holders) for role in Role
 }
 
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from spotcheck.domain.errors import NotFound, VerificationError
+from spotcheck.queries.shapes import filled
 from spotcheck.store.attachments import AttachmentRow
 from spotcheck.store.quarter import ResultRow
 from spotcheck.store.uow import UnitOfWork
@@ -39,18 +40,8 @@ class AttachmentsPublic(BaseModel):
 
 
 def _view(row: AttachmentRow, result: ResultRow) -> AttachmentPublic:
-    return AttachmentPublic(
-        id=row.id,
-        visit_id=result.visit_id,
-        department=result.department,
-        version=result.version,
-        filename=row.filename,
-        media_type=row.media_type,
-        size=row.size,
-        sha256=row.sha256,
-        uploaded_by=row.uploaded_by,
-        uploaded=row.uploaded,
-    )
+    """The attachment's facts: its own, and the visit, department and version of the result it came with."""
+    return filled(AttachmentPublic, row, result)
 
 
 def attachments(uow: UnitOfWork, visit_id: str, department: str) -> list[AttachmentPublic]:

@@ -13,7 +13,7 @@ from sqlalchemy.sql import Subquery
 
 from spotcheck.domain.categories import CATEGORIES, ReviewState
 from spotcheck.queries.gate import PUBLISHED_STATES
-from spotcheck.queries.shapes import ResultPublic
+from spotcheck.queries.shapes import ResultPublic, filled
 from spotcheck.store.tables import EnterpriseRow, PlanRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -90,22 +90,12 @@ def results(
         .limit(limit)
         .offset(offset)
     ).all()
-    data = [
-        ResultPublic(
-            id=result.id,
-            version=result.version,
-            visit_id=visit.id,
-            year=plan.year,
-            quarter=plan.quarter,
-            uscc=visit.uscc,
-            name=name,
-            department=result.department,
-            district=visit.district,
-            category_code=result.category,
-            category=_ZH.get(result.category, result.category),
-            category_en=_EN.get(result.category, ""),
-            findings=result.findings,
-        )
-        for result, visit, plan, name in rows
-    ]
-    return data, int(count)
+    return [_public(*row) for row in rows], int(count)
+
+
+def _public(result: ResultRow, visit: VisitRow, plan: PlanRow, name: str) -> ResultPublic:
+    """The result's own fields, the visit's firm and district, the plan's quarter, the firm's name, and the
+    category's code with its labels."""
+    code = result.category
+    labels = {"category_code": code, "category": _ZH.get(code, code), "category_en": _EN.get(code, "")}
+    return filled(ResultPublic, result, visit, plan, name=name, **labels)

@@ -8,7 +8,7 @@ Families: ``XPublic`` (one), ``XsPublic`` (``data`` + ``count``); inputs (``XCre
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,7 +32,21 @@ __all__ = [
     "VisitsPublic",
     "WorkloadPublic",
     "WorkloadsPublic",
+    "filled",
 ]
+
+Shape = TypeVar("Shape", bound=BaseModel)
+
+
+def filled(shape: type[Shape], *sources: object, **given: Any) -> Shape:
+    """``shape`` with each field as ``given``, else read by its name from the first of ``sources`` (rows,
+    records) that has it, else its default: the one mapping of stored rows onto what a query returns."""
+    values = dict(given)
+    for name in shape.model_fields.keys() - given.keys():
+        source = next((s for s in sources if hasattr(s, name)), None)
+        if source is not None:
+            values[name] = getattr(source, name)
+    return shape.model_validate(values)
 
 
 class EnterprisePublic(BaseModel):

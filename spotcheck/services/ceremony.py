@@ -74,22 +74,17 @@ def open_ceremony(
             "plan (it was changed after they committed, or they committed under ceremony version 1)"
         )
     secret = new_system_secret()
-    sealed = ceremony_v2.system_commitment(bound, secret)
+    # published at the freeze, and stored with the secret they seal
+    public = {
+        "plan_digest": bound.plan_digest,
+        "system_commitment": ceremony_v2.system_commitment(bound, secret),
+    }
     uow.session.add(
         CeremonyRow(
-            plan_id=plan.id,
-            plan_digest=bound.plan_digest,
-            system_secret=secret,
-            system_commitment=sealed,
-            beacon_source=source,
-            beacon_date=beacon_date,
+            plan_id=plan.id, system_secret=secret, beacon_source=source, beacon_date=beacon_date, **public
         )
     )
-    return {
-        "plan_digest": bound.plan_digest,
-        "system_commitment": sealed,
-        "beacon": {"source": source, "date": beacon_date.isoformat()},
-    }
+    return {**public, "beacon": {"source": source, "date": beacon_date.isoformat()}}
 
 
 def hand_in(uow: UnitOfWork, plan_id: int, department: str, secret: str, *, actor: str) -> None:

@@ -36,12 +36,13 @@ def correct_result(
     visit_id: str,
     department: str,
     result: str,
-    findings: str = "",
     *,
     reason: str,
+    findings: str = "",
     actor: str,
 ) -> dict[str, Any]:
-    """Publish a corrected version of a published result; returns its id, version and the new tree."""
+    """Publish a corrected version of a published result (category ``result``, ``findings``) with the
+    ``reason`` it is corrected; returns its id, version and the new tree."""
     if not reason.strip():
         raise ValidationError("a correction needs a reason")
     chosen = category(result)

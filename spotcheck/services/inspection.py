@@ -71,12 +71,10 @@ def run_assign(
     with uow:
         step(uow, plan_id, Step.ASSIGN)
         frozen = frozen_options(uow, plan_id)
-        refuse_other(
-            frozen,
-            probability_cap=probability_cap,
-            max_pair_visits=max_pair_visits,
-            defer_unstaffable=defer_unstaffable,
-        )
+        given: dict[str, object] = {"probability_cap": probability_cap, "max_pair_visits": max_pair_visits}
+        if defer_unstaffable is not None:
+            given["unstaffable"] = "defer" if defer_unstaffable else "refuse"
+        refuse_other(frozen, {name: value for name, value in given.items() if value is not None})
         city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
         history = rotation + year  # rotation reads earlier years too: each firm's last team (assign-spec §3)
         drawn = draw_record(uow, plan_id)

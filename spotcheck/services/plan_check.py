@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from spotcheck.domain.model import Plan
-from spotcheck.ingest.plan import check_plan
 from spotcheck.services.freeze import year_records
+from spotcheck.services.plans import check_stored
 from spotcheck.solver.draw.quarter import prepare
 from spotcheck.store.city_repo import city_from_store
 from spotcheck.store.uow import UnitOfWork
@@ -66,13 +66,7 @@ def check_draft(uow: UnitOfWork, plan: Plan) -> Checked:
     """Check ``plan`` against what is stored; refusals raise as the freeze's would (InfeasiblePlan names the
     binding input and the shortfall)."""
     with uow:
-        d = uow.directory
-        check_plan(
-            plan,
-            departments=[x.code for x in d.all("departments")],
-            items={i.code: i.department for i in d.all("items")},
-            districts=[x.code for x in d.all("districts")],
-        )
+        check_stored(uow, plan)
         city = city_from_store(uow, plan=plan)
         history = year_records(uow, plan.year, plan.quarter)
     prepared = prepare(city, history=history)

@@ -15,7 +15,7 @@ from spotcheck.services.common import audit
 from spotcheck.store.quarter import CommitmentRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["PlanStatus", "create_plan", "list_plans", "participants", "plan_status"]
+__all__ = ["PlanStatus", "check_stored", "create_plan", "list_plans", "participants", "plan_status"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,18 @@ def participants(plan: Plan) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def check_stored(uow: UnitOfWork, plan: Plan) -> None:
+    """Check that ``plan`` names only stored departments, items and districts (ValidationError otherwise):
+    the same check when a plan is stored and when a draft is checked in the editor."""
+    d = uow.directory
+    check_plan(
+        plan,
+        departments=[x.code for x in d.all("departments")],
+        items={i.code: i.department for i in d.all("items")},
+        districts=[x.code for x in d.all("districts")],
+    )
+
+
 def create_plan(uow: UnitOfWork, plan: Plan, *, actor: str) -> int:
     """Store a draft plan, checked against the stored directories; one live plan per quarter."""
     with uow:
@@ -44,13 +56,7 @@ def create_plan(uow: UnitOfWork, plan: Plan, *, actor: str) -> int:
                 f"{plan.year}Q{plan.quarter} already has plan {taken[0].id} ({taken[0].state}); "
                 "one plan per quarter, so its draw cannot be run twice under two plans"
             )
-        d = uow.directory
-        check_plan(
-            plan,
-            departments=[x.code for x in d.all("departments")],
-            items={i.code: i.department for i in d.all("items")},
-            districts=[x.code for x in d.all("districts")],
-        )
+        check_stored(uow, plan)
         row = uow.plans.add(plan)
         audit(uow, "plan", actor, {"plan": row.id, "year": plan.year, "quarter": plan.quarter})
         uow.commit()

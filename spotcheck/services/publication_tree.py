@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -52,32 +53,34 @@ def tree_root(leaves: list[Leaf]) -> str:
     return root_of_hashes([leaf_hash(leaf.bytes) for leaf in leaves]).hex()
 
 
+_VISIT_AS_STORED = ("uscc", "district", "lead")
+_RESULT_AS_STORED = ("department", "version", "category", "findings", "recorded_by")
+
+
+def _listed(joined: str) -> list[str]:
+    return [x for x in joined.split(";") if x]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _visit_leaf(plan: int, v: VisitRow) -> Leaf:
+    """The visit's published fields: some as stored, the ';'-joined lists as lists, the window in ISO days."""
     return visit_leaf(
         plan,
         v.id,
-        uscc=v.uscc,
-        district=v.district,
-        lead=v.lead,
-        departments=[d for d in v.departments.split(";") if d],
-        items=[i for i in v.items.split(";") if i],
+        **{name: getattr(v, name) for name in _VISIT_AS_STORED},
+        departments=_listed(v.departments),
+        items=_listed(v.items),
         joint=bool(v.joint),
-        window_start=v.window_start.isoformat() if v.window_start else None,
-        window_end=v.window_end.isoformat() if v.window_end else None,
+        window_start=_iso(v.window_start),
+        window_end=_iso(v.window_end),
     )
 
 
 def leaf_of_result(plan: int, r: ResultRow) -> Leaf:
-    return result_leaf(
-        plan,
-        r.id,
-        visit=r.visit_id,
-        department=r.department,
-        version=r.version,
-        category=r.category,
-        findings=r.findings,
-        recorded_by=r.recorded_by,
-    )
+    return result_leaf(plan, r.id, visit=r.visit_id, **{name: getattr(r, name) for name in _RESULT_AS_STORED})
 
 
 def current_leaves(session: Session, plan_id: int) -> list[Leaf]:

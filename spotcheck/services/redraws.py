@@ -42,6 +42,9 @@ from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["REDRAW_FORMAT", "check_plan_redraws", "redraw_firm", "redraw_officer", "redraw_seed"]
 
+# What a replacement firm's visit keeps of the visit it replaces: the departments, items, team and window.
+_KEPT = ("lead", "departments", "items", "joint", "window_start", "window_end")
+
 
 def _begin(uow: UnitOfWork, plan_id: int, visit_id: str, reason: str) -> VisitRow:
     """Inside ``uow``: a redraw needs a reason, a plan at a step that allows it, and a visit of that plan."""
@@ -115,12 +118,7 @@ def redraw_firm(uow: UnitOfWork, plan_id: int, visit_id: str, *, reason: str, ac
                 draw_id=row.id,
                 uscc=found.uscc,
                 district=rule.district(found.uscc),
-                lead=visit.lead,
-                departments=visit.departments,
-                items=visit.items,
-                joint=visit.joint,
-                window_start=visit.window_start,
-                window_end=visit.window_end,
+                **{name: getattr(visit, name) for name in _KEPT},
             )
         )
         uow.session.flush()

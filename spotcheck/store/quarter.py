@@ -144,12 +144,18 @@ class VisitRow(Base):
     window_end: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-class AssignmentRow(Base):
+class _DepartmentOnVisit:
+    """The columns a department's part of a visit begins with, an officer on its team or a version of its
+    result (``sort_order``: before the table's own columns, as the migrations create them)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True, sort_order=-1)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True, sort_order=-1)
+    department: Mapped[str] = mapped_column(ForeignKey("departments.code"), sort_order=-1)
+
+
+class AssignmentRow(_DepartmentOnVisit, Base):
     __tablename__ = "assignments"
     __table_args__ = (UniqueConstraint("visit_id", "department", "inspector_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
-    department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     inspector_id: Mapped[str] = mapped_column(ForeignKey("inspectors.id"), index=True)
     leader: Mapped[bool] = mapped_column(Boolean, default=False)
     # The redraw (draws.id) that replaced this officer; NULL while on the team. Rows are never deleted.
@@ -163,14 +169,11 @@ class AssignmentRow(Base):
         return cls.superseded_by.is_(None)
 
 
-class ResultRow(Base):
+class ResultRow(_DepartmentOnVisit, Base):
     """Append-only: each change of a visit × department result is a new version."""
 
     __tablename__ = "results"
     __table_args__ = (UniqueConstraint("visit_id", "department", "version"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
-    department: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     version: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(64), default="")  # a Category.code (domain.categories)
     findings: Mapped[str] = mapped_column(Text, default="")

@@ -106,15 +106,7 @@ class AuditRepository:
         """Chain a new entry after the head; ``at`` is the caller's ISO timestamp (hashed with the entry)."""
         self._lock()
         entry = chain_entry(self.head(), at=at, action=action, actor=actor, payload=payload)
-        row = AuditRow(
-            seq=entry.seq,
-            at=entry.at,
-            action=entry.action,
-            actor=entry.actor,
-            payload=canonical_json(entry.payload),
-            prev_hash=entry.prev_hash,
-            hash=entry.hash,
-        )
+        row = AuditRow(**{**vars(entry), "payload": canonical_json(entry.payload)})
         with translated("appending to the audit log"):
             self.session.add(row)
             self.session.flush()

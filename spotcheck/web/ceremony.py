@@ -14,24 +14,22 @@ import re
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, Scope, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
-from spotcheck.edge import PlanId, UowDep, UowFactoryDep
+from spotcheck.edge import PlanId
 from spotcheck.queries import directory, plans
 from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.services import ceremony, seeding
 from spotcheck.services import plans as plan_steps
-from spotcheck.store.uow import UnitOfWork
-from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, refused, step_page
 
 __all__ = ["STEPS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 Secret = Annotated[str, Form(max_length=256)]  # the use case checks it (docs/ceremony.md "Definitions")
 DONE = {
     "commit": "承诺已登记，请妥善保存秘密 / commitment recorded: keep your secret",
@@ -39,35 +37,30 @@ DONE = {
 }
 
 
-def _page(
-    request: Request, uow: UnitOfWork, me: Me, plan_id: int, *, error: str = "", status_code: int = 200
-) -> Response:
+def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) -> Response:
+    uow = desk.uow
     try:
         row = uow.plans.get(plan_id)
         status = plan_steps.plan_status(uow, plan_id)
     except SpotcheckError as exc:
-        return refused(request, me, exc, error=error, status_code=status_code)
+        return refused(desk, exc, error=error, status_code=status_code)
     public = public_ceremony(uow, plan_id)
     context = {
-        "me": me,
         "p": plans.plan_view(uow, row, full=False),
         "status": status,
         "ceremony": public,
         "handed_in": public["handed_in"] if public else [],
         "names": directory.department_names(uow),
         "suggested": seeding.new_secret(),
-        "error": error,
-        "done": DONE.get(request.query_params.get("done", ""), ""),
     }
-    return page(request, "workspace/ceremony.html", context, status_code=status_code)
+    return step_page(
+        desk, "workspace/ceremony.html", context, done=DONE, error=error, status_code=status_code
+    )
 
 
 @router.get("/regulator/plans/{plan_id}/ceremony", response_class=HTMLResponse)
-def my_part(request: Request, uow: UowDep, plan_id: PlanId) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    return _page(request, uow, me, plan_id)
+def my_part(desk: DeskDep, plan_id: PlanId) -> Response:
+    return _page(desk, plan_id)
 
 
 # The department's two steps, each a secret posted with the form token: step -> its use case.
@@ -82,23 +75,16 @@ def _route(name: str) -> Callable[..., Response]:
     too, for its own department."""
     use_case = STEPS[name]
 
-    def post(
-        request: Request,
-        uow: UowDep,
-        factory: UowFactoryDep,
-        plan_id: PlanId,
-        csrf: Csrf = "",
-        secret: Secret = "",
-    ) -> Response:
+    def post(desk: PostedDep, plan_id: PlanId, secret: Secret = "") -> Response:
         def act(me: Me) -> str:
             check(me.principal, Permission.CEREMONY_COMMIT, Scope(department=me.department))
-            use_case(factory(), plan_id, me.department, _secret(secret), actor=me.actor)
+            use_case(desk.factory(), plan_id, me.department, _secret(secret), actor=me.actor)
             return f"/regulator/plans/{plan_id}/ceremony?done={name}"
 
         def again(me: Me, message: str, code: int) -> Response:
-            return _page(request, uow, me, plan_id, error=message, status_code=code)
+            return _page(desk, plan_id, error=message, status_code=code)
 
-        return form_post(request, uow, csrf, act, again)
+        return form_post(desk, act, again)
 
     post.__name__ = name
     return post

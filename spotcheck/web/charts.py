@@ -9,15 +9,15 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.errors import SpotcheckError
-from spotcheck.edge import MAX_ID, UowDep, UowFactoryDep
+from spotcheck.edge import MAX_ID
 from spotcheck.queries import plans
 from spotcheck.queries.charts import Figures, figures
 from spotcheck.web.rendering import HERE
-from spotcheck.web.workspace import SIGN_IN, caller, page, refusal
+from spotcheck.web.workspace import DeskDep, page, refusal
 
 __all__ = ["router"]
 
@@ -73,15 +73,8 @@ def _series(f: Figures) -> dict[str, Any]:
 
 
 @router.get("/regulator/charts", response_class=HTMLResponse)
-def charts(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+def charts(desk: DeskDep, plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None) -> Response:
+    request, uow, factory, me = desk.request, desk.uow, desk.factory, desk.me
     shown = plans.regulator_plans(uow)
     chosen = plan or next((p.id for p in shown if p.stats is not None), None)
     found = None

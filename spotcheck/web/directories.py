@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError
-from spotcheck.edge import NO_NUL, UowDep, UowFactoryDep
+from spotcheck.edge import NO_NUL
 from spotcheck.edge_auth import CSRF_FIELD
 from spotcheck.edge_upload import discard, receive
 from spotcheck.ingest.columns import FILE_NAMES
@@ -23,7 +23,7 @@ from spotcheck.queries import directory
 from spotcheck.queries.directory_browse import browse, columns
 from spotcheck.store.importer import import_file
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, Me, caller, guard, page, refusal, see_other
+from spotcheck.web.workspace import DeskDep, guard, page, refusal, see_other
 
 __all__ = ["KIND_NAMES", "router"]
 
@@ -44,20 +44,15 @@ PAGE = 50
 
 
 @router.get("/regulator/directories", response_class=HTMLResponse)
-def overview(request: Request, uow: UowDep) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    counts = directory.directory_counts(uow).model_dump()
-    context = {"me": me, "kinds": KIND_NAMES, "counts": counts, "files": FILE_NAMES}
-    return page(request, "workspace/directories.html", context)
+def overview(desk: DeskDep) -> Response:
+    counts = directory.directory_counts(desk.uow).model_dump()
+    context = {"me": desk.me, "kinds": KIND_NAMES, "counts": counts, "files": FILE_NAMES}
+    return page(desk.request, "workspace/directories.html", context)
 
 
 @router.post("/regulator/directories/{kind}")
-async def upload(request: Request, uow: UowDep, factory: UowFactoryDep, kind: Kind) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+async def upload(desk: DeskDep, kind: Kind) -> Response:
+    request, me, factory = desk.request, desk.me, desk.factory
     try:
         check(me.principal, Permission.PLAN_WRITE)
         path = await receive(
@@ -84,18 +79,14 @@ async def upload(request: Request, uow: UowDep, factory: UowFactoryDep, kind: Ki
 
 @router.get("/regulator/directories/{kind}", response_class=HTMLResponse)
 def rows(
-    request: Request,
-    uow: UowDep,
+    desk: DeskDep,
     kind: Kind,
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
-    me: Me | None = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    found, count = browse(uow, kind, q=q, limit=PAGE, offset=(page_no - 1) * PAGE)
+    found, count = browse(desk.uow, kind, q=q, limit=PAGE, offset=(page_no - 1) * PAGE)
     context = {
-        "me": me,
+        "me": desk.me,
         "kind": kind,
         "title": KIND_NAMES[kind],
         "columns": columns(kind),
@@ -105,4 +96,4 @@ def rows(
         "page": page_no,
         "pages": max(1, -(-count // PAGE)),
     }
-    return page(request, "workspace/directory.html", context)
+    return page(desk.request, "workspace/directory.html", context)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -39,6 +39,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 SIGN_IN.add_routes(router)
+Signed = Annotated[Resumed, Depends(SIGN_IN.required)]  # the inspector's session, or the sign-in form
 
 ALL = "all"
 Quarter = Annotated[str, Query(max_length=16, pattern=r"^(all|\d{4}-Q[1-4])?$")]
@@ -85,10 +86,7 @@ def _visit_page(
 
 
 @router.get("/inspector/visits/{visit_id}", response_class=HTMLResponse)
-def my_visit(request: Request, uow: UowDep, visit_id: VisitId) -> Response:
-    session = SIGN_IN.session(request, uow)
-    if session is None:
-        return SIGN_IN.form(request)
+def my_visit(request: Request, uow: UowDep, session: Signed, visit_id: VisitId) -> Response:
     return _visit_page(request, uow, session, visit_id)
 
 
@@ -97,14 +95,12 @@ async def submit_my_result(
     request: Request,
     uow: UowDep,
     factory: UowFactoryDep,
+    session: Signed,
     visit_id: VisitId,
     category: Annotated[str, Form(min_length=1, max_length=100, pattern=NO_NUL)],
     findings: Annotated[str, Form(max_length=20_000, pattern=NO_NUL)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "",
 ) -> Response:
-    session = SIGN_IN.session(request, uow)
-    if session is None:
-        return SIGN_IN.form(request)
     if cross_site(request) or not same_token(csrf_token, session.csrf):
         return Response(CSRF_REFUSED, status_code=403, media_type="text/plain; charset=utf-8")
     me = session.principal
@@ -131,10 +127,7 @@ async def submit_my_result(
 
 
 @router.get("/inspector/visits/{visit_id}/attachments/{attachment_id}")
-def my_file(request: Request, uow: UowDep, visit_id: VisitId, attachment_id: AttachmentId) -> Response:
-    session = SIGN_IN.session(request, uow)
-    if session is None:
-        return SIGN_IN.form(request)
+def my_file(uow: UowDep, session: Signed, visit_id: VisitId, attachment_id: AttachmentId) -> Response:
     _visit, mine = assignments.own_visit(uow, _officer(session.principal), visit_id)
     facts, data = content(uow, visit_id, mine.department, attachment_id)
     disposition = f'inline; filename="attachment-{facts.id}"'

@@ -18,27 +18,27 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Query, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
 from spotcheck.domain.labels import KINDS
-from spotcheck.edge import MAX_ID, PlanId, UowDep, UowFactoryDep
+from spotcheck.edge import MAX_ID, PlanId
+from spotcheck.edge_auth import CSRF_FIELD
 from spotcheck.ingest.plan import parse_plan
 from spotcheck.services import plans
 from spotcheck.services.plan_check import check_draft
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import plan_fields
 from spotcheck.web.rendering import HERE
-from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, guard, page, refusal
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, guard, page, refusal
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
 PlanText = Annotated[str, Form(max_length=1_000_000)]
-Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 HTMX = "/static/vendor/htmx/htmx.min.js"
 
 
@@ -53,9 +53,7 @@ def _parsed(text: str) -> Any:
 
 
 def _editor(
-    request: Request,
-    uow: UnitOfWork,
-    me: Me,
+    desk: Desk,
     text: str,
     *,
     checked: Any = None,
@@ -66,12 +64,12 @@ def _editor(
         shown = json.loads(text) if text.strip() else {}
     except ValueError:
         shown = {}
-    d = uow.directory
+    request, d = desk.request, desk.uow.directory
     items: dict[str, list[tuple[str, str]]] = {}
     for item in d.all("items"):
         items.setdefault(item.department, []).append((item.code, item.name))
     context = {
-        "me": me,
+        "me": desk.me,
         "text": text,
         "plan": plan_fields.rows(shown if isinstance(shown, dict) else {}),
         "departments": {x.code: x.name for x in d.all("departments")},
@@ -95,35 +93,31 @@ def _start_text(uow: UnitOfWork, plan_id: int | None) -> str:
 
 @router.get("/regulator/plan-editor", response_class=HTMLResponse)
 def editor(
-    request: Request, uow: UowDep, start: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID)] = None
+    desk: DeskDep, start: Annotated[int | None, Query(alias="from", ge=1, le=MAX_ID)] = None
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
     try:
-        text = _start_text(uow, start)
+        text = _start_text(desk.uow, start)
     except SpotcheckError as exc:
-        return _editor(request, uow, me, "", error=refusal(exc)[1], status_code=refusal(exc)[0])
-    return _editor(request, uow, me, text)
+        return _editor(desk, "", error=refusal(exc)[1], status_code=refusal(exc)[0])
+    return _editor(desk, text)
 
 
 @router.post("/regulator/plan-editor/check", response_class=HTMLResponse)
-def check_plan(
-    request: Request, uow: UowDep, factory: UowFactoryDep, plan_json: PlanText, csrf: Csrf = ""
-) -> Response:
+def check_plan(desk: PostedDep, plan_json: PlanText) -> Response:
     def act(me: Me) -> Response:
-        return _editor(request, uow, me, plan_json, checked=check_draft(factory(), _parsed(plan_json)))
+        return _editor(desk, plan_json, checked=check_draft(desk.factory(), _parsed(plan_json)))
 
     def again(me: Me, message: str, code: int) -> Response:
-        return _editor(request, uow, me, plan_json, error=message, status_code=code)
+        return _editor(desk, plan_json, error=message, status_code=code)
 
-    return form_post(request, uow, csrf, act, again)
+    return form_post(desk, act, again)
 
 
 @router.post("/regulator/plan-editor/fields", response_class=HTMLResponse)
-async def from_fields(request: Request, uow: UowDep, factory: UowFactoryDep) -> Response:
+async def from_fields(desk: DeskDep) -> Response:
     """The plan the form fields make: checked (the projection), saved as the draft, or shown as plan.json."""
-    form = await request.form(max_fields=20_000)
+    form = await desk.request.form(max_fields=20_000)
+    factory = desk.factory
     text = ""
 
     def act(me: Me) -> str | Response:
@@ -134,56 +128,46 @@ async def from_fields(request: Request, uow: UowDep, factory: UowFactoryDep) -> 
             check(me.principal, Permission.PLAN_WRITE)
             return f"/regulator/plans/{plans.create_plan(factory(), plan, actor=me.actor)}"
         if form.get("intent") == "json":
-            return _editor(request, uow, me, text)
-        return _editor(request, uow, me, text, checked=check_draft(factory(), plan))
+            return _editor(desk, text)
+        return _editor(desk, text, checked=check_draft(factory(), plan))
 
     def again(me: Me, message: str, code: int) -> Response:
-        return _editor(request, uow, me, text, error=message, status_code=code)
+        return _editor(desk, text, error=message, status_code=code)
 
-    return form_post(request, uow, str(form.get("csrf_token") or ""), act, again)
+    return form_post(desk, act, again, token=str(form.get(CSRF_FIELD) or ""))
 
 
 @router.post("/regulator/plan-editor/upload", response_class=HTMLResponse)
-async def upload_plan(request: Request, uow: UowDep, file: UploadFile, csrf: Csrf = "") -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+async def upload_plan(desk: PostedDep, file: UploadFile) -> Response:
     data = await file.read()
     try:
-        guard(request, me, csrf)
+        guard(desk.request, desk.me, desk.posted)
         text = data.decode("utf-8-sig")
         _parsed(text)
     except UnicodeDecodeError:
-        return _editor(
-            request, uow, me, "", error="plan.json 须为 UTF-8 / plan.json must be UTF-8", status_code=422
-        )
+        return _editor(desk, "", error="plan.json 须为 UTF-8 / plan.json must be UTF-8", status_code=422)
     except SpotcheckError as exc:
         code, message = refusal(exc)
-        return _editor(request, uow, me, data.decode("utf-8", "replace"), error=message, status_code=code)
-    return _editor(request, uow, me, text)
+        return _editor(desk, data.decode("utf-8", "replace"), error=message, status_code=code)
+    return _editor(desk, text)
 
 
 @router.post("/regulator/plan-editor/save")
-def save(
-    request: Request, uow: UowDep, factory: UowFactoryDep, plan_json: PlanText, csrf: Csrf = ""
-) -> Response:
+def save(desk: PostedDep, plan_json: PlanText) -> Response:
     def act(me: Me) -> str:
         check(me.principal, Permission.PLAN_WRITE)
-        return f"/regulator/plans/{plans.create_plan(factory(), _parsed(plan_json), actor=me.actor)}"
+        return f"/regulator/plans/{plans.create_plan(desk.factory(), _parsed(plan_json), actor=me.actor)}"
 
     def again(me: Me, message: str, code: int) -> Response:
-        return _editor(request, uow, me, plan_json, error=message, status_code=code)
+        return _editor(desk, plan_json, error=message, status_code=code)
 
-    return form_post(request, uow, csrf, act, again)
+    return form_post(desk, act, again)
 
 
 @router.get("/regulator/plans/{plan_id}/plan.json")
-def download(request: Request, uow: UowDep, plan_id: PlanId) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+def download(desk: DeskDep, plan_id: PlanId) -> Response:
     try:
-        row = uow.plans.get(plan_id)
+        row = desk.uow.plans.get(plan_id)
     except SpotcheckError as exc:
         return Response(refusal(exc)[1], status_code=refusal(exc)[0], media_type="text/plain; charset=utf-8")
     text = json.dumps(json.loads(row.plan_json), ensure_ascii=False, indent=2) + "\n"

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError
-from spotcheck.edge import PlanId, UowDep, UowFactoryDep
+from spotcheck.edge import PlanId
 from spotcheck.queries import directory, plans
 from spotcheck.queries.ceremony import public_ceremony
 from spotcheck.queries.review_queue import review_queue
@@ -30,13 +30,12 @@ from spotcheck.services import plans as plan_steps
 from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, refused, step_page
 
 __all__ = ["TOKEN_ONLY_STEPS", "router"]
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(alias="csrf_token", max_length=100)]
 Text = Annotated[str, Form(min_length=1, max_length=512, pattern=r"^[^\x00]*$")]
 Day = Annotated[date, Form()]
 Factory = Callable[[], UnitOfWork]  # a fresh unit of work for each use case
@@ -54,18 +53,10 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _page(
-    request: Request,
-    uow: UnitOfWork,
-    factory: Factory,
-    me: Me,
-    plan_id: int,
-    *,
-    error: str = "",
-    status_code: int = 200,
-) -> Response:
+def _page(desk: Desk, plan_id: int, *, error: str = "", status_code: int = 200) -> Response:
     """The quarter page, ``error`` explaining a refused step; or the refusal alone when there is no page to show
     (no such plan)."""
+    uow, factory = desk.uow, desk.factory
     try:
         row = uow.plans.get(plan_id)
         view = plans.plan_view(uow, row, full=True)
@@ -77,9 +68,8 @@ def _page(
             queue = review_queue(factory, plan_id, department=None, today=_today())
             unrecorded = sum(1 for q in queue if q.state.value == "unrecorded")
     except SpotcheckError as exc:
-        return refused(request, me, exc, error=error, status_code=status_code)
+        return refused(desk, exc, error=error, status_code=status_code)
     context = {
-        "me": me,
         "p": view,
         "status": status,
         "names": directory.department_names(uow),
@@ -90,29 +80,17 @@ def _page(
         "handed_in": ceremony["handed_in"] if ceremony else [],
         "unrecorded": unrecorded,
         "today": _today().isoformat(),
-        "error": error,
-        "done": DONE.get(request.query_params.get("done", ""), ""),
     }
-    return page(request, "workspace/quarter.html", context, status_code=status_code)
+    return step_page(desk, "workspace/quarter.html", context, done=DONE, error=error, status_code=status_code)
 
 
 @router.get("/regulator/plans/{plan_id}", response_class=HTMLResponse)
-def show(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    return _page(request, uow, factory, me, plan_id)
+def show(desk: DeskDep, plan_id: PlanId) -> Response:
+    return _page(desk, plan_id)
 
 
 def _step(
-    request: Request,
-    uow: UnitOfWork,
-    factory: Factory,
-    plan_id: int,
-    csrf: str,
-    name: str,
-    permission: Permission,
-    act: Callable[[Me], str | None],
+    desk: Desk, plan_id: int, name: str, permission: Permission, act: Callable[[Me], str | None]
 ) -> Response:
     """Run one of the lead's steps, if ``permission`` allows it: back to the page (or on to the step's job), or
     the page again with the refusal explained."""
@@ -122,9 +100,9 @@ def _step(
         return act(me) or f"/regulator/plans/{plan_id}?done={name}"
 
     def again(me: Me, message: str, code: int) -> Response:
-        return _page(request, uow, factory, me, plan_id, error=message, status_code=code)
+        return _page(desk, plan_id, error=message, status_code=code)
 
-    return form_post(request, uow, csrf, run, again)
+    return form_post(desk, run, again)
 
 
 def _job(me: Me, plan_id: int, title: str, work: Callable[[jobs.Progress], str]) -> str:
@@ -135,21 +113,18 @@ def _job(me: Me, plan_id: int, title: str, work: Callable[[jobs.Progress], str])
 
 @router.post("/regulator/plans/{plan_id}/freeze")
 def freeze_plan(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
+    desk: PostedDep,
     plan_id: PlanId,
     frozen_on: Day,
     beacon_source: Text,
     beacon_date: Day,
-    csrf: Csrf = "",
     unstaffable: Annotated[str, Form(pattern=r"^(refuse|defer)$")] = "refuse",
 ) -> Response:
     def act(me: Me) -> None:
         # the inspector draw's options are fixed with the snapshot (docs/assign-spec.md §8)
         options = FrozenOptions(unstaffable=unstaffable)
         freeze.freeze(
-            factory(),
+            desk.factory(),
             plan_id,
             actor=me.actor,
             frozen_on=frozen_on,
@@ -158,39 +133,33 @@ def freeze_plan(
             options=options,
         )
 
-    return _step(request, uow, factory, plan_id, csrf, "freeze", Permission.FREEZE, act)
+    return _step(desk, plan_id, "freeze", Permission.FREEZE, act)
 
 
 @router.post("/regulator/plans/{plan_id}/beacon")
 def beacon(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
+    desk: PostedDep,
     plan_id: PlanId,
     value: Text,
     source: Text,
-    csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> None:
-        seeding.enter_beacon(factory(), plan_id, value, source=source, actor=me.actor)
+        seeding.enter_beacon(desk.factory(), plan_id, value, source=source, actor=me.actor)
 
-    return _step(request, uow, factory, plan_id, csrf, "beacon", Permission.BEACON, act)
+    return _step(desk, plan_id, "beacon", Permission.BEACON, act)
 
 
 @router.post("/regulator/plans/{plan_id}/start")
 def start(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
+    desk: PostedDep,
     plan_id: PlanId,
     begin: Day,
     end: Day,
-    csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> None:
-        inspection.start_inspection(factory(), plan_id, begin=begin, end=end, actor=me.actor)
+        inspection.start_inspection(desk.factory(), plan_id, begin=begin, end=end, actor=me.actor)
 
-    return _step(request, uow, factory, plan_id, csrf, "start", Permission.INSPECTION, act)
+    return _step(desk, plan_id, "start", Permission.INSPECTION, act)
 
 
 def _draw(factory: Factory, plan_id: int, me: Me) -> str:
@@ -236,12 +205,8 @@ def _token_only_step(name: str) -> Callable[..., Response]:
     """The route of one of ``TOKEN_ONLY_STEPS``."""
     permission, run = TOKEN_ONLY_STEPS[name]
 
-    def post(
-        request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId, csrf: Csrf = ""
-    ) -> Response:
-        return _step(
-            request, uow, factory, plan_id, csrf, name, permission, lambda me: run(factory, plan_id, me)
-        )
+    def post(desk: PostedDep, plan_id: PlanId) -> Response:
+        return _step(desk, plan_id, name, permission, lambda me: run(desk.factory, plan_id, me))
 
     post.__name__ = name
     return post

@@ -6,6 +6,9 @@ sign-in and tokens").
     POST {home}/login      username, password, csrf_token -> 303 to {home} with the session cookie
     POST {home}/logout     csrf_token -> the session is revoked, the cookie cleared
 
+A page behind a sign-in takes ``SignIn.required`` as a dependency: while nobody who may use the pages is
+signed in it raises ``SignInRequired``, which the app's error handlers (``answer_sign_in``) turn into the form.
+
 A refused sign-in always says the same thing (no account enumeration); a POST without the form's CSRF token, or
 from another site, is refused with 403 before any password is checked.
 """
@@ -39,7 +42,16 @@ from spotcheck.store.accounts_repo import new_secret
 from spotcheck.store.uow import UnitOfWork
 from spotcheck.web.rendering import templates
 
-__all__ = ["CSRF_REFUSED", "INSPECTOR", "REFUSED", "REGULATOR", "WORKSPACE", "SignIn"]
+__all__ = [
+    "CSRF_REFUSED",
+    "INSPECTOR",
+    "REFUSED",
+    "REGULATOR",
+    "WORKSPACE",
+    "SignIn",
+    "SignInRequired",
+    "answer_sign_in",
+]
 
 REFUSED = (
     "用户名或密码错误，或尝试过多，请稍后再试 / wrong username or password, or too many attempts: try later"
@@ -47,6 +59,20 @@ REFUSED = (
 CSRF_REFUSED = (
     "请求来源无效，请刷新页面后重试 / this form is out of date or from another site: reload and retry"
 )
+
+
+class SignInRequired(Exception):
+    """Nobody who may use the pages of ``sign_in`` is signed in: the answer is that sign-in's form."""
+
+    def __init__(self, sign_in: SignIn) -> None:
+        super().__init__(sign_in.home)
+        self.sign_in = sign_in
+
+
+async def answer_sign_in(request: Request, exc: Exception) -> Response:
+    """The app's handler of ``SignInRequired``: the sign-in form (401) of the pages the request was for."""
+    assert isinstance(exc, SignInRequired)
+    return exc.sign_in.form(request)
 
 
 @dataclass(frozen=True)
@@ -70,9 +96,12 @@ class SignIn:
         found = signed_in(request, uow)
         return found if found is not None and allowed(found.principal, self.permission) else None
 
-    def caller(self, request: Request, uow: UnitOfWork) -> Principal | None:
+    def required(self, request: Request, uow: UowDep) -> Resumed:
+        """The signed-in session, as a route's dependency: ``SignInRequired`` (the form) while there is none."""
         found = self.session(request, uow)
-        return None if found is None else found.principal
+        if found is None:
+            raise SignInRequired(self)
+        return found
 
     def page(
         self,

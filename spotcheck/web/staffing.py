@@ -10,44 +10,39 @@ with a reason (defer a visit, drop a department from a visit); after the draw, r
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
-from spotcheck.edge import NO_NUL, PlanId, UowDep, UowFactoryDep
+from spotcheck.edge import NO_NUL, PlanId
 from spotcheck.edge_auth import CSRF_FIELD
 from spotcheck.queries import directory
 from spotcheck.queries.visits import visits
 from spotcheck.services import inspection, redraws
 from spotcheck.services.staffing import staffing
 from spotcheck.solver.assign.types import ACTIONS, Decision
-from spotcheck.store.uow import UnitOfWork
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, Me, caller, form_post, page, refused
+from spotcheck.web.workspace import Desk, DeskDep, Me, PostedDep, form_post, refused, step_page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(alias=CSRF_FIELD, max_length=100)]
 Field64 = Annotated[str, Form(min_length=1, max_length=64, pattern=NO_NUL)]
 Reason = Annotated[str, Form(max_length=500, pattern=NO_NUL)]
+DONE = {"replace": "已重新抽取执法人员 / officer replaced"}  # ?done=step -> what the page says
 ALL_VISITS = 1_000_000
 TEAMS_SHOWN = 200  # teams listed for replacement at once; the search narrows them
 MAX_DECISIONS = 500
 
 
 def _page(
-    request: Request,
-    uow: UnitOfWork,
-    factory: Callable[[], UnitOfWork],
-    me: Me,
+    desk: Desk,
     plan_id: int,
     *,
     decisions: list[Decision] | None = None,
@@ -55,16 +50,16 @@ def _page(
     error: str = "",
     status_code: int = 200,
 ) -> Response:
+    uow = desk.uow
     try:
         row = uow.plans.get(plan_id)
-        found = staffing(factory(), plan_id, decisions or ())
+        found = staffing(desk.factory(), plan_id, decisions or ())
         stored, _ = visits(uow, plan_id, with_officers=True, limit=ALL_VISITS)
     except SpotcheckError as exc:
-        return refused(request, me, exc, error=error, status_code=status_code)
+        return refused(desk, exc, error=error, status_code=status_code)
     by_id = {v.id: v for v in stored}
     teams = [v for v in stored if v.officers and (not q or q in v.id or q in v.name)][:TEAMS_SHOWN]
     context = {
-        "me": me,
         "p": row,
         "found": found,
         "visits": by_id,
@@ -73,26 +68,17 @@ def _page(
         "names": directory.department_names(uow),
         "officers": {o.id: o.name for o in uow.directory.all("inspectors")},
         "chosen": {(d.visit, d.department): d for d in decisions or ()},
-        "error": error,
-        "done": {"replace": "已重新抽取执法人员 / officer replaced"}.get(
-            request.query_params.get("done", ""), ""
-        ),
     }
-    return page(request, "workspace/staffing.html", context, status_code=status_code)
+    return step_page(
+        desk, "workspace/staffing.html", context, done=DONE, error=error, status_code=status_code
+    )
 
 
 @router.get("/regulator/plans/{plan_id}/staffing", response_class=HTMLResponse)
 def show(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
-    plan_id: PlanId,
-    q: Annotated[str, Query(max_length=64, pattern=NO_NUL)] = "",
+    desk: DeskDep, plan_id: PlanId, q: Annotated[str, Query(max_length=64, pattern=NO_NUL)] = ""
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
-    return _page(request, uow, factory, me, plan_id, q=q)
+    return _page(desk, plan_id, q=q)
 
 
 def _decisions(form: FormData, me: Me) -> list[Decision]:
@@ -120,19 +106,19 @@ def _decisions(form: FormData, me: Me) -> list[Decision]:
 
 
 @router.post("/regulator/plans/{plan_id}/staffing/decide")
-async def decide(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id: PlanId) -> Response:
-    form = await request.form(max_fields=4 * MAX_DECISIONS + 4)
+async def decide(desk: DeskDep, plan_id: PlanId) -> Response:
+    form = await desk.request.form(max_fields=4 * MAX_DECISIONS + 4)
     chosen: list[Decision] = []
 
     def act(me: Me) -> str | Response:
         check(me.principal, Permission.ASSIGN)
         chosen.extend(_decisions(form, me))
         if form.get("intent") != "assign":
-            return _page(request, uow, factory, me, plan_id, decisions=chosen)
+            return _page(desk, plan_id, decisions=chosen)
 
         def work(progress: jobs.Progress) -> str:
             stats = inspection.run_assign(
-                factory(), plan_id, actor=me.actor, decisions=chosen, progress=progress
+                desk.factory(), plan_id, actor=me.actor, decisions=chosen, progress=progress
             )
             return f"{stats['teams_staffed']}/{stats['teams']} 个检查组已选派 / teams staffed"
 
@@ -142,31 +128,30 @@ async def decide(request: Request, uow: UowDep, factory: UowFactoryDep, plan_id:
         return f"/regulator/jobs/{job.id}"
 
     def again(me: Me, message: str, code: int) -> Response:
-        return _page(request, uow, factory, me, plan_id, decisions=chosen, error=message, status_code=code)
+        return _page(desk, plan_id, decisions=chosen, error=message, status_code=code)
 
-    return form_post(request, uow, str(form.get(CSRF_FIELD) or ""), act, again)
+    return form_post(desk, act, again, token=str(form.get(CSRF_FIELD) or ""))
 
 
 @router.post("/regulator/plans/{plan_id}/staffing/replace")
 def replace(
-    request: Request,
-    uow: UowDep,
-    factory: UowFactoryDep,
+    desk: PostedDep,
     plan_id: PlanId,
     visit: Field64,
     department: Field64,
     officer: Field64,
     reason: Reason = "",
-    csrf: Csrf = "",
 ) -> Response:
     def act(me: Me) -> str:
         check(me.principal, Permission.ASSIGN)
         if not reason.strip():
             raise ValidationError("请写明更换理由 / give the reason for the replacement")
-        redraws.redraw_officer(factory(), plan_id, visit, department, officer, reason=reason, actor=me.actor)
+        redraws.redraw_officer(
+            desk.factory(), plan_id, visit, department, officer, reason=reason, actor=me.actor
+        )
         return f"/regulator/plans/{plan_id}/staffing?done=replace&q={quote(visit)}"
 
     def again(me: Me, message: str, code: int) -> Response:
-        return _page(request, uow, factory, me, plan_id, q=visit, error=message, status_code=code)
+        return _page(desk, plan_id, q=visit, error=message, status_code=code)
 
-    return form_post(request, uow, csrf, act, again)
+    return form_post(desk, act, again)

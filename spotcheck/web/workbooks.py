@@ -11,16 +11,16 @@ import tempfile
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from openpyxl import Workbook
 
 from spotcheck.domain.access import Permission, Scope, check
 from spotcheck.domain.errors import SpotcheckError, ValidationError
-from spotcheck.edge import NO_NUL, PlanId, UowDep
+from spotcheck.edge import NO_NUL, PlanId
 from spotcheck.queries.quarter_sheets import Sheet, quarter_sheets
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, caller, page, refusal
+from spotcheck.web.workspace import DeskDep, page, refusal
 
 __all__ = ["router", "workbook_bytes"]
 
@@ -51,14 +51,9 @@ def _download(data: bytes, filename: str) -> Response:
 
 @router.get("/regulator/plans/{plan_id}/export.xlsx")
 def quarter_workbook(
-    request: Request,
-    uow: UowDep,
-    plan_id: PlanId,
-    department: Annotated[str, Query(max_length=32, pattern=NO_NUL)] = "",
+    desk: DeskDep, plan_id: PlanId, department: Annotated[str, Query(max_length=32, pattern=NO_NUL)] = ""
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+    request, uow, me = desk.request, desk.uow, desk.me
     try:
         if not me.lead:  # a department exports its own department's part only
             check(me.principal, Permission.PLAN_READ, Scope(department=department or me.department))
@@ -74,11 +69,9 @@ def quarter_workbook(
 
 @router.get("/regulator/jobs/{job_id}/problems.xlsx")
 def problems_workbook(
-    request: Request, uow: UowDep, job_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+    desk: DeskDep, job_id: Annotated[str, Path(max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 ) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+    request, me = desk.request, desk.me
     job = jobs.find(job_id, me.actor)
     if job is None or not isinstance(job.error, ValidationError):
         return page(

@@ -1,12 +1,16 @@
 """What the regulator's workspace pages (``/regulator/...``) share: who is signed in, the language, the form
 guard, and how a refused step is explained on the page instead of as an error code (docs/api.md "Web pages").
 
-    me = caller(request, uow)            the signed-in regulator (lead or department account), or None
+    desk: DeskDep                        a route's signed-in regulator (lead or department account) with the
+                                         request, its unit of work and a factory of units of work for use
+                                         cases; nobody signed in: the sign-in form (``signin.SignInRequired``)
     guard(request, me, csrf)             a POST must come from this site, with the session's form token
     refusal(exc) -> (status, message)    a use case's refusal, in the user's words (never internals)
-    refused(request, me, exc)            the refusal alone, on its own page, when there is no page to show it on
-    form_post(request, uow, csrf, act, again)
-                                         one guarded form's step: act(me), then a redirect, or the page again
+    refused(desk, exc)                   the refusal alone, on its own page, when there is no page to show it on
+    desk: PostedDep                      the same for a form's POST, with the form token it carried
+    form_post(desk, act, again)          one guarded form's step: act(me), then a redirect, or the page again
+    step_page(desk, template, context, done=..., error=..., status_code=...)
+                                         a page whose forms take steps: what the last one did, or its refusal
 
 The sign-in is an account's (``web.signin.WORKSPACE``: the same server-side session as the dashboard, docs/api.md
 "Accounts, sign-in and tokens"). The principal comes from the session: its role (the lead runs the quarter's
@@ -16,11 +20,11 @@ Every page and every step reads and writes through ``spotcheck.queries`` and ``s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from spotcheck.domain.access import Permission, Principal, Role, allowed
@@ -32,7 +36,8 @@ from spotcheck.domain.errors import (
     ValidationError,
 )
 from spotcheck.domain.labels import PLAN_STATES
-from spotcheck.edge_auth import cross_site, same_token
+from spotcheck.edge import UowDep, UowFactoryDep
+from spotcheck.edge_auth import CSRF_FIELD, cross_site, same_token
 from spotcheck.queries import directory
 from spotcheck.store.errors import StorageError
 from spotcheck.store.uow import UnitOfWork
@@ -42,14 +47,18 @@ from spotcheck.web.signin import WORKSPACE as SIGN_IN
 __all__ = [
     "LANG_COOKIE",
     "SIGN_IN",
+    "Desk",
+    "DeskDep",
     "Me",
-    "caller",
+    "PostedDep",
+    "desk",
     "form_post",
     "guard",
     "page",
     "refusal",
     "refused",
     "see_other",
+    "step_page",
 ]
 
 LANG_COOKIE = "spotcheck_lang"
@@ -81,13 +90,36 @@ class Me:
         return allowed(self.principal, Permission(permission))
 
 
-def caller(request: Request, uow: UnitOfWork) -> Me | None:
-    """The signed-in lead or department regulator, or None (the page then answers with the sign-in form)."""
-    found = SIGN_IN.session(request, uow)
-    if found is None:
-        return None
+@dataclass(frozen=True)
+class Desk:
+    """What a workspace route works with: the request, its unit of work (reads), a fresh unit of work for each
+    use case (``factory``) and the signed-in regulator (``me``)."""
+
+    request: Request
+    uow: UnitOfWork
+    factory: Callable[[], UnitOfWork]
+    me: Me
+    posted: str = ""  # the form token a POST carried (``PostedDep``)
+
+
+def desk(request: Request, uow: UowDep, factory: UowFactoryDep) -> Desk:
+    """The route's signed-in lead or department regulator; nobody signed in: ``SignInRequired``, answered with
+    the sign-in form."""
+    found = SIGN_IN.required(request, uow)
     code = found.principal.department or ""
-    return Me(found.principal, found.csrf, directory.department_names(uow).get(code, code))
+    me = Me(found.principal, found.csrf, directory.department_names(uow).get(code, code))
+    return Desk(request, uow, factory, me)
+
+
+DeskDep = Annotated[Desk, Depends(desk)]
+
+
+def posted(desk: DeskDep, token: Annotated[str, Form(alias=CSRF_FIELD, max_length=100)] = "") -> Desk:
+    """A form's POST: the desk with the form token it carried, which ``form_post`` checks."""
+    return replace(desk, posted=token)
+
+
+PostedDep = Annotated[Desk, Depends(posted)]
 
 
 def guard(request: Request, me: Me, csrf: str) -> None:
@@ -130,38 +162,51 @@ def refusal(exc: SpotcheckError) -> tuple[int, str]:
     return 409, str(exc)
 
 
-def refused(
-    request: Request, me: Me, exc: SpotcheckError, *, error: str = "", status_code: int = 200
-) -> Response:
+def refused(desk: Desk, exc: SpotcheckError, *, error: str = "", status_code: int = 200) -> Response:
     """The refusal alone, explained, when there is no page to show it on (no such plan, not this account's).
     ``error`` with its ``status_code``, when given, is an earlier step's refusal: the one the user must read."""
     code, message = refusal(exc)
-    context = {"me": me, "error": error or message}
-    return page(request, "workspace/refused.html", context, status_code=status_code if error else code)
+    context = {"me": desk.me, "error": error or message}
+    return page(desk.request, "workspace/refused.html", context, status_code=status_code if error else code)
 
 
 def form_post(
-    request: Request,
-    uow: UnitOfWork,
-    csrf: str,
+    desk: Desk,
     act: Callable[[Me], str | Response],
     again: Callable[[Me, str, int], Response],
+    *,
+    token: str | None = None,
 ) -> Response:
-    """One form's step for the signed-in regulator, the same for every workspace form: the sign-in form when no
-    one is signed in; the form ``guard``; then ``act(me)``, which returns the address to go to next (a 303, so a
-    reload does not post again) or a page to answer with. A refusal rolls the request's reads back and shows
-    ``again(me, message, status)``: the form's page with the refusal explained, what the user typed kept."""
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+    """One form's step for the signed-in regulator, the same for every workspace form: the form ``guard``;
+    then ``act(me)``, which returns the address to go to next (a 303, so a reload does not post again) or a page
+    to answer with. A refusal rolls the request's reads back and shows ``again(me, message, status)``: the
+    form's page with the refusal explained, what the user typed kept. ``token``: the form token of a route
+    that reads its form itself (else the one ``PostedDep`` read)."""
+    me = desk.me
     try:
-        guard(request, me, csrf)
+        guard(desk.request, me, desk.posted if token is None else token)
         then = act(me)
     except SpotcheckError as exc:
         code, message = refusal(exc)
-        uow.rollback()
+        desk.uow.rollback()
         return again(me, message, code)
     return see_other(then) if isinstance(then, str) else then
+
+
+def step_page(
+    desk: Desk,
+    template: str,
+    context: dict[str, Any],
+    *,
+    done: Mapping[str, str],
+    error: str = "",
+    status_code: int = 200,
+) -> Response:
+    """A page whose forms take steps: ``error`` explains a refused step (with its ``status_code``), and after
+    a step's redirect (``?done=STEP``) the page says what it did (``done[STEP]``)."""
+    said = done.get(desk.request.query_params.get("done", ""), "")
+    full = {"me": desk.me, **context, "error": error, "done": said}
+    return page(desk.request, template, full, status_code=status_code)
 
 
 def see_other(url: str) -> Response:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.errors import LISTED_PROBLEMS, ValidationError
-from spotcheck.edge import UowDep
 from spotcheck.queries import directory, plans
 from spotcheck.web import jobs
-from spotcheck.web.workspace import SIGN_IN, caller, page, refusal
+from spotcheck.web.workspace import SIGN_IN, DeskDep, page, refusal
 
 __all__ = ["router"]
 
@@ -23,23 +22,19 @@ JobId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-
 
 
 @router.get("/regulator", response_class=HTMLResponse)
-def home(request: Request, uow: UowDep) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+def home(desk: DeskDep) -> Response:
+    uow = desk.uow
     context = {
-        "me": me,
+        "me": desk.me,
         "plans": plans.regulator_plans(uow),
         "counts": directory.directory_counts(uow),
     }
-    return page(request, "workspace/home.html", context)
+    return page(desk.request, "workspace/home.html", context)
 
 
 @router.get("/regulator/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(request: Request, uow: UowDep, job_id: JobId) -> Response:
-    me = caller(request, uow)
-    if me is None:
-        return SIGN_IN.form(request)
+def job_page(desk: DeskDep, job_id: JobId) -> Response:
+    request, me = desk.request, desk.me
     job = jobs.find(job_id, me.actor)
     if job is None:
         return page(

@@ -6,6 +6,8 @@ Plans (rows written directly, so these tests do not depend on the draw's output)
 - ``inspecting``: 2026 Q1, in inspection: a joint visit (SCJG + XF) and a SCJG visit, assignments, a record
   whose seed is SECRET_SEED — which must never reach the public;
 - ``draft``: 2026 Q2, a draft the public must not see at all.
+
+The ``playwright`` and ``browser`` fixtures start Debian's Chromium for the browser tests (tests/e2e/browser.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -38,6 +41,7 @@ from spotcheck.store.tables import (
 from spotcheck.store.uow import UnitOfWork
 from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import REAL_CODES, make_code, write_tiny_city
+from tests.e2e.browser import CHROMIUM, FLAGS
 
 SECRET_SEED = "5ec2e7" + "ab" * 29  # the unpublished quarter's seed
 PUBLIC_SEED = "0b11c5" + "cd" * 29
@@ -237,3 +241,21 @@ def world(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> Iterator[Wor
     app = create_app(Settings(), uow_factory=uow_factory)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield World(client, uow_factory, tokens, plans, visits)
+
+
+@pytest.fixture
+def playwright() -> Iterator[Any]:
+    """Playwright's synchronous API, started for one test; skips the test where Playwright is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture
+def browser(playwright: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless (tests/e2e/browser.py); skips the test where it is not installed."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    yield launched
+    launched.close()

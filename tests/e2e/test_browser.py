@@ -6,72 +6,29 @@ Skipped where Chromium or Playwright is missing (`make test` installs both on a 
 from __future__ import annotations
 
 import hashlib
-import shutil
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from spotcheck.api import create_app
-from spotcheck.config import Settings
 from spotcheck.store.uow import UnitOfWork
 from tests.conftest import write_tiny_city
+from tests.e2e.browser import served
 from tests.e2e.conftest import FIRM_A, PUBLIC_SEED, SECRET_SEED, populate
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-FLAGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def site(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> Iterator[str]:
     """The app over the e2e world (one published quarter, one in inspection), served on a loopback port."""
     populate(uow_factory, write_tiny_city(tmp_path / "city"))
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(Settings(), uow_factory=uow_factory), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(uow_factory) as url:
+        yield url
 
 
 @pytest.fixture
-def page(site: str) -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        tab = browser.new_page()
-        yield tab
-        browser.close()
+def page(site: str, browser: Any) -> Any:
+    return browser.new_page()
 
 
 def test_the_public_page_shows_the_published_quarter_and_hides_the_secret_one(page: Any, site: str) -> None:

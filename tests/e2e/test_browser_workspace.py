@@ -10,45 +10,21 @@ Skipped where Chromium or Playwright is missing.
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from spotcheck.api import create_app
-from spotcheck.config import Settings
 from spotcheck.ingest.city import find_file
 from spotcheck.ingest.columns import KINDS
 from spotcheck.queries.results import results
 from spotcheck.services.publication import verify_plan
-from spotcheck.store.importer import import_file
 from spotcheck.store.uow import UnitOfWork
 from tests.accounts import PASSWORD, add_account, token_for
 from tests.conftest import write_tiny_city
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
-
-
-def _accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
-    """The operator's accounts (``spotcheck user create``): an account names its department, so the departments
-    list is loaded first; the lead uploads it again through the page."""
-    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
-    with uow_factory() as uow:
-        for department, (username, role) in ACCOUNTS.items():
-            add_account(uow, username, role, department=department)
-        uow.commit()
+from tests.e2e.browser import ARTIFACTS, screenshot, served
+from tests.e2e.workspace import ACCOUNTS, add_accounts
 
 
 def _token(uow_factory: Callable[[], UnitOfWork], username: str, *, officer: str | None = None) -> str:
@@ -61,21 +37,8 @@ def _token(uow_factory: Callable[[], UnitOfWork], username: str, *, officer: str
 
 @pytest.fixture
 def site(uow_factory: Callable[[], UnitOfWork]) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(Settings(), uow_factory=uow_factory)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(uow_factory) as url:
+        yield url
 
 
 class Desk:
@@ -97,9 +60,7 @@ class Desk:
         self.tab.goto(self.site + path)
 
     def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"workspace-{len(self.shots):02d}-{self.who}-{name}.png"
-        self.tab.screenshot(path=str(path), full_page=True)
+        path = screenshot(self.tab, f"workspace-{len(self.shots):02d}-{self.who}-{name}")
         self.shots.append(path.name)
 
     def submit(self, form: str, name: str) -> None:
@@ -120,103 +81,100 @@ class Desk:
 
 
 def test_a_whole_quarter_in_the_browser(
-    site: str, uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+    site: str, uow_factory: Callable[[], UnitOfWork], tmp_path: Path, playwright: Any, browser: Any
 ) -> None:
     city = write_tiny_city(tmp_path / "city", firms=60)
     shots: list[str] = []
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        _accounts(uow_factory, city)
-        desks = {d: Desk(browser, site, username, shots) for d, (username, _) in ACCOUNTS.items()}
-        lead = desks["SCJG"]
+    add_accounts(uow_factory, city)
+    desks = {d: Desk(browser, site, username, shots) for d, (username, _) in ACCOUNTS.items()}
+    lead = desks["SCJG"]
 
+    lead.go("/regulator/directories")
+    lead.shot("directories")
+    for kind in KINDS:
         lead.go("/regulator/directories")
-        lead.shot("directories")
-        for kind in KINDS:
-            lead.go("/regulator/directories")
-            lead.tab.set_input_files(f"#upload-{kind} input[type=file]", str(find_file(city, kind)))
-            lead.submit(f"#upload-{kind}", f"upload-{kind}")
-        lead.go("/regulator/directories/enterprises?q=测试")
-        lead.shot("browse-enterprises")
-        assert "临沂测试企业" in lead.tab.inner_text("table")
+        lead.tab.set_input_files(f"#upload-{kind} input[type=file]", str(find_file(city, kind)))
+        lead.submit(f"#upload-{kind}", f"upload-{kind}")
+    lead.go("/regulator/directories/enterprises?q=测试")
+    lead.shot("browse-enterprises")
+    assert "临沂测试企业" in lead.tab.inner_text("table")
 
-        lead.go("/regulator/plan-editor")
-        lead.tab.set_input_files("#plan-upload input[type=file]", str(city / "plan.json"))
-        lead.tab.click("#plan-upload button[type=submit]")
-        lead.tab.wait_for_load_state()
-        lead.tab.wait_for_selector("#fields-form input[name=task-0-ratio-A]")
-        lead.shot("plan-fields")
-        lead.tab.click("#fields-form button[value=check]")
-        lead.tab.wait_for_selector("#targets")
-        lead.shot("plan-fields-check")
-        lead.tab.click("#plan-form button[type=submit]:not(#plan-save)")
-        lead.tab.wait_for_selector("#targets")
-        lead.shot("plan-check")
-        lead.tab.click("#plan-save")
-        lead.tab.wait_for_selector("#plan-state")
-        plan_path = lead.tab.url.removeprefix(site)
-        plan_id = int(plan_path.rsplit("/", 1)[1])
-        lead.shot("plan-draft")
+    lead.go("/regulator/plan-editor")
+    lead.tab.set_input_files("#plan-upload input[type=file]", str(city / "plan.json"))
+    lead.tab.click("#plan-upload button[type=submit]")
+    lead.tab.wait_for_load_state()
+    lead.tab.wait_for_selector("#fields-form input[name=task-0-ratio-A]")
+    lead.shot("plan-fields")
+    lead.tab.click("#fields-form button[value=check]")
+    lead.tab.wait_for_selector("#targets")
+    lead.shot("plan-fields-check")
+    lead.tab.click("#plan-form button[type=submit]:not(#plan-save)")
+    lead.tab.wait_for_selector("#targets")
+    lead.shot("plan-check")
+    lead.tab.click("#plan-save")
+    lead.tab.wait_for_selector("#plan-state")
+    plan_path = lead.tab.url.removeprefix(site)
+    plan_id = int(plan_path.rsplit("/", 1)[1])
+    lead.shot("plan-draft")
 
-        secrets: dict[str, str] = {}  # each department keeps its own; no page holds them all
-        for d, desk in desks.items():
-            desk.go(plan_path)
-            desk.tab.click("#my-ceremony-link")
+    secrets: dict[str, str] = {}  # each department keeps its own; no page holds them all
+    for d, desk in desks.items():
+        desk.go(plan_path)
+        desk.tab.click("#my-ceremony-link")
+        desk.tab.wait_for_load_state()
+        secrets[d] = desk.tab.input_value("#commit-form input[name=secret]")
+        desk.submit("#commit-form", "commit")
+    lead.go(plan_path)
+    lead.tab.fill("#freeze-form input[name=frozen_on]", "2025-12-20")
+    lead.tab.fill("#freeze-form input[name=beacon_source]", "中国体育彩票超级大乐透 第2025150期")
+    lead.tab.fill("#freeze-form input[name=beacon_date]", "2025-12-22")
+    lead.tab.select_option("#freeze-form select[name=unstaffable]", "defer")
+    lead.submit("#freeze-form", "freeze")
+    assert lead.state() == "frozen" and "快照摘要" in lead.tab.inner_text("#statement")
+    lead.tab.fill("#beacon-form input[name=value]", "03 11 19 27 33 + 05 09")
+    lead.submit("#beacon-form", "beacon")
+    for d, desk in desks.items():
+        desk.go(f"{plan_path}/ceremony")
+        desk.tab.fill("#handin-form input[name=secret]", secrets[d])
+        desk.submit("#handin-form", "handin")
+    lead.go(plan_path)
+    lead.submit("#draw-form", "draw-job")
+    lead.go(plan_path)
+    assert lead.state() == "drawn"
+    lead.submit("#assign-form", "assign-job")
+    lead.go(f"{plan_path}/staffing")
+    lead.shot("staffing")
+    assert lead.tab.locator("#decisions tbody tr").count() > 0  # the frozen option deferred some
+    lead.go(plan_path)
+    lead.tab.fill("#start-form input[name=begin]", "2026-01-05")
+    lead.tab.fill("#start-form input[name=end]", "2026-03-20")
+    lead.submit("#start-form", "window-open")
+    assert lead.state() == "in_inspection" and "results unrecorded" in lead.tab.inner_text("#unrecorded")
+
+    _inspectors_record(playwright, site, uow_factory, plan_id)
+    for d, desk in desks.items():
+        desk.go(f"{plan_path}/review")
+        desk.shot("review-queue")
+        while desk.tab.locator("form.review").count():
+            desk.tab.locator("form.review button[value=approve]").first.click()
             desk.tab.wait_for_load_state()
-            secrets[d] = desk.tab.input_value("#commit-form input[name=secret]")
-            desk.submit("#commit-form", "commit")
-        lead.go(plan_path)
-        lead.tab.fill("#freeze-form input[name=frozen_on]", "2025-12-20")
-        lead.tab.fill("#freeze-form input[name=beacon_source]", "中国体育彩票超级大乐透 第2025150期")
-        lead.tab.fill("#freeze-form input[name=beacon_date]", "2025-12-22")
-        lead.tab.select_option("#freeze-form select[name=unstaffable]", "defer")
-        lead.submit("#freeze-form", "freeze")
-        assert lead.state() == "frozen" and "快照摘要" in lead.tab.inner_text("#statement")
-        lead.tab.fill("#beacon-form input[name=value]", "03 11 19 27 33 + 05 09")
-        lead.submit("#beacon-form", "beacon")
-        for d, desk in desks.items():
-            desk.go(f"{plan_path}/ceremony")
-            desk.tab.fill("#handin-form input[name=secret]", secrets[d])
-            desk.submit("#handin-form", "handin")
-        lead.go(plan_path)
-        lead.submit("#draw-form", "draw-job")
-        lead.go(plan_path)
-        assert lead.state() == "drawn"
-        lead.submit("#assign-form", "assign-job")
-        lead.go(f"{plan_path}/staffing")
-        lead.shot("staffing")
-        assert lead.tab.locator("#decisions tbody tr").count() > 0  # the frozen option deferred some
-        lead.go(plan_path)
-        lead.tab.fill("#start-form input[name=begin]", "2026-01-05")
-        lead.tab.fill("#start-form input[name=end]", "2026-03-20")
-        lead.submit("#start-form", "window-open")
-        assert lead.state() == "in_inspection" and "results unrecorded" in lead.tab.inner_text("#unrecorded")
-
-        _inspectors_record(pw, site, uow_factory, plan_id)
-        for d, desk in desks.items():
-            desk.go(f"{plan_path}/review")
-            desk.shot("review-queue")
-            while desk.tab.locator("form.review").count():
-                desk.tab.locator("form.review button[value=approve]").first.click()
-                desk.tab.wait_for_load_state()
-            desk.shot("reviewed")
-        lead.go(plan_path)
-        lead.submit("#close-form", "window-closed")
-        lead.submit("#publish-form", "published")
-        assert lead.state() == "published"
-        lead.go(f"{plan_path}/notice")
-        lead.shot("notice")
-        lead.tab.emulate_media(media="print")
-        lead.shot("notice-print")
-        lead.tab.emulate_media(media="screen")
-        notice_rows = lead.tab.locator(".notice-table tbody tr").count()
-        lead.go(f"/regulator/charts?plan={plan_id}")
-        lead.shot("charts")
-        lead.go(f"{plan_path}")
-        lead.shot("quarter-timeline")
-        lead.go("/regulator?lang=en")
-        lead.shot("home-english")
-        browser.close()
+        desk.shot("reviewed")
+    lead.go(plan_path)
+    lead.submit("#close-form", "window-closed")
+    lead.submit("#publish-form", "published")
+    assert lead.state() == "published"
+    lead.go(f"{plan_path}/notice")
+    lead.shot("notice")
+    lead.tab.emulate_media(media="print")
+    lead.shot("notice-print")
+    lead.tab.emulate_media(media="screen")
+    notice_rows = lead.tab.locator(".notice-table tbody tr").count()
+    lead.go(f"/regulator/charts?plan={plan_id}")
+    lead.shot("charts")
+    lead.go(f"{plan_path}")
+    lead.shot("quarter-timeline")
+    lead.go("/regulator?lang=en")
+    lead.shot("home-english")
 
     with uow_factory() as uow:
         _published, count = results(uow, plan_id=plan_id, limit=100_000)

@@ -13,10 +13,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from typer.testing import CliRunner
 
 from spotcheck.api import create_app
-from spotcheck.cli import app as cli
 from spotcheck.config import Settings
 from spotcheck.store.importer import import_folder
 from spotcheck.store.quarter import DrawRow
@@ -118,29 +116,23 @@ def test_a_secret_used_before_and_a_repeated_commitment_are_refused_by_the_api(
     assert weak.status_code == 422 and "not random" in weak.json()["message"]
 
 
-def test_a_secret_used_before_is_refused_by_the_cli(db_url: str, tmp_path: Path) -> None:
-    runner = CliRunner()
-    env = {"SPOTCHECK_DATABASE_URL": db_url}
-
-    def run(*args: str, ok: bool = True) -> str:
-        result = runner.invoke(cli, list(args), env=env)
-        assert (result.exit_code == 0) == ok, result.output
-        return result.output
-
+def test_a_secret_used_before_is_refused_by_the_cli(run_cli: Callable[..., str], tmp_path: Path) -> None:
     folder = write_tiny_city(tmp_path / "city", firms=60)
-    run("db", "upgrade")
-    run("import", "all", str(folder))
+    run_cli("db", "upgrade")
+    run_cli("import", "all", str(folder))
     plan = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
-    run("plan", "create", str(folder / "plan.json"))
+    run_cli("plan", "create", str(folder / "plan.json"))
     (folder / "q2.json").write_text(json.dumps({**plan, "quarter": 2}), encoding="utf-8")
-    run("plan", "create", str(folder / "q2.json"))
+    run_cli("plan", "create", str(folder / "q2.json"))
     used = secret_for("cli-reuse", "XF")
-    run("commit", "--plan", "1", "--department", "XF", "--secret", used)
-    assert "already committed" in run("commit", "--plan", "1", "--department", "XF", ok=False)
-    assert "used before (plan 1)" in run(
+    run_cli("commit", "--plan", "1", "--department", "XF", "--secret", used)
+    assert "already committed" in run_cli("commit", "--plan", "1", "--department", "XF", ok=False)
+    assert "used before (plan 1)" in run_cli(
         "commit", "--plan", "2", "--department", "XF", "--secret", used, ok=False
     )
-    assert "used before" in run("commit", "--plan", "2", "--department", "SCJG", "--secret", used, ok=False)
+    assert "used before" in run_cli(
+        "commit", "--plan", "2", "--department", "SCJG", "--secret", used, ok=False
+    )
 
 
 def _public_text(client: TestClient, plan_id: int) -> str:

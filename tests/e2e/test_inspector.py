@@ -3,8 +3,17 @@ is 404, exactly like a visit that does not exist."""
 
 from __future__ import annotations
 
+from httpx2 import Response
+
 from spotcheck.domain.categories import ReviewState
 from tests.e2e.conftest import World
+
+
+def _record(world: World, visit: str, who: str, **body: str) -> Response:
+    """The officer ``who`` records a result on the e2e world's ``visit`` through the inspector API."""
+    return world.client.post(
+        f"/api/inspector/assignments/{world.visits[visit]}/result", json=body, headers=world.auth(who)
+    )
 
 
 def test_officer_sees_only_own_assignments(world: World) -> None:
@@ -51,11 +60,7 @@ def test_assignments_of_unstarted_quarters_are_hidden(world: World) -> None:
 
 
 def test_officer_records_own_departments_result(world: World) -> None:
-    response = world.client.post(
-        f"/api/inspector/assignments/{world.visits['joint']}/result",
-        json={"category": "未发现问题", "findings": "现场检查正常"},
-        headers=world.auth("scjg002"),
-    )
+    response = _record(world, "joint", "scjg002", category="未发现问题", findings="现场检查正常")
     assert response.status_code == 201, response.text
     assert response.json() == {
         "visit_id": world.visits["joint"],
@@ -66,27 +71,15 @@ def test_officer_records_own_departments_result(world: World) -> None:
 
 
 def test_recording_for_another_department_is_403(world: World) -> None:
-    response = world.client.post(
-        f"/api/inspector/assignments/{world.visits['joint']}/result",
-        json={"category": "no_problem", "department": "XF"},
-        headers=world.auth("scjg002"),
-    )
+    response = _record(world, "joint", "scjg002", category="no_problem", department="XF")
     assert response.status_code == 403 and response.json()["detail"] == "forbidden"
 
 
 def test_recording_on_another_officers_visit_is_404(world: World) -> None:
-    response = world.client.post(
-        f"/api/inspector/assignments/{world.visits['joint']}/result",
-        json={"category": "no_problem"},
-        headers=world.auth("scjg004"),
-    )
+    response = _record(world, "joint", "scjg004", category="no_problem")
     assert response.status_code == 404
 
 
 def test_unknown_category_is_422(world: World) -> None:
-    response = world.client.post(
-        f"/api/inspector/assignments/{world.visits['solo']}/result",
-        json={"category": "looked fine"},
-        headers=world.auth("scjg004"),
-    )
+    response = _record(world, "solo", "scjg004", category="looked fine")
     assert response.status_code == 422 and "unknown result category" in response.json()["message"]

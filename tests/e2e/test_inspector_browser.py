@@ -10,10 +10,7 @@ Skipped where Chromium or Playwright is missing.
 from __future__ import annotations
 
 import hashlib
-import shutil
-import socket
 import struct
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,21 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from spotcheck.api import create_app
-from spotcheck.config import Settings
 from spotcheck.store.tables import VisitRow
 from spotcheck.store.uow import UnitOfWork
 from tests.accounts import PASSWORD
 from tests.conftest import write_tiny_city
+from tests.e2e.browser import assert_fits, screenshot, served
 from tests.e2e.conftest import populate
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SIZES = {"phone": (390, 844), "desktop": (1280, 860)}
 
 
@@ -72,13 +62,6 @@ class Site:
     uow_factory: Callable[[], UnitOfWork]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def site(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> Iterator[Site]:
     tokens, plans, visits = populate(uow_factory, write_tiny_city(tmp_path / "city"))
@@ -88,46 +71,25 @@ def site(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> Iterator[Site
             assert row is not None
             row.window_start, row.window_end = start, end
         uow.commit()
-    port = _free_port()
-    app = create_app(Settings(), uow_factory=uow_factory)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.started, "the server did not start"
-    yield Site(f"http://127.0.0.1:{port}", tokens, visits, plans, uow_factory)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(uow_factory) as url:
+        yield Site(url, tokens, visits, plans, uow_factory)
 
 
 @pytest.fixture(params=sorted(SIZES))
-def page(request: pytest.FixtureRequest, site: Site) -> Iterator[Any]:
+def page(request: pytest.FixtureRequest, site: Site, browser: Any) -> Any:
     width, height = SIZES[request.param]
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        tab = browser.new_page(viewport={"width": width, "height": height})
-        tab.size_name = request.param  # names the screenshots
-        yield tab
-        browser.close()
-
-
-def _fits(page: Any) -> None:
-    """The page does not scroll sideways at its viewport's width."""
-    width = page.viewport_size["width"]
-    assert page.evaluate("document.scrollingElement.scrollWidth") <= width, page.url
+    tab = browser.new_page(viewport={"width": width, "height": height})
+    tab.size_name = request.param  # names the screenshots
+    return tab
 
 
 def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"inspector-{name}-{page.size_name}.png"), full_page=True)
+    screenshot(page, f"inspector-{name}-{page.size_name}")
 
 
 def _sign_in(page: Any, site: Site, who: str) -> None:
     page.goto(site.url + "/inspector")
-    _fits(page)
+    assert_fits(page)
     page.fill("input[name=username]", who)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
@@ -147,7 +109,7 @@ def test_the_officer_signs_in_and_sees_only_their_own_current_visits(page: Any, 
     page.goto(site.url + "/inspector")
     _shot(page, "signin")
     _sign_in(page, site, "scjg002")
-    _fits(page)
+    assert_fits(page)
     _shot(page, "visits")
     links = page.eval_on_selector_all("a.title", "els => els.map(e => e.getAttribute('href'))")
     assert links == [f"/inspector/visits/{site.visits[v]}" for v in ("solo", "joint")]  # soonest due first
@@ -156,7 +118,7 @@ def test_the_officer_signs_in_and_sees_only_their_own_current_visits(page: Any, 
     page.select_option("#quarter", "all")  # earlier quarters sit behind the filter
     page.click("form.filter button")
     page.wait_for_load_state()
-    _fits(page)
+    assert_fits(page)
     assert site.visits["published"] in page.inner_text("main")
     page.click("form[action='/inspector/logout'] button")
     _sign_in(page, site, "scjg004")
@@ -169,7 +131,7 @@ def test_the_officer_records_a_result_with_a_photo(page: Any, site: Site) -> Non
     _sign_in(page, site, "scjg004")
     page.click("a.title")
     page.wait_for_load_state()
-    _fits(page)
+    assert_fits(page)
     text = page.inner_text("main")
     for shown in (
         "临沂测试企业03有限公司",
@@ -184,7 +146,7 @@ def test_the_officer_records_a_result_with_a_photo(page: Any, site: Site) -> Non
     assert "王芳" in text and "组长 Leader" in text and "市场监督管理局" in text
     _shot(page, "visit")
     _record(page, "corrected", "门头照片与登记地址一致；公示信息已责令更正", "门头.png")
-    _fits(page)
+    assert_fits(page)
     result = page.inner_text("#result")
     assert "待审核" in result and "发现问题经责令已改正" in result
     assert "门头.png" in result and hashlib.sha256(PHOTO).hexdigest() in result
@@ -208,11 +170,11 @@ def test_the_officer_sees_the_returned_reason_and_resubmits(page: Any, site: Sit
     page.goto(site.url + "/inspector")
     assert "审核退回" in page.inner_text("main")
     page.goto(f"{site.url}/inspector/visits/{visit}")
-    _fits(page)
+    assert_fits(page)
     assert "请补充现场照片" in page.inner_text("#reason")
     _shot(page, "returned")
     _record(page, "no_problem", "经检查未发现问题，已补充现场照片", "second.png")
-    _fits(page)
+    assert_fits(page)
     result = page.inner_text("#result")
     assert "待审核" in result and "v3" in result and "second.png" in result and "first.png" in result
     assert page.query_selector("#reason") is None  # the reason belongs to the returned version

@@ -5,7 +5,10 @@ session's CSRF token, and the audit chain names the account that recorded."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
+from httpx2 import Response
 from sqlalchemy import select
 
 from spotcheck.queries.assignments import result_state
@@ -20,6 +23,13 @@ def _sign_in(world: World, who: str) -> None:
     assert world.sign_in("/inspector", who).status_code == 200  # after the redirect to /inspector
 
 
+@pytest.fixture
+def visit(world: World) -> str:
+    """The solo visit, its officer (scjg004) signed in on the inspector's pages."""
+    _sign_in(world, "scjg004")
+    return world.visits["solo"]
+
+
 def _csrf(world: World, visit: str) -> str:
     """The CSRF token the visit page's form carries (the session's own)."""
     found = re.search(
@@ -27,6 +37,13 @@ def _csrf(world: World, visit: str) -> str:
     )
     assert found is not None
     return found.group(1)
+
+
+def _post_form(world: World, visit: str, data: dict[str, str], **kwargs: Any) -> Response:
+    """Post the visit page's result form as the browser does: with the session's CSRF token."""
+    return world.client.post(
+        f"/inspector/visits/{visit}/result", data={**data, "csrf_token": _csrf(world, visit)}, **kwargs
+    )
 
 
 def test_a_visit_page_needs_the_officers_sign_in(world: World) -> None:
@@ -46,40 +63,25 @@ def test_earlier_quarters_sit_behind_the_filter(world: World) -> None:
     assert world.client.get("/inspector", params={"quarter": "2025-Q9"}).status_code == 422
 
 
-def test_a_bad_file_on_the_form_writes_nothing(world: World) -> None:
-    visit = world.visits["solo"]
-    _sign_in(world, "scjg004")
-    response = world.client.post(
-        f"/inspector/visits/{visit}/result",
-        data={"category": "no_problem", "findings": "ok", "csrf_token": _csrf(world, visit)},
-        files=[("files", ("photo.jpg", b"<html>not a photo</html>", "image/jpeg"))],
-    )
+def test_a_bad_file_on_the_form_writes_nothing(world: World, visit: str) -> None:
+    not_a_photo = [("files", ("photo.jpg", b"<html>not a photo</html>", "image/jpeg"))]
+    response = _post_form(world, visit, {"category": "no_problem", "findings": "ok"}, files=not_a_photo)
     assert response.status_code == 422 and "not a JPEG, PNG, HEIC photo or a PDF" in response.text
     with world.uow_factory() as uow:
         assert result_state(uow, visit, "SCJG") == "unrecorded" and attachments(uow, visit, "SCJG") == []
 
 
-def test_the_form_records_a_result_with_its_files(world: World) -> None:
-    visit = world.visits["solo"]
-    _sign_in(world, "scjg004")
-    response = world.client.post(
-        f"/inspector/visits/{visit}/result",
-        data={"category": "未发现问题", "findings": "正常", "csrf_token": _csrf(world, visit)},
-        files=[("files", ("a.png", PNG, "image/png")), ("files", ("b.png", PNG, "image/png"))],
-    )
+def test_the_form_records_a_result_with_its_files(world: World, visit: str) -> None:
+    photos = [("files", ("a.png", PNG, "image/png")), ("files", ("b.png", PNG, "image/png"))]
+    response = _post_form(world, visit, {"category": "未发现问题", "findings": "正常"}, files=photos)
     assert response.status_code == 200 and "待审核" in response.text  # after the redirect to the visit
     with world.uow_factory() as uow:
         assert [f.filename for f in attachments(uow, visit, "SCJG")] == ["a.png", "b.png"]
 
 
-def test_the_form_without_a_file_records_the_result(world: World) -> None:
-    visit = world.visits["solo"]
-    _sign_in(world, "scjg004")
-    response = world.client.post(
-        f"/inspector/visits/{visit}/result",
-        data={"category": "no_problem", "csrf_token": _csrf(world, visit)},
-        files=[("files", ("", b"", "application/octet-stream"))],  # a browser's empty file input
-    )
+def test_the_form_without_a_file_records_the_result(world: World, visit: str) -> None:
+    empty = [("files", ("", b"", "application/octet-stream"))]  # a browser's empty file input
+    response = _post_form(world, visit, {"category": "no_problem"}, files=empty)
     assert response.status_code == 200
     with world.uow_factory() as uow:
         assert result_state(uow, visit, "SCJG") == "pending_review" and attachments(uow, visit, "SCJG") == []
@@ -99,31 +101,21 @@ def test_a_regulator_session_cannot_post_the_form(world: World) -> None:
         assert result_state(uow, world.visits["solo"], "SCJG") == "unrecorded"
 
 
-def test_the_form_without_the_sessions_csrf_token_is_refused(world: World) -> None:
-    visit = world.visits["solo"]
-    _sign_in(world, "scjg004")
+def test_the_form_without_the_sessions_csrf_token_is_refused(world: World, visit: str) -> None:
     for token in ("", "forged-token"):
         response = world.client.post(
             f"/inspector/visits/{visit}/result", data={"category": "no_problem", "csrf_token": token}
         )
         assert response.status_code == 403, token
-    cross = world.client.post(
-        f"/inspector/visits/{visit}/result",
-        data={"category": "no_problem", "csrf_token": _csrf(world, visit)},
-        headers={"Origin": "https://evil.example"},
-    )
+    cross = _post_form(world, visit, {"category": "no_problem"}, headers={"Origin": "https://evil.example"})
     assert cross.status_code == 403
     with world.uow_factory() as uow:
         assert result_state(uow, visit, "SCJG") == "unrecorded"
 
 
-def test_the_audit_chain_names_the_account_that_recorded(world: World) -> None:
-    visit = world.visits["solo"]
-    _sign_in(world, "scjg004")
-    response = world.client.post(
-        f"/inspector/visits/{visit}/result",
-        data={"category": "no_problem", "csrf_token": _csrf(world, visit)},
-        files=[("files", ("a.png", PNG, "image/png"))],
+def test_the_audit_chain_names_the_account_that_recorded(world: World, visit: str) -> None:
+    response = _post_form(
+        world, visit, {"category": "no_problem"}, files=[("files", ("a.png", PNG, "image/png"))]
     )
     assert response.status_code == 200
     with world.uow_factory() as uow:

@@ -8,13 +8,11 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select, update
@@ -24,43 +22,18 @@ from spotcheck.config import Settings
 from spotcheck.domain.categories import ReviewState
 from spotcheck.store.quarter import DrawRow, ResultRow, VisitRow
 from spotcheck.store.uow import UnitOfWork
-from tests.e2e.test_browser import CHROMIUM, FLAGS, _free_port
+from tests.e2e.browser import assert_fits, screenshot, served
+from tests.e2e.local_assets import assets_served_here
 from tests.integration.test_publication_tree import published
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
 @pytest.fixture
 def world(uow_factory: Callable[[], UnitOfWork], tmp_path: Path) -> Iterator[tuple[str, int, Any]]:
     plan_id, _, _ = published(uow_factory, tmp_path)
-    config = uvicorn.Config(
-        create_app(Settings(), uow_factory=uow_factory),
-        host="127.0.0.1",
-        port=_free_port(),
-        log_level="warning",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        threading.Event().wait(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{config.port}", plan_id, uow_factory
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield b
-        b.close()
+    with served(uow_factory) as url:
+        yield url, plan_id, uow_factory
 
 
 def _record(uow_factory: Callable[[], UnitOfWork], plan_id: int) -> dict[str, Any]:
@@ -90,9 +63,8 @@ def _not_drawn(uow_factory: Callable[[], UnitOfWork], drawn: set[str]) -> str:
 
 
 def _no_sideways(tab: Any, name: str, width: int) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"public-{name}-{width}.png"), full_page=True)
-    assert tab.evaluate("document.scrollingElement.scrollWidth") <= width, name
+    screenshot(tab, f"public-{name}-{width}")
+    assert_fits(tab, name)
 
 
 @pytest.mark.parametrize("size", sorted(SIZES))
@@ -218,21 +190,7 @@ def test_no_page_or_asset_refers_to_an_outside_host(world: tuple[str, int, Any])
     record = _record(uow_factory, plan_id)
     pages = ["/", "/?q=临沂", f"/plans/{plan_id}", f"/plans/{plan_id}?print=true", "/docs", "/redoc",
              f"/firms/{record['visits'][0]['uscc']}", "/dashboard", "/inspector"]  # fmt: skip
-    outside = re.compile(
-        r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
-    )
-    assets: set[str] = set()
-    for path in pages:
-        answer = client.get(path)
-        assert answer.status_code in (200, 401), path
-        assert not outside.search(answer.text), path
-        assets |= set(re.findall(r"""(?:src|href)=["'](/[^"'/][^"']*\.(?:js|css|png))["']""", answer.text))
-        assets |= set(re.findall(r"""(?:Url|url|href)\s*[:=]\s*['"](/static[^'"]+)['"]""", answer.text))
+    assets = assets_served_here(client, pages, statuses=(200, 401))
     assert any("swagger-ui-bundle" in a for a in assets) and any("redoc" in a for a in assets)
-    for asset in assets:
-        answer = client.get(asset)
-        assert answer.status_code == 200, asset
-        if asset.endswith(".css"):
-            assert not outside.search(answer.text), asset
     for vendored in ("/static/vendor/htmx/htmx.min.js", "/static/vendor/echarts/echarts.min.js"):
         assert client.get(vendored).status_code == 200

@@ -8,10 +8,8 @@ from __future__ import annotations
 import io
 import json
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -25,58 +23,19 @@ from spotcheck.queries.visits import visits
 from spotcheck.services.publication import verify_plan
 from spotcheck.store.importer import import_file
 from spotcheck.store.uow import UnitOfWork
-from tests.accounts import PASSWORD, add_account, token_for
+from tests.accounts import add_account, token_for
 from tests.conftest import write_tiny_city
+from tests.e2e.local_assets import assets_served_here
+from tests.e2e.workspace import ACCOUNTS, Person, add_accounts, finished, signed_in
 
 DEPARTMENTS = ("SCJG", "STHJ", "XF")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SECRETS: dict[str, str] = {}  # department -> the secret its page drew, kept by the department
 
 
-# department -> (username, role); SCJG's account is the lead regulator's
-ACCOUNTS = {"SCJG": ("li", "lead"), "STHJ": ("wang", "department"), "XF": ("zhao", "department")}
-
-
-class Person(TestClient):
-    """A browser signed in with one account; every form it posts carries the session's CSRF token."""
-
-    csrf = ""
-
-    def post(self, url: Any, *, data: Any = None, **kwargs: Any) -> Any:  # type: ignore[override]
-        if data is not None or "files" not in kwargs:
-            data = {"csrf_token": self.csrf, **(data or {})}
-        else:
-            data = {"csrf_token": self.csrf}
-        return super().post(url, data=data, **kwargs)
-
-
-def _signed_in(app: object, uow_factory: Callable[[], UnitOfWork], username: str) -> Person:
-    client = Person(app, raise_server_exceptions=False)  # type: ignore[arg-type]
-    form = client.get("/regulator")
-    assert form.status_code == 401
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
-    data = {"username": username, "password": PASSWORD, "csrf_token": token}
-    done = TestClient.post(client, "/regulator/login", data=data, follow_redirects=False)
-    assert done.status_code == 303, done.text
-    home = client.get("/regulator")
-    assert home.status_code == 200
-    client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', home.text).group(1)  # type: ignore[union-attr]
-    return client
-
-
-def _accounts(uow_factory: Callable[[], UnitOfWork], city: Path) -> None:
-    """The accounts, as the operator creates them (``spotcheck user create``) once the departments are known:
-    an account names its department, so the departments list is loaded first; the lead uploads it again."""
-    import_file(uow_factory(), "departments", city / "departments.csv", actor="operator")
-    with uow_factory() as uow:
-        for department, (username, role) in ACCOUNTS.items():
-            add_account(uow, username, role, department=department)
-        uow.commit()
-
-
 def _people(app: object, uow_factory: Callable[[], UnitOfWork], city: Path) -> dict[str, Person]:
-    _accounts(uow_factory, city)
-    return {d: _signed_in(app, uow_factory, username) for d, (username, _) in ACCOUNTS.items()}
+    add_accounts(uow_factory, city)
+    return {d: signed_in(app, username) for d, (username, _) in ACCOUNTS.items()}
 
 
 def _post(client: TestClient, path: str, data: dict[str, str] | None = None, status: int = 200) -> str:
@@ -134,7 +93,7 @@ def test_a_quarter_through_the_pages(uow_factory: Callable[[], UnitOfWork], tmp_
     assert "冻结声明" in page and 'data-state="frozen"' in page and source in page
     _post(lead, f"{base}/beacon", {"value": "03 11 19 27 33 + 05 09", "source": source})
     early = lead.post(f"{base}/draw", follow_redirects=False)
-    refused = _finished(lead, early.headers["location"])  # nobody handed in yet: refused, naming them
+    refused = finished(lead, early.headers["location"])  # nobody handed in yet: refused, naming them
     assert 'role="alert"' in refused and "STHJ" in refused and 'data-state="seeded"' in lead.get(base).text
     others = people["XF"].post(f"{base}/freeze", data=freeze)
     assert others.status_code == 403  # only the lead runs the quarter's shared steps
@@ -221,7 +180,7 @@ def test_a_bad_upload_lists_every_bad_row_and_stores_nothing(
         files={"file": ("districts.csv", bad.encode(), "text/csv")},
         follow_redirects=False,
     )
-    page = _finished(lead, sent.headers["location"])
+    page = finished(lead, sent.headers["location"])
     assert 'id="problem-count">2<' in page and "<td>3</td>" in page and "<td>4</td>" in page
     with uow_factory() as uow:
         assert uow.directory.count("districts") == 0
@@ -257,28 +216,14 @@ def test_the_upload_api_takes_multipart_and_refuses_bad_files(
     assert client.post("/api/regulator/directories/districts", headers=huge, content=b"x").status_code == 413
 
 
-OUTSIDE = re.compile(
-    r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE
-)
-
-
 def _crawl(client: TestClient, plan_id: int) -> None:
     """Every workspace page and every asset it loads: none refers to an outside host."""
     base = f"/regulator/plans/{plan_id}"
     pages = ["/regulator", "/regulator/directories", "/regulator/directories/enterprises?q=测试",
              "/regulator/plan-editor", f"/regulator/charts?plan={plan_id}", base, f"{base}/ceremony",
              f"{base}/staffing", f"{base}/review", f"{base}/notice", "/regulator?lang=en"]  # fmt: skip
-    assets: set[str] = set()
-    for path in pages:
-        answer = client.get(path)
-        assert answer.status_code == 200 and not OUTSIDE.search(answer.text), path
-        assets |= set(re.findall(r"""(?:src|href)=["'](/[^"'/][^"']*\.(?:js|css|png))["']""", answer.text))
+    assets = assets_served_here(client, pages)
     assert any("echarts" in a for a in assets) and any("workspace.css" in a for a in assets)
-    for asset in assets:
-        answer = client.get(asset)
-        assert answer.status_code == 200, asset
-        if asset.endswith(".css"):
-            assert not OUTSIDE.search(answer.text), asset
 
 
 def _department_token(uow_factory: Callable[[], UnitOfWork]) -> str:
@@ -288,17 +233,8 @@ def _department_token(uow_factory: Callable[[], UnitOfWork]) -> str:
     return token
 
 
-def _finished(client: TestClient, job: str) -> str:
-    for _ in range(400):
-        page = client.get(job).text
-        if 'data-finished="yes"' in page:
-            return page
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")
-
-
 def _wait(client: TestClient, job: str) -> None:
-    page = _finished(client, job)
+    page = finished(client, job)
     assert 'role="alert"' not in page, re.findall(r'role="alert">([^<]*)', page)
 
 

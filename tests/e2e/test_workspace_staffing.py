@@ -4,12 +4,8 @@ officer replaced with a reason. A department account sees the page but takes no 
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Callable
 from pathlib import Path
-
-from fastapi.testclient import TestClient
 
 from spotcheck.api import create_app
 from spotcheck.config import Settings
@@ -17,27 +13,9 @@ from spotcheck.services import draws, staffing
 from spotcheck.services.plans import plan_status
 from spotcheck.store.quarter import AssignmentRow
 from spotcheck.store.uow import UnitOfWork
-from tests.accounts import PASSWORD, add_account
+from tests.accounts import add_account
+from tests.e2e.workspace import finished, signed_in
 from tests.integration.test_quarter_draw import seeded_plan
-
-
-def _browser(app: object, username: str) -> tuple[TestClient, str]:
-    client = TestClient(app, raise_server_exceptions=False)  # type: ignore[arg-type]
-    form = client.get("/regulator").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
-    data = {"username": username, "password": PASSWORD, "csrf_token": token}
-    assert client.post("/regulator/login", data=data, follow_redirects=False).status_code == 303
-    home = client.get("/regulator").text
-    return client, re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)  # type: ignore[union-attr]
-
-
-def _finished(client: TestClient, job: str) -> str:
-    for _ in range(600):
-        page = client.get(job).text
-        if 'data-finished="yes"' in page:
-            return page
-        time.sleep(0.05)
-    raise AssertionError("the job did not finish")
 
 
 def test_the_lead_decides_on_unstaffable_teams_with_reasons(
@@ -52,19 +30,19 @@ def test_the_lead_decides_on_unstaffable_teams_with_reasons(
     expected = staffing.staffing(uow_factory(), plan_id).problems
     assert expected  # this city leaves some teams unstaffable
     app = create_app(Settings(), uow_factory=uow_factory)
-    lead, csrf = _browser(app, "li")
+    lead = signed_in(app, "li")
     base = f"/regulator/plans/{plan_id}/staffing"
 
     page = lead.get(base).text
     assert f'id="problem-count">{len(expected)}<' in page
     for problem in expected:
         assert problem["rule"] in page and problem["fix"] in page
-    department, _ = _browser(app, "zhao")
+    department = signed_in(app, "zhao")
     assert (
         'id="problem-count"' in department.get(base).text and "decide-form" not in department.get(base).text
     )
 
-    rows = {"csrf_token": csrf}
+    rows: dict[str, str] = {}
     for n, problem in enumerate(expected):
         rows |= {f"visit_{n}": problem["visit"], f"department_{n}": problem["department"]}
         rows |= {f"action_{n}": "defer", f"reason_{n}": ""}
@@ -76,7 +54,7 @@ def test_the_lead_decides_on_unstaffable_teams_with_reasons(
     assert plan_status(uow_factory(), plan_id).state == "drawn"  # a preview stores nothing
     done = lead.post(f"{base}/decide", data={**rows, "intent": "assign"}, follow_redirects=False)
     assert done.status_code == 303
-    assert 'role="alert"' not in _finished(lead, done.headers["location"])
+    assert 'role="alert"' not in finished(lead, done.headers["location"])
     assert plan_status(uow_factory(), plan_id).state == "assigned"
     taken = lead.get(base).text
     assert taken.count("该企业需跨区执法，下季度安排") == len(expected)  # each decision, with its reason
@@ -86,7 +64,7 @@ def test_the_lead_decides_on_unstaffable_teams_with_reasons(
         seat = uow.session.query(AssignmentRow).filter(AssignmentRow.current()).first()
         assert seat is not None
         visit, dept, officer = seat.visit_id, seat.department, seat.inspector_id
-    form = {"csrf_token": csrf, "visit": visit, "department": dept, "officer": officer}
+    form = {"visit": visit, "department": dept, "officer": officer}
     assert lead.post(f"{base}/replace", data={**form, "reason": " "}).status_code == 422
     replaced = lead.post(f"{base}/replace", data={**form, "reason": "病假 ill"}, follow_redirects=False)
     assert replaced.status_code in (303, 409), replaced.text  # 409 only when nobody eligible is left

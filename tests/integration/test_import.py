@@ -43,6 +43,13 @@ def counts(uow_factory: UowFactory) -> dict[str, int]:
         return {k: uow.directory.count(k) for k in kinds}
 
 
+@pytest.fixture
+def imported_city(uow_factory: UowFactory, tiny_city_dir: Path) -> Path:
+    """The tiny city folder, imported once; tests edit its files and import them again."""
+    import_folder(uow_factory(), tiny_city_dir)
+    return tiny_city_dir
+
+
 def test_a_city_imports_and_a_second_import_changes_nothing(
     uow_factory: UowFactory, tiny_city_dir: Path
 ) -> None:
@@ -54,18 +61,16 @@ def test_a_city_imports_and_a_second_import_changes_nothing(
     assert counts(uow_factory)["tiers"] == 21
 
 
-def test_stored_city_equals_the_folder(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    folder = load_city(tiny_city_dir)
+def test_stored_city_equals_the_folder(uow_factory: UowFactory, imported_city: Path) -> None:
+    folder = load_city(imported_city)
     with uow_factory() as uow:
         assert city_from_store(uow, plan=folder.plan) == folder
 
 
 def test_broken_codes_are_all_named_and_nothing_is_written(
-    uow_factory: UowFactory, tiny_city_dir: Path
+    uow_factory: UowFactory, imported_city: Path
 ) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    path = tiny_city_dir / "enterprises.csv"
+    path = imported_city / "enterprises.csv"
     rows = rows_of(path)
     good = rows[1]
     broken = [
@@ -94,10 +99,9 @@ def test_broken_codes_are_all_named_and_nothing_is_written(
 
 
 def test_changed_rows_are_updated_and_normalised_codes_reported(
-    uow_factory: UowFactory, tiny_city_dir: Path
+    uow_factory: UowFactory, imported_city: Path
 ) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
-    path = tiny_city_dir / "enterprises.csv"
+    path = imported_city / "enterprises.csv"
     rows = rows_of(path)
     rows[1][0] = rows[1][0].lower()  # REAL_CODES[0], written in lower case
     rows[2][1] = "更名后的公司"
@@ -111,10 +115,9 @@ def test_changed_rows_are_updated_and_normalised_codes_reported(
     assert names[REAL_CODES[1]] == "更名后的公司" and make_code(500) in names
 
 
-def test_unknown_references_are_refused(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
+def test_unknown_references_are_refused(uow_factory: UowFactory, imported_city: Path) -> None:
     tiers = write_rows(
-        tiny_city_dir / "t2.csv",
+        imported_city / "t2.csv",
         [
             ["uscc", "tier", "effective", "batch"],
             [REAL_CODES[0], "D", "2026-03-01", "B3"],
@@ -124,7 +127,7 @@ def test_unknown_references_are_refused(uow_factory: UowFactory, tiny_city_dir: 
     with pytest.raises(ValidationError, match=r"line 3: uscc: unknown firm '91371302MA0000777"):
         import_file(uow_factory(), "tiers", tiers)
     items = write_rows(
-        tiny_city_dir / "i2.csv",
+        imported_city / "i2.csv",
         [
             ["code", "department", "name", "method", "key", "target_kinds", "field"],
             ["WS-01", "WSJK", "卫生检查", "onsite", "1", "enterprise", "health"],
@@ -132,18 +135,17 @@ def test_unknown_references_are_refused(uow_factory: UowFactory, tiny_city_dir: 
     )
     with pytest.raises(ValidationError, match="line 2: department: unknown department 'WSJK'"):
         import_file(uow_factory(), "items", items)
-    conflicts = write_rows(tiny_city_dir / "c2.csv", [["inspector", "uscc"], ["XF-999", REAL_CODES[0]]])
+    conflicts = write_rows(imported_city / "c2.csv", [["inspector", "uscc"], ["XF-999", REAL_CODES[0]]])
     with pytest.raises(ValidationError, match="unknown inspector 'XF-999'"):
         import_file(uow_factory(), "conflicts", conflicts)
     assert counts(uow_factory)["tiers"] == 21
 
 
-def test_tiers_are_append_only(uow_factory: UowFactory, tiny_city_dir: Path) -> None:
-    import_folder(uow_factory(), tiny_city_dir)
+def test_tiers_are_append_only(uow_factory: UowFactory, imported_city: Path) -> None:
     header = ["uscc", "tier", "effective", "batch"]
-    later = write_rows(tiny_city_dir / "t3.csv", [header, [REAL_CODES[1], "D", "2026-04-01", "B4"]])
+    later = write_rows(imported_city / "t3.csv", [header, [REAL_CODES[1], "D", "2026-04-01", "B4"]])
     assert import_file(uow_factory(), "tiers", later).added == 1
-    rewritten = write_rows(tiny_city_dir / "t4.csv", [header, [REAL_CODES[1], "A", "2026-04-01", "B4"]])
+    rewritten = write_rows(imported_city / "t4.csv", [header, [REAL_CODES[1], "A", "2026-04-01", "B4"]])
     with pytest.raises(ValidationError, match="append-only"):
         import_file(uow_factory(), "tiers", rewritten)
     assert counts(uow_factory)["tiers"] == 22

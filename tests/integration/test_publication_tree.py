@@ -175,7 +175,7 @@ def test_a_correction_is_a_new_version_that_extends_the_tree(uow_factory: UowFac
         corrections.correct_result(uow_factory(), plan_id, result.visit_id, result.department, "corrected",
                                    reason=" ", actor="reviewer")  # fmt: skip
     fixed = corrections.correct_result(
-        uow_factory(), plan_id, result.visit_id, result.department, "corrected", "已整改",
+        uow_factory(), plan_id, result.visit_id, result.department, "corrected", findings="已整改",
         reason="录入错误", actor="reviewer",
     )  # fmt: skip
     assert fixed["version"] == result.version + 1 and fixed["tree"]["size"] == done["tree"]["size"] + 1

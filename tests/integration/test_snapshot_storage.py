@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import gzip
 import hashlib
+import inspect
 import io
 import json
 import struct
@@ -60,16 +61,10 @@ def frozen_capturing(uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytes
     written: list[tuple[dict[str, Any], dict[str, pa.Table]]] = []
     store = snapshot_module.store_snapshot
 
-    def spy(
-        uow: UnitOfWork,
-        plan: int,
-        digest: str,
-        payload: dict[str, Any],
-        columns: dict[str, pa.Table],
-        **kw: Any,
-    ) -> str:
-        written.append((copy.deepcopy(payload), dict(columns)))
-        return store(uow, plan, digest, payload, columns, **kw)
+    def spy(*args: Any, **kw: Any) -> str:
+        given = inspect.signature(store).bind(*args, **kw).arguments
+        written.append((copy.deepcopy(given["payload"]), dict(given["columns"])))
+        return store(*args, **kw)
 
     monkeypatch.setattr(freeze, "store_snapshot", spy)
     frozen = freeze_named(uow_factory, plan_id, FROZEN_ON)

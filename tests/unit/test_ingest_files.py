@@ -36,6 +36,11 @@ def problems_of(kind: str, path: Path) -> list[tuple[int | None, str | None, str
     return [(p.line, p.field, p.reason) for p in caught.value.problems]
 
 
+def places(found: list[tuple[int | None, str | None, str]]) -> list[tuple[int | None, str | None]]:
+    """The line and the field of each problem found, in the order they are reported."""
+    return [(line, field) for line, field, _ in found]
+
+
 def test_valid_codes_are_read_in_file_order_with_their_lines(tmp_path: Path) -> None:
     codes = [*REAL_CODES, make_code(7)]
     parsed = parse_file("enterprises", write(tmp_path / "e.csv", ENTERPRISE_HEADER, [firm(c) for c in codes]))
@@ -70,7 +75,7 @@ def test_every_bad_row_is_reported_not_just_the_first(tmp_path: Path) -> None:
     rows = [firm("91350200776049653B"), firm(REAL_CODES[0]), firm("X"), firm(REAL_CODES[1])]
     rows[3][2] = "company"
     found = problems_of("enterprises", write(tmp_path / "e.csv", ENTERPRISE_HEADER, rows))
-    assert [(line, field) for line, field, _ in found] == [(2, "uscc"), (4, "uscc"), (5, "kind")]
+    assert places(found) == [(2, "uscc"), (4, "uscc"), (5, "kind")]
 
 
 def test_duplicates_name_the_first_line_also_after_normalising(tmp_path: Path) -> None:
@@ -138,13 +143,7 @@ def test_inspector_rows_check_capacity_district_and_department_codes(tmp_path: P
         ["I-4", "赵六", "SCJG", "371302", "Z4", "", "3", "maybe"],
     ]
     found = problems_of("inspectors", write(tmp_path / "i.csv", header, rows))
-    assert [(line, field) for line, field, _ in found] == [
-        (3, "capacity"),
-        (4, "capacity"),
-        (4, "district"),
-        (5, "active"),
-        (5, "fields"),
-    ]
+    assert places(found) == [(3, "capacity"), (4, "capacity"), (4, "district"), (5, "active"), (5, "fields")]
     parsed = parse_file("inspectors", tmp_path / "i.csv")
     assert parsed.records[0][1].district == "city" and parsed.records[0][1].fields == ("market", "quality")
 
@@ -166,12 +165,7 @@ def test_item_rows_check_team_size_method_kinds_and_key(tmp_path: Path) -> None:
         ["SCJG-B02", "SCJG", "质量", "by phone", "2", "firm", "quality", "3"],
     ]
     found = problems_of("items", write(tmp_path / "items.csv", header, rows))
-    assert [(line, field) for line, field, _ in found] == [
-        (3, "team_size"),
-        (4, "key"),
-        (4, "method"),
-        (4, "target_kinds"),
-    ]
+    assert places(found) == [(3, "team_size"), (4, "key"), (4, "method"), (4, "target_kinds")]
     item = parse_file("items", tmp_path / "items.csv").records[0][1]
     assert (item.method, item.key, item.team_size) == (Method.ONSITE, False, 2)
     assert item.target_kinds == (EntityKind.COOPERATIVE, EntityKind.ENTERPRISE)
@@ -187,12 +181,7 @@ def test_tier_rows_check_dates_and_tiers(tmp_path: Path) -> None:
         [REAL_CODES[0], "D", "2026-01-01", "B1"],
     ]
     found = problems_of("tiers", write(tmp_path / "t.csv", header, rows))
-    assert [(line, field) for line, field, _ in found] == [
-        (3, "tier"),
-        (4, "effective"),
-        (5, "effective"),
-        (6, "uscc"),
-    ]
+    assert places(found) == [(3, "tier"), (4, "effective"), (5, "effective"), (6, "uscc")]
     assert "first on line 2" in found[-1][2]
 
 

@@ -10,8 +10,8 @@ from the snapshot (or the record's ``snapshot.options``); an option given later 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any
 
 from spotcheck.domain.errors import ValidationError
@@ -54,29 +54,30 @@ def options_from_dict(data: Any) -> FrozenOptions:
     return FrozenOptions(config, str(data["unstaffable"]))
 
 
-def refuse_other(
-    frozen: FrozenOptions,
-    *,
-    probability_cap: Fraction | None = None,
-    max_pair_visits: int | None = None,
-    defer_unstaffable: bool | None = None,
-    config: AssignConfig | None = None,
-) -> None:
-    """ValidationError when an option given at assignment time differs from the frozen one. None: not given;
-    a whole ``config`` gives both the cap and the pair limit (its None there meaning "no limit")."""
-    if config is not None:
-        probability_cap = config.probability_cap
-    given: list[str] = []
-    if probability_cap is not None and probability_cap != frozen.config.probability_cap:
-        given.append(f"probability cap {probability_cap} (frozen: {frozen.config.probability_cap})")
-    pair_given = config is not None or max_pair_visits is not None
-    pair = config.max_pair_visits if config is not None else max_pair_visits
-    if pair_given and pair != frozen.config.max_pair_visits:
-        given.append(f"max pair {pair} (frozen: {frozen.config.max_pair_visits})")
-    if defer_unstaffable is not None and defer_unstaffable != frozen.defer_unstaffable:
-        chosen = "defer" if defer_unstaffable else "refuse"
-        given.append(f"unstaffable teams {chosen} (frozen: {frozen.unstaffable})")
-    if given:
+# How a refusal names each option (the keys are ``options_to_dict``'s).
+_NAMED = {
+    "probability_cap": "probability cap",
+    "max_pair_visits": "max pair",
+    "unstaffable": "unstaffable teams",
+}
+
+
+def refuse_other(frozen: FrozenOptions, given: Mapping[str, object]) -> None:
+    """ValidationError when an option given at assignment time differs from the frozen one. ``given`` holds only
+    the options given, under ``options_to_dict``'s keys; a whole config gives both the cap and the pair limit
+    (its None there meaning "no limit")."""
+    config = frozen.config
+    fixed: dict[str, object] = {
+        "probability_cap": config.probability_cap,
+        "max_pair_visits": config.max_pair_visits,
+    }
+    fixed["unstaffable"] = frozen.unstaffable
+    differ = [
+        f"{_NAMED[name]} {value} (frozen: {fixed[name]})"
+        for name, value in given.items()
+        if value != fixed[name]
+    ]
+    if differ:
         raise ValidationError(
-            "the inspector draw's options were fixed at the freeze and cannot change: " + "; ".join(given)
+            "the inspector draw's options were fixed at the freeze and cannot change: " + "; ".join(differ)
         )

@@ -53,7 +53,10 @@ def attach_assignments(
         decisions = decisions_from_dict(earlier.get("decisions", []), "the record's decisions")
     if isinstance(record.get("snapshot"), dict):
         frozen = frozen_options(record)
-        refuse_other(frozen, config=config)
+        if config is not None:
+            refuse_other(
+                frozen, {"probability_cap": config.probability_cap, "max_pair_visits": config.max_pair_visits}
+            )
         config = frozen.config
         refuse_changed_inputs(record, city, history)
     elif config is None:

@@ -47,6 +47,9 @@ STEP = Fraction(1, 10_000)
 
 @dataclass(frozen=True)
 class Prepared:
+    """Everything the quarter's draw reads, fixed before the seed exists (docs/draw-spec.md §1): the plan, the
+    frame of firms, the tasks, the year so far, the coordinated layout and the snapshot's digests."""
+
     plan: Plan
     frame: Frame
     tasks: tuple[DrawTask, ...]

@@ -11,6 +11,25 @@ from pathlib import Path
 from spotcheck.domain.model import City
 from spotcheck.solver.draw.snapshot import plan_dict
 
+SEED = "c0ffee" * 6
+
+
+def draw_args(city: Path, quarter: int, out: Path | str, *, seed: str = SEED) -> list[str]:
+    """``spotcheck draw``'s arguments: the city folder's quarter of 2026 under ``seed``, the record to ``out``."""
+    return [
+        "draw",
+        "--input",
+        str(city),
+        "--year",
+        "2026",
+        "--quarter",
+        str(quarter),
+        "--seed",
+        seed,
+        "--out",
+        str(out),
+    ]
+
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:

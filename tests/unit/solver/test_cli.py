@@ -11,26 +11,9 @@ from spotcheck.cli import app
 from spotcheck.solver.draw.prn import lottery_number
 from spotcheck.solver.draw.record import load_record
 from tests.unit.solver import citykit
-from tests.unit.solver.cityfiles import write_city
+from tests.unit.solver.cityfiles import SEED, draw_args, write_city
 
-SEED = "c0ffee" * 6
 runner = CliRunner()
-
-
-def draw_args(city: Path, quarter: int, out: Path | str) -> list[str]:
-    return [
-        "draw",
-        "--input",
-        str(city),
-        "--year",
-        "2026",
-        "--quarter",
-        str(quarter),
-        "--seed",
-        SEED,
-        "--out",
-        str(out),
-    ]
 
 
 def _draw(city: Path, out: Path) -> None:

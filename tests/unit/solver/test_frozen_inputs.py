@@ -20,18 +20,13 @@ from spotcheck.solver.assign.types import AssignConfig
 from spotcheck.solver.draw.quarter import draw_quarter, prepare
 from spotcheck.solver.draw.record import dump_record, load_record
 from spotcheck.solver.verify import verify_record
-from tests.unit.solver import citykit
 
 SEED = "f00d" * 16
 
 
 @pytest.fixture(scope="module")
-def city() -> City:
-    return citykit.city(1500)
-
-
-@pytest.fixture(scope="module")
 def record(city: City) -> dict[str, Any]:
+    """The 2026Q1 draw of the kit city (tests/unit/solver/conftest.py) under this module's seed."""
     return draw_quarter(city, year=2026, quarter=1, seed=SEED)
 
 

@@ -12,8 +12,34 @@ from alembic import op
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
+
+# in the order upgrade creates them: each after the tables its foreign keys point at
+_TABLES = (
+    "api_tokens",
+    "audit_entries",
+    "departments",
+    "districts",
+    "plans",
+    "beacons",
+    "check_items",
+    "commitments",
+    "draws",
+    "enterprises",
+    "experts",
+    "inspectors",
+    "snapshots",
+    "conflicts",
+    "tier_records",
+    "visits",
+    "assignments",
+    "results",
+    "feed_entries",
+)
+
+
+def _index(table: str, *columns: str) -> None:
+    """A plain index on ``columns``, named ``ix_<table>_<columns>`` as the models' naming convention names it."""
+    op.create_index(op.f(f"ix_{table}_{'_'.join(columns)}"), table, list(columns), unique=False)
 
 
 def upgrade() -> None:
@@ -43,9 +69,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("hash", name=op.f("uq_audit_entries_hash")),
         sa.UniqueConstraint("seq", name=op.f("uq_audit_entries_seq")),
     )
-    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_entries_action"), ["action"], unique=False)
-
+    _index("audit_entries", "action")
     op.create_table(
         "departments",
         sa.Column("code", sa.String(length=32), nullable=False),
@@ -70,9 +94,7 @@ def upgrade() -> None:
         sa.Column("updated", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_plans")),
     )
-    with op.batch_alter_table("plans", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_plans_year_quarter"), ["year", "quarter"], unique=False)
-
+    _index("plans", "year", "quarter")
     op.create_table(
         "beacons",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -83,9 +105,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_beacons_plan_id_plans")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_beacons")),
     )
-    with op.batch_alter_table("beacons", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_beacons_plan_id"), ["plan_id"], unique=False)
-
+    _index("beacons", "plan_id")
     op.create_table(
         "check_items",
         sa.Column("code", sa.String(length=64), nullable=False),
@@ -102,9 +122,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_check_items")),
     )
-    with op.batch_alter_table("check_items", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_check_items_department"), ["department"], unique=False)
-
+    _index("check_items", "department")
     op.create_table(
         "commitments",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -121,9 +139,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commitments")),
         sa.UniqueConstraint("plan_id", "department", name=op.f("uq_commitments_plan_id_department")),
     )
-    with op.batch_alter_table("commitments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_commitments_plan_id"), ["plan_id"], unique=False)
-
+    _index("commitments", "plan_id")
     op.create_table(
         "draws",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -137,9 +153,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_draws")),
         sa.UniqueConstraint("plan_id", "kind", "seq", name=op.f("uq_draws_plan_id_kind_seq")),
     )
-    with op.batch_alter_table("draws", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_draws_plan_id"), ["plan_id"], unique=False)
-
+    _index("draws", "plan_id")
     op.create_table(
         "enterprises",
         sa.Column("uscc", sa.String(length=18), nullable=False),
@@ -156,10 +170,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("uscc", name=op.f("pk_enterprises")),
     )
-    with op.batch_alter_table("enterprises", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_enterprises_district"), ["district"], unique=False)
-        batch_op.create_index(batch_op.f("ix_enterprises_name"), ["name"], unique=False)
-
+    _index("enterprises", "district")
+    _index("enterprises", "name")
     op.create_table(
         "experts",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -171,9 +183,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_experts")),
     )
-    with op.batch_alter_table("experts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_experts_department"), ["department"], unique=False)
-
+    _index("experts", "department")
     op.create_table(
         "inspectors",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -189,9 +199,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inspectors")),
     )
-    with op.batch_alter_table("inspectors", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_inspectors_department"), ["department"], unique=False)
-
+    _index("inspectors", "department")
     op.create_table(
         "snapshots",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -203,9 +211,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_snapshots")),
         sa.UniqueConstraint("digest", name=op.f("uq_snapshots_digest")),
     )
-    with op.batch_alter_table("snapshots", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_snapshots_plan_id"), ["plan_id"], unique=False)
-
+    _index("snapshots", "plan_id")
     op.create_table(
         "conflicts",
         sa.Column("inspector", sa.String(length=64), nullable=False),
@@ -217,9 +223,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["uscc"], ["enterprises.uscc"], name=op.f("fk_conflicts_uscc_enterprises")),
         sa.PrimaryKeyConstraint("inspector", "uscc", name=op.f("pk_conflicts")),
     )
-    with op.batch_alter_table("conflicts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_conflicts_uscc"), ["uscc"], unique=False)
-
+    _index("conflicts", "uscc")
     op.create_table(
         "tier_records",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -234,10 +238,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tier_records")),
         sa.UniqueConstraint("uscc", "effective", "batch", name=op.f("uq_tier_records_uscc_effective_batch")),
     )
-    with op.batch_alter_table("tier_records", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_tier_records_batch"), ["batch"], unique=False)
-        batch_op.create_index(batch_op.f("ix_tier_records_uscc"), ["uscc"], unique=False)
-
+    _index("tier_records", "batch")
+    _index("tier_records", "uscc")
     op.create_table(
         "visits",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -257,11 +259,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["uscc"], ["enterprises.uscc"], name=op.f("fk_visits_uscc_enterprises")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_visits")),
     )
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_visits_draw_id"), ["draw_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_visits_plan_id"), ["plan_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_visits_uscc"), ["uscc"], unique=False)
-
+    _index("visits", "draw_id")
+    _index("visits", "plan_id")
+    _index("visits", "uscc")
     op.create_table(
         "assignments",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -284,10 +284,8 @@ def upgrade() -> None:
             name=op.f("uq_assignments_visit_id_department_inspector_id"),
         ),
     )
-    with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_assignments_inspector_id"), ["inspector_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_assignments_visit_id"), ["visit_id"], unique=False)
-
+    _index("assignments", "inspector_id")
+    _index("assignments", "visit_id")
     op.create_table(
         "results",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -308,9 +306,7 @@ def upgrade() -> None:
             "visit_id", "department", "version", name=op.f("uq_results_visit_id_department_version")
         ),
     )
-    with op.batch_alter_table("results", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_results_visit_id"), ["visit_id"], unique=False)
-
+    _index("results", "visit_id")
     op.create_table(
         "feed_entries",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -324,82 +320,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_entries")),
         sqlite_autoincrement=True,
     )
-    with op.batch_alter_table("feed_entries", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_feed_entries_result_id"), ["result_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_feed_entries_uscc"), ["uscc"], unique=False)
+    _index("feed_entries", "result_id")
+    _index("feed_entries", "uscc")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("feed_entries", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_feed_entries_uscc"))
-        batch_op.drop_index(batch_op.f("ix_feed_entries_result_id"))
-
-    op.drop_table("feed_entries")
-    with op.batch_alter_table("results", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_results_visit_id"))
-
-    op.drop_table("results")
-    with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assignments_visit_id"))
-        batch_op.drop_index(batch_op.f("ix_assignments_inspector_id"))
-
-    op.drop_table("assignments")
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_visits_uscc"))
-        batch_op.drop_index(batch_op.f("ix_visits_plan_id"))
-        batch_op.drop_index(batch_op.f("ix_visits_draw_id"))
-
-    op.drop_table("visits")
-    with op.batch_alter_table("tier_records", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_tier_records_uscc"))
-        batch_op.drop_index(batch_op.f("ix_tier_records_batch"))
-
-    op.drop_table("tier_records")
-    with op.batch_alter_table("conflicts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_conflicts_uscc"))
-
-    op.drop_table("conflicts")
-    with op.batch_alter_table("snapshots", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_snapshots_plan_id"))
-
-    op.drop_table("snapshots")
-    with op.batch_alter_table("inspectors", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_inspectors_department"))
-
-    op.drop_table("inspectors")
-    with op.batch_alter_table("experts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_experts_department"))
-
-    op.drop_table("experts")
-    with op.batch_alter_table("enterprises", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_enterprises_name"))
-        batch_op.drop_index(batch_op.f("ix_enterprises_district"))
-
-    op.drop_table("enterprises")
-    with op.batch_alter_table("draws", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_draws_plan_id"))
-
-    op.drop_table("draws")
-    with op.batch_alter_table("commitments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_commitments_plan_id"))
-
-    op.drop_table("commitments")
-    with op.batch_alter_table("check_items", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_check_items_department"))
-
-    op.drop_table("check_items")
-    with op.batch_alter_table("beacons", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_beacons_plan_id"))
-
-    op.drop_table("beacons")
-    with op.batch_alter_table("plans", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_plans_year_quarter"))
-
-    op.drop_table("plans")
-    op.drop_table("districts")
-    op.drop_table("departments")
-    with op.batch_alter_table("audit_entries", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_entries_action"))
-
-    op.drop_table("audit_entries")
-    op.drop_table("api_tokens")
+    for table in reversed(_TABLES):  # its indexes go with it
+        op.drop_table(table)

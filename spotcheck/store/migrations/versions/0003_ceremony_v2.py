@@ -16,8 +16,6 @@ from alembic import op
 
 revision = "0003"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
