@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from spotcheck.domain.errors import ValidationError
 from spotcheck.evidence.canonical import canonical_json
@@ -37,9 +37,15 @@ def append_results(uow: UnitOfWork, results: Sequence[tuple[int, str, dict[str, 
     """Append (result id, uscc, payload) entries inside the caller's transaction, in the given order."""
     if uow.session.get_bind().dialect.name == "postgresql":
         uow.session.execute(text("LOCK TABLE feed_entries IN EXCLUSIVE MODE"))
-    for result_id, uscc, payload in results:
-        uow.session.add(FeedRow(result_id=result_id, uscc=uscc, payload=canonical_json(payload)))
-        uow.session.flush()  # ids in the given order
+    rows = [
+        {"result_id": r, "uscc": uscc, "payload": canonical_json(payload)} for r, uscc, payload in results
+    ]
+    if not rows:
+        return
+    query = insert(FeedRow).returning(FeedRow.id, sort_by_parameter_order=True)
+    ids = list(uow.session.execute(query, rows).scalars())
+    if ids != sorted(ids):  # the rows are inserted in the given order, so their ids grow with it
+        raise RuntimeError("feed entries were not numbered in publication order")
 
 
 def read_feed(uow: UnitOfWork, *, after: int = 0, limit: int = 100) -> FeedPage:

@@ -35,7 +35,7 @@ from spotcheck.solver.assign.options import FrozenOptions
 from spotcheck.store import UnitOfWork, import_folder
 from spotcheck.synth import generate_city
 
-__all__ = ["DemoReport", "run_demo"]
+__all__ = ["DemoReport", "demo_report", "run_demo", "run_quarter"]
 
 Say = Callable[[str], None]
 UowFactory = Callable[[], UnitOfWork]
@@ -79,10 +79,10 @@ def run_demo(
         say(report.summary())
     base = read_plan(city_dir / "plan.json")
     plan_ids = [
-        _quarter(uow, dataclasses.replace(base, quarter=q), seed, say, city_dir.parent / SECRETS_FILE)
+        run_quarter(uow, dataclasses.replace(base, quarter=q), seed, say, city_dir.parent / SECRETS_FILE)
         for q in range(1, quarters + 1)
     ]
-    return _report(uow, base.year, plan_ids, quarters)
+    return demo_report(uow, base.year, plan_ids, quarters)
 
 
 def _firms_in(city_dir: Path) -> int:
@@ -93,8 +93,11 @@ def _firms_in(city_dir: Path) -> int:
         return sum(1 for _ in handle) - 1
 
 
-def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say, kept: Path) -> int:
-    """Take the quarter's plan (created if missing) from its state to publication; return its id."""
+def run_quarter(
+    uow: UowFactory, plan: Plan, seed: str, say: Say, kept: Path, *, until: PlanState = PlanState.PUBLISHED
+) -> int:
+    """Take the quarter's plan (created if missing) from its state to publication, or only as far as ``until``
+    (the benchmarks run each step in its own process, ``bench/bench_pg_quarter.py``); return its id."""
     label = f"{plan.year}Q{plan.quarter}"
     with uow() as u:
         existing = [r.id for r in u.plans.for_quarter(plan.year, plan.quarter)]
@@ -127,6 +130,8 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say, kept: Path) -> in
             f"{cited} earlier record(s) of {plan.year} as history)"
         )
         state = PlanState.FROZEN
+    if state is until:
+        return plan_id
     if state is PlanState.FROZEN:
         beacon = demo_beacon(seed, label)
         seeding.enter_beacon(uow(), plan_id, beacon, source=BEACON_SOURCE, actor=ACTOR, today=beacon_date)
@@ -139,18 +144,26 @@ def _quarter(uow: UowFactory, plan: Plan, seed: str, say: Say, kept: Path) -> in
         drawn = draws.run_draw(uow(), plan_id, actor=ACTOR, progress=_progress(say))
         say(f"  drawn: {drawn.visits:,} visits, {drawn.joint_visits:,} joint")
         state = PlanState.DRAWN
+    if state is until:
+        return plan_id
     if state is PlanState.DRAWN:
         stats = inspection.run_assign(uow(), plan_id, actor=ACTOR, defer_unstaffable=True)
         say(f"  assigned: {stats['teams_staffed']:,}/{stats['teams']:,} teams, {stats['seats']:,} seats")
         state = PlanState.ASSIGNED
+    if state is until:
+        return plan_id
     if state is PlanState.ASSIGNED:
         inspection.start_inspection(uow(), plan_id, begin=begin, end=end, actor=ACTOR)
         state = PlanState.IN_INSPECTION
+    if state is until:
+        return plan_id
     if state in (PlanState.IN_INSPECTION, PlanState.RESULTS):
         simulate_results(uow, plan_id, seed, end, say)
     if state is PlanState.IN_INSPECTION:
         inspection.close_inspection(uow(), plan_id, actor=ACTOR)
         state = PlanState.RESULTS
+    if state is until:
+        return plan_id
     if state is PlanState.RESULTS:
         published = publication.publish(uow(), plan_id, actor=ACTOR)
         say(f"  published: {published['results']:,} results; audit head {published['audit_head']}")
@@ -165,7 +178,8 @@ def _progress(say: Say) -> Callable[[str, int, int], None]:
     return show
 
 
-def _report(uow: UowFactory, year: int, plan_ids: list[int], quarters: int) -> DemoReport:
+def demo_report(uow: UowFactory, year: int, plan_ids: list[int], quarters: int) -> DemoReport:
+    """The year recounted from the stored visits, the audit chain checked (``publication.verify_audit``)."""
     totals = year_totals(uow(), year, quarters)
     last = plan_ids[-1]
     with uow() as u:

@@ -28,6 +28,7 @@ from spotcheck.services.freeze import frozen_inputs_and_rotation
 from spotcheck.services.integrity import audit_problems
 from spotcheck.services.redraws import check_plan_redraws
 from spotcheck.services.results import inspected, latest_results, next_version
+from spotcheck.services.results_batch import insert_versions
 from spotcheck.services.seeding import commitments, reveals
 from spotcheck.solver.draw.record import record_digest
 from spotcheck.solver.verify import verify_record
@@ -63,12 +64,12 @@ def publish(uow: UnitOfWork, plan_id: int, *, actor: str) -> dict[str, Any]:
             )
         record = published_record(uow, plan_id)
         check_seed(record["seed"])  # every reveal against its commitment, then the seed
-        feed: list[tuple[int, str, dict[str, Any]]] = []
-        for visit, department in owed:
-            published = next_version(latest[(visit.id, department)], ReviewAction.PUBLISH, actor=actor)
-            uow.session.add(published)
-            uow.session.flush()
-            feed.append((published.id, visit.uscc, _feed_payload(row.year, row.quarter, visit, published)))
+        published = [next_version(latest[(v.id, d)], ReviewAction.PUBLISH, actor=actor) for v, d in owed]
+        ids = insert_versions(uow, published)
+        feed = [
+            (result_id, visit.uscc, _feed_payload(row.year, row.quarter, visit, version))
+            for result_id, (visit, _), version in zip(ids, owed, published, strict=True)
+        ]
         append_results(uow, feed)
         row.state = PlanState.PUBLISHED.value
         digest = record_digest(record)

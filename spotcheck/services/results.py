@@ -210,12 +210,12 @@ def deadlines(
             select(VisitRow).where(VisitRow.plan_id == plan_id).order_by(VisitRow.id)
         ).scalars()
         out: list[DueResult] = []
+        dues: dict[date, Deadline] = {}  # most visits share their window's end: count the working days once
         for visit in visits:
-            due = (
-                None
-                if visit.window_end is None
-                else deadline(visit.window_end, PUBLICATION_WORKING_DAYS, calendar=cal)
-            )
+            end = visit.window_end
+            if end is not None and end not in dues:
+                dues[end] = deadline(end, PUBLICATION_WORKING_DAYS, calendar=cal)
+            due = None if end is None else dues[end]
             for department in visit.departments.split(";"):
                 row = results.get((visit.id, department))
                 state = ReviewState(row.state) if row else ReviewState.NOT_ENTERED

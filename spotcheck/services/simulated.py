@@ -11,6 +11,7 @@ from datetime import date
 
 from spotcheck.domain.categories import ReviewState
 from spotcheck.services import results
+from spotcheck.services.results_batch import Entry, approve_results, record_results
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = [
@@ -62,21 +63,25 @@ def owed(uow: Callable[[], UnitOfWork], plan_id: int) -> set[tuple[str, str]]:
 
 
 def simulate_results(uow: Callable[[], UnitOfWork], plan_id: int, seed: str, end: date, say: Say) -> None:
-    """Record each owed result not yet entered (or returned) as its department would, then approve it."""
+    """Record each owed result not yet entered (or returned) as its department would, then approve it: each
+    department enters its results together and its reviewer approves them together (``results_batch``)."""
     due_now = owed(uow, plan_id)
     pending = [d for d in results.deadlines(uow(), plan_id, today=end) if (d.visit, d.department) in due_now]
     say(f"  simulating {len(pending):,} results (each department its own)")
-    for n, due in enumerate(pending, start=1):
-        if due.state in (ReviewState.NOT_ENTERED, ReviewState.RETURNED):
-            code = simulated_category(seed, due.visit, due.department)
-            findings = "" if code == "no_problem" else f"模拟检查记录 (simulated): {code}"
-            results.record_result(
-                uow(), plan_id, due.visit, due.department, code, findings,
-                actor_department=due.department, actor=f"{due.department}-inspector",
+    for department in sorted({due.department for due in pending}):
+        theirs = [due for due in pending if due.department == department]
+        entries = []
+        for due in theirs:
+            if due.state in (ReviewState.NOT_ENTERED, ReviewState.RETURNED):
+                code = simulated_category(seed, due.visit, department)
+                findings = "" if code == "no_problem" else f"模拟检查记录 (simulated): {code}"
+                entries.append(Entry(due.visit, code, findings))
+        if entries:
+            record_results(
+                uow(), plan_id, department, entries,
+                actor_department=department, actor=f"{department}-inspector",
             )  # fmt: skip
-        if due.state is not ReviewState.APPROVED:
-            results.review(
-                uow(), plan_id, due.visit, due.department, approve=True, actor=f"{due.department}-reviewer"
-            )
-        if n % 500 == 0:
-            say(f"    results {n:,}/{len(pending):,}")
+        waiting = [due.visit for due in theirs if due.state is not ReviewState.APPROVED]
+        if waiting:
+            approve_results(uow(), plan_id, department, waiting, actor=f"{department}-reviewer")
+        say(f"    results of {department}: {len(entries):,} entered, {len(waiting):,} approved")
