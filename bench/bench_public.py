@@ -1,8 +1,7 @@
 """Public pages and ``/api/public`` under concurrent load (docs/api.md "Caching", "Measured"): a city's published
 year in a throw-away PostgreSQL, served by uvicorn with 1 and then 2 workers, loaded from a second process.
 
-- Database: a cluster in a temp folder on a free port, run as the ``postgres`` user when run as root (as
-  ``scripts/with-postgres.sh`` starts one), removed afterwards. The demo city (``services.demo.run_demo``, the
+- Database: ``bench.pg_server.throwaway_server``, a cluster in a temp folder on a free port, removed afterwards. The demo city (``services.demo.run_demo``, the
   synthetic generator) is imported and its four quarters are run to publication.
 - Server: ``uvicorn --factory bench.bench_public:app_from_env --workers N`` as a child process.
 - Load: another child process (``python -m bench.bench_public --load``) with plain HTTP/1.1 keep-alive
@@ -29,7 +28,6 @@ import itertools
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import write_result
+from bench.pg_server import throwaway_server
 
 FULL, QUICK = 20_000, 3_000
 CLIENTS = 16  # connections of the closed loop
@@ -79,33 +78,6 @@ def _queries(folder: str) -> int:
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _postgres() -> Iterator[str]:
-    """A throw-away cluster: its URL; stopped and deleted on exit whatever happens."""
-    from tests.pg_cluster import as_postgres, cluster_folder, free_port
-
-    binaries, folder = cluster_folder("spotcheck-bench-pg-")
-    port = free_port()
-    data = folder / "data"
-
-    def run(*args: str) -> None:
-        subprocess.run(as_postgres([str(binaries / args[0]), *args[1:]]), check=True, capture_output=True)
-
-    try:
-        run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
-        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        run("pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "-o", options, "start")
-        run("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "spotcheck")
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/spotcheck"
-    finally:
-        subprocess.run(
-            as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- the published year ---------------------------------------------------------------------------------------
@@ -381,7 +353,8 @@ def run(results_dir: Path, quick: bool) -> None:
     seconds = 3.0 if quick else 10.0
     result: dict[str, Any] = {"benchmark": "public", "firms": firms, "seconds_per_run": seconds}
     result |= {"clients": CLIENTS, "rate": RATE, "goal": "pages: p99 <= 50 ms at >= 300 req/s"}
-    with tempfile.TemporaryDirectory(prefix="spotcheck-bench-public-") as tmp, _postgres() as url:
+    with tempfile.TemporaryDirectory(prefix="spotcheck-bench-public-") as tmp, throwaway_server() as server:
+        url = server.url
         mix = _year(url, Path(tmp), firms)
         result["paths"] = {k: len(v) for k, v in mix.items()}
         for workers in WORKERS:

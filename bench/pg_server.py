@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,15 +33,9 @@ class Server:
 @contextmanager
 def throwaway_server(settings: dict[str, str] | None = None) -> Iterator[Server]:
     """Start a cluster with the database ``spotcheck`` and these server settings (``-c name=value``)."""
-    from tests.pg_cluster import as_postgres, free_port, pg_bin
+    from tests.pg_cluster import as_postgres, cluster_folder, free_port
 
-    binaries = pg_bin()
-    if binaries is None:
-        raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="spotcheck-bench-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-    folder.chmod(0o700)
+    binaries, folder = cluster_folder("spotcheck-bench-pg-")
     port = free_port()
     data = folder / "data"
 
