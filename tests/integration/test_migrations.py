@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from spotcheck.store.engine import make_engine
-from spotcheck.store.migrate import alembic_config, current, head, upgrade
+from spotcheck.store.migrate import current, head, upgrade
 from spotcheck.store.tables import metadata
+from tests.migrating import downgrade
 
 
 def test_models_match_migrations(db_url: str) -> None:
@@ -37,14 +37,7 @@ def _tables(url: str) -> set[str]:
 
 def test_every_downgrade_runs_down_to_an_empty_database_and_up_again(db_url: str) -> None:
     upgrade(db_url)
-    engine = make_engine(db_url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(db_url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "base")
-    finally:
-        engine.dispose()
+    downgrade(db_url, "base")
     assert current(db_url) is None and _tables(db_url) == {"alembic_version"}
     upgrade(db_url)
     assert current(db_url) == head() and set(metadata.tables) <= _tables(db_url)

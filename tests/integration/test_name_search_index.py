@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from alembic import command
 from sqlalchemy import insert, inspect, select, text
 
 from spotcheck.store.engine import make_engine
-from spotcheck.store.migrate import alembic_config, current, upgrade
+from spotcheck.store.migrate import current, upgrade
 from spotcheck.store.name_search import INDEX, bigrams, capped_matches
 from spotcheck.store.tables import DistrictRow, EnterpriseRow
 from spotcheck.store.uow import UnitOfWork
 from tests.conftest import make_code
+from tests.migrating import downgrade
 
 NAMES = ["临沂市兰山区恒鑫煎饼铺", "临沂市费县博金五金店", "沂水县凯博家庭农场"]
 
@@ -95,14 +95,7 @@ def test_the_migration_goes_back_to_the_trigram_index_and_forward_again(db_url: 
         INDEX,
         "ix_enterprises_name",
     } <= names_indexes() and "ix_enterprises_name_trgm" not in names_indexes()
-    engine = make_engine(db_url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(db_url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0010")
-    finally:
-        engine.dispose()
+    downgrade(db_url, "0010")
     assert current(db_url) == "0010"
     assert "ix_enterprises_name_trgm" in names_indexes() and INDEX not in names_indexes()
     upgrade(db_url, "0011")

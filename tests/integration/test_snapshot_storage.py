@@ -20,7 +20,6 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from alembic import command
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import VerificationError
@@ -39,12 +38,13 @@ from spotcheck.services.snapshot import (
 from spotcheck.solver.draw.quarter import prepare
 from spotcheck.store import UnitOfWork
 from spotcheck.store.engine import make_engine
-from spotcheck.store.migrate import alembic_config, current, upgrade
+from spotcheck.store.migrate import current, upgrade
 from spotcheck.store.quarter import SnapshotRow
 from spotcheck.store.snapshot_blocks import SnapshotBlockRow
 from spotcheck.store.snapshot_columns import column_digests, write_stream
 from tests.ceremony_steps import freeze_named, hand_in_all, seed_with_beacon
 from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan
+from tests.migrating import downgrade
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -298,10 +298,7 @@ def test_the_migration_compresses_text_rows_and_the_downgrade_restores_them(db_u
         with UnitOfWork(engine) as uow:
             for n, payload in enumerate(payloads, start=1):
                 assert read_snapshot(uow, n) == (payload, f"{n:064x}")
-        with engine.begin() as conn:
-            config = alembic_config(db_url)
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0001")
+        downgrade(db_url, "0001")
         with engine.connect() as conn:
             texts = conn.execute(text("SELECT payload FROM snapshots ORDER BY plan_id")).scalars().all()
         assert texts == [canonical_json(p) for p in payloads]
