@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -13,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from spotcheck.domain.errors import SpotcheckError
 from spotcheck.store.engine import make_engine
 
-__all__ = ["MIGRATIONS", "alembic_config", "current", "head", "upgrade"]
+__all__ = ["MIGRATIONS", "alembic_config", "current", "downgrade", "head", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,18 +26,30 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at ``url`` to ``revision`` (idempotent)."""
+def _migrate(url: str, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run alembic's ``step`` (upgrade or downgrade) to ``revision`` on ``url`` in one transaction."""
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    except SQLAlchemyError as exc:
-        raise SpotcheckError(f"database migration failed: {exc}") from exc
+            step(config, revision)
     finally:
         engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the database at ``url`` to ``revision`` (idempotent)."""
+    try:
+        _migrate(url, command.upgrade, revision)
+    except SQLAlchemyError as exc:
+        raise SpotcheckError(f"database migration failed: {exc}") from exc
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the database at ``url`` down to ``revision`` ("base": before the first). The application only
+    upgrades; tests use this to check each migration's way back."""
+    _migrate(url, command.downgrade, revision)
 
 
 def current(url: str) -> str | None:

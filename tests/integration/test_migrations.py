@@ -7,9 +7,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from spotcheck.store.engine import make_engine
-from spotcheck.store.migrate import current, head, upgrade
+from spotcheck.store.migrate import current, downgrade, head, upgrade
 from spotcheck.store.tables import metadata
-from tests.migrating import downgrade
 
 
 def test_models_match_migrations(db_url: str) -> None:

@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import insert, inspect, select, text
 
 from spotcheck.store.engine import make_engine
-from spotcheck.store.migrate import current, upgrade
+from spotcheck.store.migrate import current, downgrade, upgrade
 from spotcheck.store.name_search import INDEX, bigrams, capped_matches
 from spotcheck.store.tables import DistrictRow, EnterpriseRow
 from spotcheck.store.uow import UnitOfWork
 from tests.conftest import make_code
-from tests.migrating import downgrade
 
 NAMES = ["临沂市兰山区恒鑫煎饼铺", "临沂市费县博金五金店", "沂水县凯博家庭农场"]
 

@@ -38,13 +38,12 @@ from spotcheck.services.snapshot import (
 from spotcheck.solver.draw.quarter import prepare
 from spotcheck.store import UnitOfWork
 from spotcheck.store.engine import make_engine
-from spotcheck.store.migrate import current, upgrade
+from spotcheck.store.migrate import current, downgrade, upgrade
 from spotcheck.store.quarter import SnapshotRow
 from spotcheck.store.snapshot_blocks import SnapshotBlockRow
 from spotcheck.store.snapshot_columns import column_digests, write_stream
 from tests.ceremony_steps import freeze_named, hand_in_all, seed_with_beacon
 from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan
-from tests.migrating import downgrade
 
 UowFactory = Callable[[], UnitOfWork]
 
