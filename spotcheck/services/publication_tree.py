@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from spotcheck.domain.categories import ReviewState
@@ -115,9 +115,15 @@ def stored_leaves(session: Session, plan_id: int) -> list[Leaf]:
 
 
 def _store(session: Session, plan_id: int, leaves: list[Leaf], start: int) -> None:
-    for position, leaf in enumerate(leaves, start=start):
-        session.add(LeafRow(plan_id=plan_id, position=position, kind=leaf.kind, key=leaf.key, leaf=leaf.text))
-    session.flush()
+    """One insert of many rows (a city's tree has tens of thousands of leaves), not an object per leaf."""
+    if leaves:
+        session.execute(
+            insert(LeafRow),
+            [
+                {"plan_id": plan_id, "position": n, "kind": leaf.kind, "key": leaf.key, "leaf": leaf.text}
+                for n, leaf in enumerate(leaves, start=start)
+            ],
+        )
 
 
 def seal(uow: UnitOfWork, plan_id: int) -> dict[str, Any]:

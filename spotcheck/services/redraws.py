@@ -221,7 +221,8 @@ def check_plan_redraws(uow: UnitOfWork, plan_id: int, record: dict[str, Any]) ->
     """Inside ``uow``: recompute the plan's redraws, firm and officer, in order, from ``record`` (the record with
     officers) and the frozen inputs, history included (``spotcheck.solver.assign.redraw_replay``); returns how
     many were recomputed."""
+    entries = _entries(uow, plan_id)
+    if not entries:  # nothing to recompute: the frozen snapshot (the firms too) need not be read again
+        return 0
     city, history, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
-    return check_redraws(
-        record, city, last_teams(rotation + history), _entries(uow, plan_id), history=history
-    )
+    return check_redraws(record, city, last_teams(rotation + history), entries, history=history)
