@@ -1,5 +1,4 @@
-"""A tier push staged in a temporary table, checked there with SQL, then applied in one statement (docs/formats.md
-"Tier pushes").
+"""A tier push staged in a temporary table, checked there with SQL, then applied (docs/formats.md "Tier pushes").
 
     stage = TierStage(session)          # CREATE TEMP TABLE tier_stage (dropped at commit or rollback)
     stage.add(rows)                     # Arrow table (line, uscc, tier, effective, batch): COPY / executemany
@@ -18,13 +17,8 @@ On PostgreSQL the push's transaction gets ``work_mem`` of ``SORT_MEMORY`` (``SET
 only), so those sorts, aggregates and joins of a million rows stay in memory. The stage's codes and batch ids
 compare by bytes, as the tables' do (migration 0012).
 
-Applying: PostgreSQL 15 writes an ``INSERT ... SELECT`` row by row, COPY in batches (docs/scale.md: 0.8 M rows
-by COPY in less than half the time of 1 M by INSERT). So on PostgreSQL the staged rows are also kept as the Arrow
-columns they were staged from (about 50 bytes a row), and once the checks pass they are copied into
-``tier_records`` in the unique index's order, in the same transaction, less the batches ``settle_batches``
-found applied before. Rows may be stored already under a batch id no push recorded (a tier file imported with
-``spotcheck import``); when one of the push's new batch ids is found among the stored records (one index probe
-each), the append is the ``INSERT ... SELECT`` that leaves stored rows alone, as on SQLite.
+Applying (``store.tier_append``): on PostgreSQL by COPY of the rows the stage keeps as Arrow columns meanwhile,
+elsewhere (and when a stored record already carries one of the push's batch ids) by ``INSERT ... SELECT``.
 """
 
 from __future__ import annotations
@@ -36,21 +30,19 @@ from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import Problem
 from spotcheck.store.base import utcnow
-from spotcheck.store.bulk import is_postgres, sqlite_value, write_rows, write_table
-from spotcheck.store.bulk_indexes import deferred_indexes
+from spotcheck.store.bulk import is_postgres, write_rows, write_table
 from spotcheck.store.errors import translated
+from spotcheck.store.tier_append import KEPT, batches_stored, copy_rows, insert_new
 
 __all__ = ["STAGE", "TierStage"]
 
 STAGE = "tier_stage"
 COLUMNS = ("line", "uscc", "tier", "effective", "batch")
-KEPT = ("uscc", "tier", "effective", "batch")  # what the append copies (PostgreSQL), with the time received
 SORT_MEMORY = "256MB"
 
 _DUPLICATES = f"""
@@ -202,69 +194,11 @@ class TierStage:
         return again, []
 
     def apply(self) -> int:
-        """Append the staged rows not stored yet (same key and tier already stored: left alone)."""
-        if self.postgres and not self._stored_under_new_batches():
-            return self._copy()
-        with translated("appending tier records"):
-            staged = int(self.session.execute(text(f"SELECT count(*) FROM {STAGE}")).scalar_one())
-        # in the unique index's order, so its pages are visited in turn; byte order sorts fastest (codes are
-        # ASCII: the same order as the database's collation)
-        c = ' COLLATE "C"' if self.postgres else ""
-        with (
-            translated("appending tier records"),
-            deferred_indexes(self.session, "tier_records", rows=staged),
-        ):
-            result = self.session.execute(
-                text(
-                    f"INSERT INTO tier_records (uscc, tier, effective, batch, received) "
-                    f"SELECT s.uscc, s.tier, s.effective, s.batch, :received FROM {STAGE} AS s "
-                    "WHERE NOT EXISTS (SELECT 1 FROM tier_records AS t "
-                    "WHERE t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch) "
-                    f"ORDER BY s.uscc{c}, s.effective, s.batch{c}"
-                ),
-                {"received": utcnow() if self.postgres else sqlite_value(utcnow())},
-            )
-        return int(getattr(result, "rowcount", 0) or 0)
-
-    def _rows(self) -> pa.Table:
-        """The kept rows less the batches applied before, in the unique index's order (bytes)."""
-        rows = pa.concat_tables(self.kept) if self.kept else pa.table({})
-        self.kept = []
-        if self.applied_before and rows.num_rows:
-            again = pa.array(self.applied_before, pa.string())
-            rows = rows.filter(pc.invert(pc.is_in(rows.column("batch"), value_set=again)))
-        if rows.num_rows:
-            order = [("uscc", "ascending"), ("effective", "ascending"), ("batch", "ascending")]
-            rows = rows.take(pc.sort_indices(rows, sort_keys=order))
-        return rows
-
-    def _stored_under_new_batches(self) -> bool:
-        """Whether a stored record carries one of the push's batch ids left to apply (it may be one of the
-        push's rows: then the append must skip stored rows)."""
-        with translated("appending tier records"):
-            found = self.session.execute(
-                text(
-                    "SELECT EXISTS (SELECT 1 FROM tier_records WHERE batch IN "
-                    f"(SELECT DISTINCT batch FROM {STAGE}))"
-                )
-            ).scalar_one()
-        return bool(found)
-
-    def _copy(self) -> int:
-        """COPY the kept rows into ``tier_records`` (none of them is stored: ``_stored_under_new_batches``)."""
-        rows = self._rows()
-        if not rows.num_rows:
-            return 0
-        received = pa.scalar(
-            sqlite_value(utcnow()), pa.string()
-        )  # ISO text, as the COPY of an import gives it
-        with deferred_indexes(self.session, "tier_records", rows=rows.num_rows):
-            write_table(
-                self.session,
-                "tier_records",
-                rows.append_column("received", pa.repeat(received, rows.num_rows)),
-            )
-        return int(rows.num_rows)
+        """Append the staged rows not stored yet (``store.tier_append``: COPY of the kept rows on PostgreSQL)."""
+        if self.postgres and not batches_stored(self.session, STAGE):
+            kept, self.kept = self.kept, []
+            return copy_rows(self.session, kept, skip=self.applied_before)
+        return insert_new(self.session, STAGE)
 
     def drop(self) -> None:
         if not is_postgres(self.session):
