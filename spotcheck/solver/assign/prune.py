@@ -39,7 +39,8 @@ def kept_arcs(
 ) -> np.ndarray:
     """Bool per arc: the live arcs the solve needs. ``order`` from ``cost_order``; ``live``: bool per arc;
     ``team``: seats per slot; ``seats_left``: each officer's seat allowance (the source arc's capacity)."""
-    order = order[live[order]]
+    if not live.all():
+        order = order[live[order]]
     slot = slot_of_arc[order].astype(np.int32)  # compact copies: a province has tens of millions of arcs
     officer = officer_of_arc[order].astype(np.int32)
     ordered_cost = cost[order].astype(np.uint32)  # costs are below 2^32 (lottery.COST_SHIFT)

@@ -9,7 +9,6 @@ decisions and config, and names the first difference.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -73,7 +72,7 @@ def attach_assignments(
         config=config,
         progress=progress,
     )
-    out = copy.deepcopy(base)
+    out = base  # target_part made its visits new dicts: adding officers to them leaves ``record`` as it was
     by_visit: dict[str, list[dict[str, Any]]] = {}
     for p in result.picks:
         by_visit.setdefault(p.visit, []).append(
