@@ -162,6 +162,7 @@ def _solve_once(
         return np.zeros(int(live.sum()), np.int64)
     solver = min_cost_flow.SimpleMinCostFlow()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    del tails, heads, caps, costs  # the solver holds its own copies: at a province, gigabytes
     demand = int(data.team[slots].sum())
     solver.set_node_supply(source, demand)
     solver.set_node_supply(sink, -demand)
