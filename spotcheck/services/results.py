@@ -25,15 +25,20 @@ from spotcheck.store.uow import UnitOfWork
 __all__ = ["DueResult", "deadlines", "inspected", "latest_results", "next_version", "record_result", "review"]
 
 
-def latest_results(uow: UnitOfWork, plan_id: int) -> dict[tuple[str, str], ResultRow]:
-    """(visit id, department) -> its latest result version, for the plan's visits."""
-    latest = (
+def latest_results(
+    uow: UnitOfWork, plan_id: int, *, department: str | None = None
+) -> dict[tuple[str, str], ResultRow]:
+    """(visit id, department) -> its latest result version, for the plan's visits; of one ``department`` only
+    when given (a department's batch reads its own rows, not the whole plan's)."""
+    versions = (
         select(ResultRow.visit_id, ResultRow.department, func.max(ResultRow.version).label("v"))
         .join(VisitRow, VisitRow.id == ResultRow.visit_id)
         .where(VisitRow.plan_id == plan_id)
         .group_by(ResultRow.visit_id, ResultRow.department)
-        .subquery()
     )
+    if department is not None:
+        versions = versions.where(ResultRow.department == department)
+    latest = versions.subquery()
     query = select(ResultRow).join(
         latest,
         (ResultRow.visit_id == latest.c.visit_id)

@@ -112,7 +112,7 @@ def _current(uow: UnitOfWork, plan_id: int, department: str, visits: Sequence[st
         if visit not in theirs:
             raise ValidationError(f"{department} has no inspection on visit {visit} (no items, or deferred)")
     wanted = set(visits)
-    latest = latest_results(uow, plan_id)
+    latest = latest_results(uow, plan_id, department=department)
     return {v: row for (v, d), row in latest.items() if d == department and v in wanted}
 
 
