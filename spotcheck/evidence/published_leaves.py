@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from spotcheck.domain.categories import category
@@ -37,8 +38,9 @@ class Leaf:
     key: str  # visit id; "visit/department" for a team; the result's id for a result
     data: dict[str, Any]
 
-    @property
+    @cached_property
     def text(self) -> str:
+        """The leaf's canonical JSON, written once: a tree's root, its check and its storage all read it."""
         return canonical_json(self.data)
 
     @property
