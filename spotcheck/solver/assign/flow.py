@@ -37,6 +37,7 @@ class FlowInput:
     officer_of_arc: np.ndarray  # int64 per candidate arc
     number_of_arc: np.ndarray  # uint64 per candidate arc: the officer's lottery number for the visit
     rank: np.ndarray  # int64 per slot: 0 for the team staffed first when capacity binds (visit lottery)
+    group: np.ndarray | None = None  # int per slot: teams of different groups share no officer (departments)
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,38 @@ def _solve_once(
     *,
     ranked: bool,
 ) -> np.ndarray:
-    """One max-flow-min-cost solve over the live arcs; returns the flow on each live candidate arc."""
+    """One max-flow-min-cost solve over the live arcs; returns the flow on each live candidate arc. Groups
+    of teams that share no officer (``data.group``: a department's) are solved as networks of their own, with
+    the same costs and bonuses: the optimum of the whole is theirs side by side, and one group's network is
+    what the solver holds at a time (docs/scale.md)."""
+    slots = np.flatnonzero(~short)
+    flows = np.zeros(int(live.sum()), np.int64)
+    if len(slots) == 0 or not live.any():
+        return flows
+    step = _bonus_step(len(data.team), 2 + n_officers + len(data.team)) if ranked else 0
+    group = data.group if data.group is not None else np.zeros(len(data.team), np.int64)
+    for g in np.unique(group[slots]).tolist():
+        theirs = slots[group[slots] == g]
+        mine = np.zeros(len(data.team), dtype=bool)
+        mine[theirs] = True
+        arcs = live & mine[data.slot_of_arc]
+        flows[arcs[live]] = _network(data, cost, arcs, visits_left, theirs, n_officers, step)
+    return flows
+
+
+def _network(
+    data: FlowInput,
+    cost: np.ndarray,
+    live: np.ndarray,
+    visits_left: np.ndarray,
+    slots: np.ndarray,
+    n_officers: int,
+    step: int,
+) -> np.ndarray:
+    """The network of ``slots`` and the ``live`` arcs into them (every officer's source arc; node numbers as
+    in the whole network); the flow on each live arc."""
     source, sink, first_officer = 0, 1, 2
     first_slot = first_officer + n_officers
-    slots = np.flatnonzero(~short)
     officers = np.arange(n_officers, dtype=np.int64)
     tails = np.concatenate(
         [np.zeros(n_officers, np.int64), first_officer + data.officer_of_arc[live], first_slot + slots]
@@ -155,11 +184,8 @@ def _solve_once(
         [first_officer + officers, first_slot + data.slot_of_arc[live], np.full(len(slots), sink, np.int64)]
     )
     caps = np.concatenate([visits_left, np.ones(int(live.sum()), np.int64), data.team[slots]])
-    step = _bonus_step(len(data.team), first_slot + len(data.team)) if ranked else 0
     bonus = (len(data.team) - data.rank[slots]) * step
     costs = np.concatenate([np.zeros(n_officers, np.int64), cost[live], -bonus])
-    if len(slots) == 0 or not live.any():
-        return np.zeros(int(live.sum()), np.int64)
     solver = min_cost_flow.SimpleMinCostFlow()
     arcs = solver.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     del tails, heads, caps, costs  # the solver holds its own copies: at a province, gigabytes

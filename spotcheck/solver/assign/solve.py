@@ -136,6 +136,9 @@ def _flow_input(slots: list[Slot], pools: Pools, seed: bytes, joint_weight: int)
         officer_of_arc=officer_of_arc.astype(np.int64),
         number_of_arc=np.concatenate(numbers) if numbers else np.zeros(0, np.uint64),
         rank=_ranks(slots, seed),
+        group=np.unique([s.department for s in slots], return_inverse=True)[1].astype(np.int64)
+        if slots
+        else None,
     )
 
 

@@ -22,13 +22,14 @@ def _numbers(label: str, n: int) -> np.ndarray:
 
 
 def _flow_input(seed: str, *, officers: int, slots: int, capacity: int, weight: int = 1) -> FlowInput:
-    """Random pools of 3 to 9 officers; teams of 2 or 3; every officer the same capacity."""
+    """Three groups of officers and teams (slot s and officer o in group s % 3 and o % 3, as departments are);
+    random pools of 3 to 9 officers of the team's group; teams of 2 or 3; every officer the same capacity."""
     sizes = [3 + int(x % 7) for x in _numbers(f"{seed}/size", slots)]
     pools = [
-        np.sort(np.unique(_numbers(f"{seed}/pool/{s}", 12) % officers).astype(np.int64))[: sizes[s]]
+        np.unique(_numbers(f"{seed}/pool/{s}", 12) % (officers // 3) * 3 + s % 3).astype(np.int64)[: sizes[s]]
         for s in range(slots)
     ]
-    pools = [p if len(p) >= 3 else np.arange(3, dtype=np.int64) for p in pools]
+    pools = [p if len(p) >= 3 else np.array([0, 3, 6], dtype=np.int64) + s % 3 for s, p in enumerate(pools)]
     teams = np.array([2 + int(x % 2) for x in _numbers(f"{seed}/team", slots)], dtype=np.int64)
     arcs = sum(len(p) for p in pools)
     return FlowInput(
@@ -39,6 +40,7 @@ def _flow_input(seed: str, *, officers: int, slots: int, capacity: int, weight: 
         officer_of_arc=np.concatenate(pools),
         number_of_arc=_numbers(f"{seed}/number", arcs),
         rank=np.argsort(_numbers(f"{seed}/rank", slots)).argsort().astype(np.int64),
+        group=np.arange(slots, dtype=np.int64) % 3,
     )
 
 
@@ -51,10 +53,11 @@ def _order(data: FlowInput) -> np.ndarray:
 
 
 def _whole_network(monkeypatch: pytest.MonkeyPatch, data: FlowInput) -> FlowOutput:
-    """The flow with every live arc in the network (no arc left out)."""
+    """The flow with every live arc in one network (no arc left out, no group solved apart)."""
+    whole = dataclasses.replace(data, group=None)
     with monkeypatch.context() as patch:
         patch.setattr(flow, "kept_arcs", lambda *args: args[4])
-        return network_flow(data, _cost(data), _order(data))
+        return network_flow(whole, _cost(whole), _order(whole))
 
 
 def _same(a: FlowOutput, b: FlowOutput) -> None:
