@@ -33,8 +33,8 @@ class FlowInput:
     capacity: np.ndarray  # int64 per officer: capacity units in the quarter
     team: np.ndarray  # int64 per slot
     weight: np.ndarray  # int64 per slot: capacity units one seat costs (joint visits may weigh more)
-    slot_of_arc: np.ndarray  # int64 per candidate arc
-    officer_of_arc: np.ndarray  # int64 per candidate arc
+    slot_of_arc: np.ndarray  # int32 (or int64) per candidate arc: a province has tens of millions of arcs
+    officer_of_arc: np.ndarray  # int32 (or int64) per candidate arc
     number_of_arc: np.ndarray  # uint64 per candidate arc: the officer's lottery number for the visit
     rank: np.ndarray  # int64 per slot: 0 for the team staffed first when capacity binds (visit lottery)
     group: np.ndarray | None = None  # int per slot: teams of different groups share no officer (departments)

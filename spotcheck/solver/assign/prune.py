@@ -24,7 +24,7 @@ def cost_order(slot_of_arc: np.ndarray, cost: np.ndarray) -> np.ndarray:
     """Arc indices sorted by (slot, cost), stable: each team's candidates, cheapest first."""
     if len(cost) == 0:
         return np.zeros(0, dtype=np.int64)
-    order: np.ndarray = np.argsort((slot_of_arc << 32) | cost, kind="stable")
+    order: np.ndarray = np.argsort((slot_of_arc.astype(np.int64) << 32) | cost, kind="stable")
     return order
 
 

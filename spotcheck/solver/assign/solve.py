@@ -126,14 +126,14 @@ def _check(ordered: list[Visit], decisions: Sequence[Decision]) -> None:
 def _flow_input(slots: list[Slot], pools: Pools, seed: bytes, joint_weight: int) -> FlowInput:
     ids = [o.id.encode("utf-8") for o in pools.officers]
     sizes = np.array([len(s.candidates) for s in slots], dtype=np.int64)
-    officer_of_arc = np.concatenate([s.candidates for s in slots]) if slots else np.zeros(0, np.int64)
+    officer_of_arc = np.concatenate([s.candidates for s in slots]) if slots else np.zeros(0, np.int32)
     numbers = [officer_numbers(seed, s.visit.id, [ids[c] for c in s.candidates.tolist()]) for s in slots]
     return FlowInput(
         capacity=np.array([max(o.capacity, 0) for o in pools.officers], dtype=np.int64),
         team=np.array([s.team for s in slots], dtype=np.int64),
         weight=np.array([seat_weight(s.visit.joint, joint_weight) for s in slots], dtype=np.int64),
-        slot_of_arc=np.repeat(np.arange(len(slots), dtype=np.int64), sizes),
-        officer_of_arc=officer_of_arc.astype(np.int64),
+        slot_of_arc=np.repeat(np.arange(len(slots), dtype=np.int32), sizes),
+        officer_of_arc=officer_of_arc.astype(np.int32),
         number_of_arc=np.concatenate(numbers) if numbers else np.zeros(0, np.uint64),
         rank=_ranks(slots, seed),
         group=np.unique([s.department for s in slots], return_inverse=True)[1].astype(np.int64)
