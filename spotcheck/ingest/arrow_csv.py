@@ -14,13 +14,16 @@ then reports the problem in its own words:
 Without quotes every physical line is one row, so row ``i`` (0-based, blank rows included) is file line ``i + 2``.
 
 Output (``ArrowColumns``): the canonical column names -> stripped ``pyarrow`` string arrays (a missing optional
-column is all ""), and ``lines``, the file line of each kept (non-blank) row, as an int64 numpy array.
+column is all ""), and ``lines``, the file line of each kept (non-blank) row, as an int64 numpy array:
+``read_columns`` gives the whole file at once, ``stream_columns`` a block of it at a time (memory bounded by
+the block, whatever the file's size: docs/scale.md "Streamed import").
 """
 
 from __future__ import annotations
 
 import csv
 import mmap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +34,15 @@ from pyarrow import csv as pa_csv
 
 from spotcheck.ingest.columns import COLUMNS, resolve_header
 
-__all__ = ["WHITESPACE", "ArrowColumns", "needs_csv_reader", "read_columns"]
+__all__ = [
+    "WHITESPACE",
+    "ArrowColumns",
+    "NotColumnar",
+    "data_lines",
+    "needs_csv_reader",
+    "read_columns",
+    "stream_columns",
+]
 
 # Exactly the characters str.strip() removes (the row reader strips every cell with it; a test keeps it so).
 WHITESPACE = (
@@ -39,6 +50,7 @@ WHITESPACE = (
     "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 BLOCK = 64 << 20  # bytes pyarrow parses at a time
+STREAM_BLOCK = 32 << 20  # bytes a streamed block holds (about 200,000 firms or 800,000 tier records)
 
 
 @dataclass(frozen=True)
@@ -88,40 +100,93 @@ def _header(path: Path) -> list[str] | None:
         return None
 
 
-def read_columns(kind: str, path: Path) -> ArrowColumns | None:
-    """The file's columns, or None when only the row reader can say what the file holds (module docstring)."""
+class NotColumnar(Exception):
+    """Raised while streaming (``stream_columns``) when a later block shows what only the row reader may read."""
+
+
+def _layout(kind: str, path: Path) -> tuple[list[str], dict[str, int]] | None:
+    """The header's cells and each canonical column's position, or None (module docstring: what it refuses)."""
     if path.suffix.lower() != ".csv" or _has_quote(path):
         return None
     header = _header(path)
     if header is None:
         return None
     positions, problems = resolve_header(kind, header)
-    if problems:
-        return None
-    names = [f"c{i}" for i in range(len(header))]
-    invalid: list[object] = []
+    return None if problems else (header, positions)
 
+
+def _options(
+    names: list[str], invalid: list[object], block: int
+) -> tuple[pa_csv.ReadOptions, pa_csv.ParseOptions, pa_csv.ConvertOptions]:
     def on_invalid(row: object) -> str:
         invalid.append(row)
         return "skip"
 
+    return (
+        pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=block),
+        pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+        pa_csv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def read_columns(kind: str, path: Path) -> ArrowColumns | None:
+    """The file's columns, or None when only the row reader can say what the file holds (module docstring)."""
+    layout = _layout(kind, path)
+    if layout is None:
+        return None
+    header, positions = layout
+    names = [f"c{i}" for i in range(len(header))]
+    invalid: list[object] = []
+    read, parse, convert = _options(names, invalid, BLOCK)
     try:
-        table = pa_csv.read_csv(
-            path,
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK),
-            parse_options=pa_csv.ParseOptions(
-                quote_char=False, ignore_empty_lines=False, invalid_row_handler=on_invalid
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        table = pa_csv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
     except (pa.ArrowInvalid, OSError):
         return None
     if invalid:
         return None
+    return _kept(kind, table, header, positions, first_line=2)
+
+
+def stream_columns(kind: str, path: Path, *, block: int = STREAM_BLOCK) -> Iterator[ArrowColumns] | None:
+    """The file's columns a block at a time (about ``block`` bytes each), in file order; None when the row
+    reader must read it (as ``read_columns``). Iterating raises ``NotColumnar`` where ``read_columns`` would
+    have given None for the whole file, so the caller drops what it did with the earlier blocks."""
+    layout = _layout(kind, path)
+    return None if layout is None else _blocks(kind, path, *layout, block)
+
+
+def _blocks(
+    kind: str, path: Path, header: list[str], positions: dict[str, int], block: int
+) -> Iterator[ArrowColumns]:
+    names = [f"c{i}" for i in range(len(header))]
+    invalid: list[object] = []
+    read, parse, convert = _options(names, invalid, block)
+    seen = 0  # physical rows of the earlier blocks, blank ones included
+    try:
+        reader = pa_csv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        for batch in reader:
+            if invalid:
+                raise NotColumnar
+            kept = _kept(kind, pa.Table.from_batches([batch]), header, positions, first_line=seen + 2)
+            if kept is None:
+                raise NotColumnar
+            seen += batch.num_rows
+            yield kept
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise NotColumnar from exc
+    if invalid:
+        raise NotColumnar
+
+
+def _kept(
+    kind: str, table: pa.Table, header: list[str], positions: dict[str, int], *, first_line: int
+) -> ArrowColumns | None:
+    """The canonical columns of the non-blank rows of ``table`` (its row 0 is file line ``first_line``)."""
+    names = [f"c{i}" for i in range(len(header))]
     stripped = [pc.utf8_trim(table.column(n).combine_chunks(), characters=WHITESPACE) for n in names]
     key = stripped[positions[COLUMNS[kind][0].name]]  # a required column: most often all it takes
     nonblank = _any_nonempty([key, *stripped], len(table))
@@ -139,7 +204,7 @@ def read_columns(kind: str, path: Path) -> ArrowColumns | None:
             columns[column.name] = values if every else values.filter(mask)
         else:
             columns[column.name] = pa.array([""] * len(keep), type=pa.string())
-    return ArrowColumns(columns, keep.astype(np.int64) + 2)
+    return ArrowColumns(columns, keep.astype(np.int64) + first_line)
 
 
 def _any_nonempty(columns: list[pa.Array], rows: int) -> np.ndarray:
@@ -150,3 +215,14 @@ def _any_nonempty(columns: list[pa.Array], rows: int) -> np.ndarray:
         if bool(found.all()):
             break
     return found
+
+
+def data_lines(path: Path) -> int:
+    """How many lines follow the header (blank ones included): the most rows the file can hold, for progress
+    lines and for sizing a load before it is read (one pass over the bytes, in C, about 1 GB/s)."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as handle:
+        while chunk := handle.read(16 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(lines + (last != b"\n") - 1, 0)

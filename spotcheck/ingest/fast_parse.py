@@ -34,6 +34,8 @@ __all__ = [
     "FAST_KINDS",
     "FastFirms",
     "FastTiers",
+    "code_keys",
+    "code_order",
     "fast_firms",
     "fast_records",
     "fast_tier_file",
@@ -183,7 +185,7 @@ def _district(value: str) -> str:
     return value
 
 
-def _code_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def code_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Big-endian integer views of bytes 1-8, 9-16 and 17-18: sorting by them sorts the codes, and faster."""
     grid = np.ascontiguousarray(codes).view(np.uint8).reshape(len(codes), 18)
     high = np.ascontiguousarray(grid[:, :8]).view(">u8").ravel()
@@ -194,7 +196,7 @@ def _code_keys(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def code_order(codes: np.ndarray) -> np.ndarray:
     """A stable argsort of ``S18`` codes."""
-    high, low, tail = _code_keys(codes)
+    high, low, tail = code_keys(codes)
     return np.lexsort((tail, low, high))
 
 
@@ -305,7 +307,7 @@ def tiers_from(columns: ArrowColumns, firms: np.ndarray | None = None) -> FastTi
         ordered = key[order]
         same = ordered[1:] == ordered[:-1]
     else:
-        high, low, tail = _code_keys(codes)
+        high, low, tail = code_keys(codes)
         order = np.lexsort((batch_rank, effective, tail, low, high))
         same = np.ones(max(len(order) - 1, 0), dtype=bool)
         for part in (high, low, tail, effective, batch_rank):

@@ -36,6 +36,7 @@ __all__ = [
     "COPY_ROWS",
     "count_missing",
     "is_postgres",
+    "savepoint",
     "sqlite_value",
     "write_rows",
     "write_table",
@@ -60,6 +61,20 @@ def _translated(action: str) -> Iterator[None]:
         raise ValidationError(f"{action}: refused by the database: {str(exc).splitlines()[0]}") from exc
     except psycopg.Error as exc:
         raise StorageError(f"{action}: database error: {str(exc).splitlines()[0]}") from exc
+
+
+@contextmanager
+def savepoint(session: Session) -> Iterator[None]:
+    """A part of the session's transaction that an exception undoes alone (``SAVEPOINT``), the rest kept.
+
+    SQLite's Python driver opens a transaction only before a write, so a savepoint taken first would be the
+    transaction itself and its release would commit it: the transaction is opened first (``BEGIN``)."""
+    if not is_postgres(session):
+        raw: Any = session.connection().connection.driver_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN")
+    with session.begin_nested():
+        yield
 
 
 def write_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
