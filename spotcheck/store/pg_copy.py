@@ -46,13 +46,13 @@ def copy_out(connection: Any, query: str, piece_bytes: int) -> Iterator[bytes]:
         raise StorageError(f"reading the directories: database error: {_failed(problem)}")
     finished = False
     try:
-        rows: list[bytes] = []
+        rows: list[Any] = []  # libpq's buffers (memoryviews), joined into one bytes object per piece
         size = 0
         get = pgconn.get_copy_data
         while True:
             n, data = get(1)  # 1: never block; 0: nothing buffered yet; -1: the end
             if n > 0:
-                rows.append(bytes(data))
+                rows.append(data)
                 size += n
                 if size >= piece_bytes:
                     yield b"".join(rows)
