@@ -46,25 +46,23 @@ def copy_out(connection: Any, query: str, piece_bytes: int) -> Iterator[bytes]:
         raise StorageError(f"reading the directories: database error: {_failed(problem)}")
     finished = False
     try:
-        rows: list[Any] = []  # libpq's buffers (memoryviews), joined into one bytes object per piece
-        size = 0
+        piece = bytearray()  # rows appended in place: no Python object kept per row
         get = pgconn.get_copy_data
         while True:
             n, data = get(1)  # 1: never block; 0: nothing buffered yet; -1: the end
             if n > 0:
-                rows.append(data)
-                size += n
-                if size >= piece_bytes:
-                    yield b"".join(rows)
-                    rows, size = [], 0
+                piece += data
+                if len(piece) >= piece_bytes:
+                    yield bytes(piece)
+                    piece = bytearray()
             elif n == 0:
                 select.select([pgconn.socket], [], [])
                 pgconn.consume_input()
             else:
                 break
         finished = True
-        if rows:
-            yield b"".join(rows)
+        if piece:
+            yield bytes(piece)
     finally:
         if not finished:  # stopped part-way: read the rest, so the connection is usable again
             while pgconn.get_copy_data(0)[0] > 0:
