@@ -15,14 +15,12 @@ from typing import Any
 
 from spotcheck.domain.model import City
 from spotcheck.services.snapshot import (
-    COLUMNAR_KINDS,
     city_from_payload,
     options_from_payload,
     read_snapshot,
     rotation_from_payload,
 )
 from spotcheck.solver.assign.options import FrozenOptions
-from spotcheck.store.snapshot_columns import SCHEMAS
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = ["OfficerInputs", "officer_inputs"]
@@ -41,10 +39,5 @@ class OfficerInputs:
 def officer_inputs(uow: UnitOfWork, plan_id: int) -> OfficerInputs:
     """Read the plan's snapshot once, inside ``uow``, for the inspector draw."""
     payload, _ = read_snapshot(uow, plan_id)
-    if payload.get("columns") is None:  # formats /1 to /3: every directory is in the (small) document
-        city, year = city_from_payload(payload)
-    else:
-        city, year = city_from_payload(
-            payload, {kind: SCHEMAS[kind].empty_table() for kind in COLUMNAR_KINDS}
-        )
+    city, year = city_from_payload(payload)  # without the columns: no firms, no tiers (formats /1-/3: all)
     return OfficerInputs(city, rotation_from_payload(payload) + year, options_from_payload(payload))
