@@ -8,15 +8,21 @@ what grows with it.
   (``SPOTCHECK_BENCH_PG_FIRMS`` firms, default 200,000; 20,000 with --quick) in a temporary folder.
 - ``SPOTCHECK_BENCH_IMPORT_ONCE=1``: the first import only (the province's re-import takes as long again).
 - ``SPOTCHECK_BENCH_PG_CAP_MIB``: the child is stopped above it (``bench_pg_quarter._capped``).
+- ``SPOTCHECK_BENCH_IMPORT_LOG=FILE``: the import's progress lines (one a block), with the seconds since the
+  child started and its peak RSS so far, appended to FILE as they come (to follow a long run, or see where the
+  time went).
 
 Writes ``pg_import-N.json`` (N the folder's firm count) with the load average before and after.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import sys
 import tempfile
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -50,7 +56,8 @@ def run(results_dir: Path, quick: bool) -> None:
         server = stack.enter_context(throwaway_server(SERVER))
         timed: dict[str, Any] = {}
         for step in steps:
-            args = [sys.executable, "-m", "bench.bench_pg_quarter", "import", server.url, str(city)]
+            log = os.environ.get("SPOTCHECK_BENCH_IMPORT_LOG", os.devnull)
+            args = [sys.executable, "-m", "bench.bench_pg_import", server.url, str(city), log]
             timed[step] = found = _child(args, server, cache)
             print(
                 f"  {step}: {found['seconds']} s (cpu {found['cpu_seconds']} s, server "
@@ -74,3 +81,30 @@ def run(results_dir: Path, quick: bool) -> None:
         },
     )
     print(f"  -> {path}", flush=True)
+
+
+def main() -> None:
+    """The child: ``import_folder`` of CITY into the database at URL, progress lines to LOG."""
+    from spotcheck.bootstrap import bootstrap
+    from spotcheck.config import Settings
+    from spotcheck.store import import_folder
+
+    url, city, log = sys.argv[1:4]
+    start = time.perf_counter()
+    storage = bootstrap(Settings(database_url=url), migrate=True)
+    with open(log, "a", encoding="utf-8") as out:
+
+        def progress(label: str, rows: int) -> None:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            out.write(f"{time.perf_counter() - start:8.1f} s  {label}: {rows:,} rows (peak {peak} MiB)\n")
+            out.flush()
+
+        try:
+            reports = import_folder(storage.uow(), Path(city), actor="bench", progress=progress)
+        finally:
+            storage.close()
+    print(json.dumps({"imported": [r.summary() for r in reports]}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
