@@ -9,6 +9,8 @@ steps in its own child process, so each has its own wall time and peak resident 
   commitments + freeze; beacon + hand-ins + draw; the inspector draw; start; results (each department's, one
   transaction each, then review) and close; reveals + publish; ``audit plan`` (the published record recomputed
   from the frozen snapshot, ``publication.verify_plan``); the year's report and ``audit verify``.
+- ``SPOTCHECK_BENCH_PG_STEPS=import,freeze,draw,verify`` runs only the steps named, in that order (the
+  results file then says ``complete: false`` unless they are all of its size's steps).
 - The province (``SPOTCHECK_BENCH_PG_FIRMS=province``, 14.7 M firms) runs import, freeze, draw, the inspector
   draw and verify: the drawn record recomputed from the frozen snapshot, as ``audit plan`` does after
   publication. Entering its hundreds of thousands of results one transaction each is a quarter's work of the
@@ -183,9 +185,11 @@ def _verify(uow: Any, plan_id: int) -> dict[str, Any]:
         return {"visits": done["visits"], "audit_entries": done["entries"], "published": True}
     with uow() as u:
         record = published_record(u, plan_id)
+        start = time.perf_counter()
         city, history, rotation, _ = frozen_inputs_and_rotation(u, plan_id)
+        read_back = time.perf_counter() - start
     verify_record(record, city, rotation + history)
-    return {"visits": len(record["visits"]), "published": False}
+    return {"visits": len(record["visits"]), "published": False, "read_back_s": round(read_back, 2)}
 
 
 # --- the parent: generate, start the server, time each child --------------------------------------------------
@@ -270,7 +274,9 @@ def _size(quick: bool) -> tuple[int, str]:
 
 def run(results_dir: Path, quick: bool) -> None:
     firms, label = _size(quick)
-    steps = PROVINCE_STEPS if firms >= PROVINCE else CITY_STEPS
+    every = PROVINCE_STEPS if firms >= PROVINCE else CITY_STEPS
+    chosen = os.environ.get("SPOTCHECK_BENCH_PG_STEPS")  # e.g. "import,freeze,draw,verify": these only
+    steps = tuple(s for s in chosen.split(",") if s) if chosen else every
     load_before = os.getloadavg()
     kept = os.environ.get("SPOTCHECK_BENCH_PG_CITY")
     with ExitStack() as stack:
@@ -305,7 +311,7 @@ def run(results_dir: Path, quick: bool) -> None:
             )
             # after every step, so that a run stopped part-way keeps what it measured
             path = _write(
-                results_dir / f"pg_quarter-{label}.json", firms, timed, generated, load_before, steps
+                results_dir / f"pg_quarter-{label}.json", firms, timed, generated, load_before, every
             )
     print(f"  total {sum(s['seconds'] for s in timed.values()):.1f} s -> {path}", flush=True)
 
@@ -322,7 +328,7 @@ def _write(
         path,
         {
             "firms": firms,
-            "complete": len(timed) >= len(steps),
+            "complete": all(NAMES[s] in timed for s in steps),
             "steps": timed,
             "order": list(timed),
             "total_seconds": round(sum(s["seconds"] for s in timed.values()), 2),

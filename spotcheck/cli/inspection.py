@@ -3,6 +3,7 @@ clock's deadlines (docs/operations.md). Thin commands over ``spotcheck.services`
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from spotcheck.cli.shared import (
     FindingsOpt,
     PlanOpt,
     VisitOpt,
+    day,
     exits_on_error,
     fail,
     run,
@@ -33,18 +35,17 @@ __all__ = [
 
 def inspection_start(
     plan: PlanOpt,
-    begin: Annotated[str, typer.Option("--begin", help="YYYY-MM-DD")],
-    end: Annotated[str, typer.Option("--end", help="YYYY-MM-DD: the end of the check (publication clock)")],
+    begin: Annotated[date, typer.Option("--begin", parser=day, help="YYYY-MM-DD")],
+    end: Annotated[
+        date, typer.Option("--end", parser=day, help="YYYY-MM-DD: the end of the check (publication clock)")
+    ],
     actor: ActorOpt = None,
 ) -> None:
     """Hand out the assignments: every visit gets the inspection window."""
-    from datetime import date
-
     from spotcheck.services.inspection import start_inspection
 
-    b, e = date.fromisoformat(begin), date.fromisoformat(end)
-    run(lambda uow: start_inspection(uow(), plan, begin=b, end=e, actor=who(actor)))
-    typer.echo(f"plan {plan} in inspection from {b} to {e}")
+    run(lambda uow: start_inspection(uow(), plan, begin=begin, end=end, actor=who(actor)))
+    typer.echo(f"plan {plan} in inspection from {begin} to {end}")
 
 
 def inspection_close(plan: PlanOpt, actor: ActorOpt = None) -> None:
@@ -122,7 +123,9 @@ def review_command(
 
 def deadlines_command(
     plan: PlanOpt,
-    today: Annotated[str | None, typer.Option("--today", help="YYYY-MM-DD (default: today)")] = None,
+    today: Annotated[
+        date | None, typer.Option("--today", parser=day, help="YYYY-MM-DD (default: today)")
+    ] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="only results past their deadline")] = False,
     holidays: Annotated[
         Path | None,
@@ -130,16 +133,14 @@ def deadlines_command(
     ] = None,
 ) -> None:
     """Unpublished results with their due date (20 official working days after the end of the check)."""
-    from datetime import date
-
     from spotcheck.domain.calendar import WorkCalendar
     from spotcheck.services.results import deadlines
 
-    day = date.fromisoformat(today) if today else date.today()
+    on = today or date.today()
     with exits_on_error():
         cal = WorkCalendar.from_directory(holidays)
-    rows = run(lambda uow: deadlines(uow(), plan, today=day, calendar=cal, only_overdue=overdue))
+    rows = run(lambda uow: deadlines(uow(), plan, today=on, calendar=cal, only_overdue=overdue))
     for r in rows:
         due = "no end date yet" if r.due is None else str(r.due)
         typer.echo(f"{'OVERDUE ' if r.overdue else ''}{r.visit} {r.department} {r.state.label_zh}: due {due}")
-    typer.echo(f"{len(rows)} result(s){' overdue' if overdue else ' unpublished'} on {day}")
+    typer.echo(f"{len(rows)} result(s){' overdue' if overdue else ' unpublished'} on {on}")

@@ -147,17 +147,17 @@ def lottery_command(
 
 
 def assign_command(
-    record_path: Annotated[
-        Path | None, typer.Option("--record", help="offline: the quarter's draw record (targets drawn)")
-    ] = None,
     input_dir: InputOpt = None,
     out: OutOpt = None,
     plan: StoredPlanOpt = None,
+    record_path: Annotated[
+        Path | None, typer.Option("--record", help="offline: the quarter's draw record (targets drawn)")
+    ] = None,
     history: HistoryOpt = None,
+    cap: CapOpt = None,
     decisions: Annotated[
         Path | None, typer.Option("--decisions", help="planner decisions (docs/assign-spec.md §6)")
     ] = None,
-    cap: CapOpt = None,
     max_pair: MaxPairOpt = None,
     plan_file: PlanFileOpt = None,
 ) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from spotcheck.cli.shared import (
     PlanOpt,
     UnstaffableOpt,
     VisitOpt,
+    day,
     draw_progress,
     fail,
     frozen_options,
@@ -112,9 +114,14 @@ def freeze_command(
         str, typer.Option("--beacon-source", help="the beacon named now, e.g. a lottery draw and its number")
     ],
     beacon_date: Annotated[
-        str, typer.Option("--beacon-date", help="YYYY-MM-DD its value is published (after the freeze)")
+        date,
+        typer.Option(
+            "--beacon-date", parser=day, help="YYYY-MM-DD its value is published (after the freeze)"
+        ),
     ],
-    on: Annotated[str | None, typer.Option("--on", help="freeze date YYYY-MM-DD (default: today)")] = None,
+    on: Annotated[
+        date | None, typer.Option("--on", parser=day, help="freeze date YYYY-MM-DD (default: today)")
+    ] = None,
     actor: ActorOpt = None,
     cap: CapOpt = None,
     max_pair: MaxPairOpt = None,
@@ -122,25 +129,22 @@ def freeze_command(
 ) -> None:
     """Fix every input of both draws (and the inspector draw's options), name the beacon, publish the snapshot
     digest and the system commitment."""
-    from datetime import date
-
     from spotcheck.services.freeze import freeze
 
-    day = date.fromisoformat(on) if on else date.today()
-    named = date.fromisoformat(beacon_date)
+    frozen_on = on or date.today()
     frozen = run(
         lambda uow: freeze(
             uow(),
             plan,
             actor=who(actor),
-            frozen_on=day,
+            frozen_on=frozen_on,
             beacon_source=beacon_source,
-            beacon_date=named,
+            beacon_date=beacon_date,
             options=frozen_options(cap, max_pair, unstaffable),
             progress=draw_progress,
         )
     )
-    typer.echo(f"plan {plan} frozen on {day}: snapshot digest {frozen.digest} ({frozen.firms:,} firms)")
+    typer.echo(f"plan {plan} frozen on {frozen_on}: snapshot digest {frozen.digest} ({frozen.firms:,} firms)")
 
 
 def beacon_command(

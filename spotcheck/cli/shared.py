@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -28,6 +29,7 @@ __all__ = [
     "UowFactory",
     "VisitOpt",
     "database_url",
+    "day",
     "draw_progress",
     "exits_on_error",
     "fail",
@@ -145,6 +147,14 @@ def percent(fraction: str) -> str:
 def read_progress(label: str, rows: int) -> None:
     """Progress of reading a city folder (``ingest.load_city``) on stderr: each file once it is read."""
     typer.echo(f"  {label}: {rows:,} rows read", err=True)
+
+
+def day(text: str) -> date:
+    """A date option (``parser=day``): YYYY-MM-DD, or the usage error that names the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def fraction(text: str) -> Fraction:

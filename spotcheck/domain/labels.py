@@ -1,14 +1,24 @@
-"""Chinese names (with English beside them) for the codes the directory and the plan use, so that pages show
-names, never bare codes (docs/formats.md lists the codes; GB/T 4754-2017 the industry sections)."""
+"""Chinese names (with English beside them) for the codes the directory, the plan and the audit chain use, so
+that pages show names, never bare codes (docs/formats.md lists the codes; GB/T 4754-2017 the industry sections)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Final
 
 from spotcheck.domain.lifecycle import PlanState
 from spotcheck.domain.model import EntityKind, Method, Status
 
-__all__ = ["INDUSTRIES", "KINDS", "METHODS", "PLAN_STATES", "STATUSES", "label"]
+__all__ = [
+    "DIRECTORY_NAMES",
+    "INDUSTRIES",
+    "KINDS",
+    "METHODS",
+    "PLAN_STATES",
+    "STATUSES",
+    "STEP_NAMES",
+    "label",
+]
 
 # The names of every code of the model's enums, one row a code: (member, Chinese, English).
 _ENUM_NAMES: tuple[tuple[StrEnum, str, str], ...] = (
@@ -80,3 +90,35 @@ def label(table: dict[str, tuple[str, str]], code: str) -> str:
     """``"中文 English"`` for a code; the code itself when the table has no name for it."""
     names = table.get(code)
     return f"{names[0]} {names[1]}" if names else code
+
+
+# The steps of a plan's timeline: audit action -> (Chinese, English)
+STEP_NAMES = {
+    "plan": ("创建计划", "plan created"),
+    "commit": ("部门承诺", "commitment"),
+    "freeze": ("冻结输入", "inputs frozen"),
+    "beacon": ("录入公共随机数", "beacon entered"),
+    "handin": ("部门提交秘密", "secret handed in"),
+    "draw": ("抽取检查对象", "targets drawn"),
+    "assign": ("选派执法人员", "inspectors drawn"),
+    "redraw": ("重新抽取", "redraw"),
+    "start": ("开始检查", "inspection window opened"),
+    "result": ("录入结果", "result recorded"),
+    "review": ("审核结果", "result reviewed"),
+    "close": ("结束检查", "inspection window closed"),
+    "reveal": ("公开秘密", "secret revealed"),
+    "publish": ("结果公示", "published"),
+    "publish_blocked": ("公示受阻", "publication blocked"),
+    "correct_result": ("更正结果", "result corrected"),
+}
+
+DIRECTORY_NAMES: Final = {  # the lists a regulator uploads: file kind (docs/formats.md) -> (Chinese, English)
+    "departments": ("部门", "Departments"),
+    "districts": ("行政区划", "Districts"),
+    "items": ("抽查事项清单", "Check items"),
+    "enterprises": ("检查对象名录库", "Enterprises"),
+    "tiers": ("信用风险分类", "Credit tiers"),
+    "inspectors": ("执法检查人员名录库", "Inspectors"),
+    "experts": ("专家名录库", "Experts"),
+    "conflicts": ("回避关系", "Recusals"),
+}

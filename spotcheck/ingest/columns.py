@@ -19,61 +19,74 @@ class Column:
     required: bool = True  # must appear in the header (a value may still be optional)
 
 
-def _cols(*spec: tuple[str, str, bool]) -> tuple[Column, ...]:
-    return tuple(Column(name, alias, required) for name, alias, required in spec)
+def _cols(*pairs: tuple[str, str], optional: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """The columns in file order; those named in ``optional`` may be left out of the header."""
+    return tuple(Column(name, alias, name not in optional) for name, alias in pairs)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "departments": _cols(
-        ("code", "部门代码", True), ("name", "部门名称", True), ("name_en", "英文名称", False)
+        ("code", "部门代码"),
+        ("name", "部门名称"),
+        ("name_en", "英文名称"),
+        optional=("name_en",),
     ),
-    "districts": _cols(("code", "区划代码", True), ("name", "区划名称", True)),
+    "districts": _cols(
+        ("code", "区划代码"),
+        ("name", "区划名称"),
+    ),
     "items": _cols(
-        ("code", "事项编码", True),
-        ("department", "部门代码", True),
-        ("name", "事项名称", True),
-        ("legal_basis", "检查依据", False),
-        ("method", "检查方式", True),
-        ("key", "是否重点", True),
-        ("target_kinds", "检查对象类型", True),
-        ("field", "执法领域", True),
-        ("team_size", "每部门人数", False),
+        ("code", "事项编码"),
+        ("department", "部门代码"),
+        ("name", "事项名称"),
+        ("legal_basis", "检查依据"),
+        ("method", "检查方式"),
+        ("key", "是否重点"),
+        ("target_kinds", "检查对象类型"),
+        ("field", "执法领域"),
+        ("team_size", "每部门人数"),
+        optional=("legal_basis", "team_size"),
     ),
     "enterprises": _cols(
-        ("uscc", "统一社会信用代码", True),
-        ("name", "名称", True),
-        ("kind", "主体类型", True),
-        ("district", "区划代码", True),
-        ("industry", "行业门类", True),
-        ("status", "登记状态", True),
-        ("legal_rep", "法定代表人", False),
-        ("address", "住所", False),
-        ("registered_on", "成立日期", False),
+        ("uscc", "统一社会信用代码"),
+        ("name", "名称"),
+        ("kind", "主体类型"),
+        ("district", "区划代码"),
+        ("industry", "行业门类"),
+        ("status", "登记状态"),
+        ("legal_rep", "法定代表人"),
+        ("address", "住所"),
+        ("registered_on", "成立日期"),
+        optional=("legal_rep", "address", "registered_on"),
     ),
     "tiers": _cols(
-        ("uscc", "统一社会信用代码", True),
-        ("tier", "信用风险分类", True),
-        ("effective", "生效日期", True),
-        ("batch", "批次号", True),
+        ("uscc", "统一社会信用代码"),
+        ("tier", "信用风险分类"),
+        ("effective", "生效日期"),
+        ("batch", "批次号"),
     ),
     "inspectors": _cols(
-        ("id", "人员编号", True),
-        ("name", "姓名", True),
-        ("department", "部门代码", True),
-        ("district", "区划代码", True),
-        ("certificate", "执法证号", True),
-        ("fields", "执法领域", True),
-        ("capacity", "季度检查上限", True),
-        ("active", "在岗", False),
+        ("id", "人员编号"),
+        ("name", "姓名"),
+        ("department", "部门代码"),
+        ("district", "区划代码"),
+        ("certificate", "执法证号"),
+        ("fields", "执法领域"),
+        ("capacity", "季度检查上限"),
+        ("active", "在岗"),
+        optional=("active",),
     ),
     "experts": _cols(
-        ("id", "专家编号", True),
-        ("name", "姓名", True),
-        ("department", "部门代码", True),
-        ("fields", "专业领域", True),
+        ("id", "专家编号"),
+        ("name", "姓名"),
+        ("department", "部门代码"),
+        ("fields", "专业领域"),
     ),
     "conflicts": _cols(
-        ("inspector", "人员编号", True), ("uscc", "统一社会信用代码", True), ("reason", "回避事由", False)
+        ("inspector", "人员编号"),
+        ("uscc", "统一社会信用代码"),
+        ("reason", "回避事由"),
+        optional=("reason",),
     ),
 }
 

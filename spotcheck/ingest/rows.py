@@ -122,10 +122,11 @@ def inspector(c: Cells) -> list[Inspector]:
                 row, "district", f"{where!r} is neither a six-digit division code nor {CITY_LEVEL}/市级"
             )
         districts.append(code)
+    ids = c.code("id", pattern=_ID, what="id (no spaces)")
     return list(
         map(
             Inspector,
-            c.code("id", pattern=_ID, what="id (no spaces)"),
+            ids,
             c.text("name"),
             c.text("department"),
             districts,

@@ -10,30 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from spotcheck.domain.labels import STEP_NAMES
 from spotcheck.store.ledger import AuditRow
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["STEP_NAMES", "Event", "timeline"]
+__all__ = ["Event", "timeline"]
 
-# audit action -> (Chinese, English) for the page
-STEP_NAMES: dict[str, tuple[str, str]] = {
-    "plan": ("创建计划", "plan created"),
-    "commit": ("部门承诺", "commitment"),
-    "freeze": ("冻结输入", "inputs frozen"),
-    "beacon": ("录入公共随机数", "beacon entered"),
-    "handin": ("部门提交秘密", "secret handed in"),
-    "draw": ("抽取检查对象", "targets drawn"),
-    "assign": ("选派执法人员", "inspectors drawn"),
-    "redraw": ("重新抽取", "redraw"),
-    "start": ("开始检查", "inspection window opened"),
-    "result": ("录入结果", "result recorded"),
-    "review": ("审核结果", "result reviewed"),
-    "close": ("结束检查", "inspection window closed"),
-    "reveal": ("公开秘密", "secret revealed"),
-    "publish": ("结果公示", "published"),
-    "publish_blocked": ("公示受阻", "publication blocked"),
-    "correct_result": ("更正结果", "result corrected"),
-}
 DETAIL_KEYS = (
     "department",
     "visit",

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from spotcheck.domain.errors import InvalidTransition, VerificationError
 from spotcheck.domain.lifecycle import PlanState, Step
-from spotcheck.domain.model import City
+from spotcheck.domain.model import City, Plan
 from spotcheck.ingest.tiers import quarter_start
 from spotcheck.services.ceremony import open_ceremony
 from spotcheck.services.common import Progress, audit, step
@@ -37,9 +37,10 @@ from spotcheck.services.snapshot import (
     store_snapshot,
 )
 from spotcheck.solver.assign.options import FrozenOptions, options_to_dict
+from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
 from spotcheck.solver.draw.quarter import Prepared, prepare
 from spotcheck.solver.draw.record import record_digest
-from spotcheck.store.city_columns import columnar_city, directory_tables
+from spotcheck.store.frozen_columns import freeze_columns
 from spotcheck.store.quarter import DrawRow, PlanRow
 from spotcheck.store.uow import UnitOfWork
 
@@ -138,26 +139,26 @@ def freeze(
             )
         # Tiers: the record in force on the quarter's first day, as known on the freeze date.
         on = min(frozen_on, quarter_start(plan.year, plan.quarter))
-        tables = directory_tables(uow, as_of=on, progress=progress)
-        city = columnar_city(uow, tables, plan=plan)
-        history = year_records(uow, plan.year, plan.quarter)
-        rotation = rotation_records(uow, plan.year, history)
-        options = options or FrozenOptions()
-        prepared = prepare(  # refuses an infeasible plan here
-            city, history=history, rotation=rotation, options=options, progress=progress
-        )
-        committed = frozen_statement(prepared)
-        payload = snapshot_payload(
-            city,
-            frozen_on=frozen_on,
-            history=history,
-            rotation=rotation,
-            options=committed["options"],
-            coordination=committed["coordination"],
-            columns=tables,
-        )
-        sha = store_snapshot(uow, row.id, prepared.snapshot, payload, tables, progress=progress)
-        del payload, tables
+        with freeze_columns(uow, as_of=on, progress=progress) as taken:  # streamed: hashed, kept, spooled
+            city = frozen_directories(uow, taken.firms, taken.tiers, plan=plan)
+            history = year_records(uow, plan.year, plan.quarter)
+            rotation = rotation_records(uow, plan.year, history)
+            options = options or FrozenOptions()
+            prepared = prepare(  # refuses an infeasible plan here
+                city, history=history, rotation=rotation, options=options, progress=progress
+            )
+            committed = frozen_statement(prepared)
+            payload = snapshot_payload(
+                city,
+                frozen_on=frozen_on,
+                history=history,
+                rotation=rotation,
+                options=committed["options"],
+                coordination=committed["coordination"],
+                columns=taken.stated,
+            )
+            sha = store_snapshot(uow, row.id, prepared.snapshot, payload, taken.streams, progress=progress)
+            del payload, city
         opened = open_ceremony(
             uow, row, beacon_source=beacon_source, beacon_date=beacon_date, frozen_on=frozen_on
         )
@@ -179,6 +180,22 @@ def freeze(
         )
         uow.commit()
         return Frozen(plan_id, prepared.snapshot, sha, len(prepared.frame))
+
+
+def frozen_directories(uow: UnitOfWork, firms: FirmColumns, tiers: TierColumns, *, plan: Plan) -> City:
+    """The City of the stored small directories and the firm and tier columns the freeze took."""
+    d = uow.directory
+    return City(
+        departments=tuple(d.all("departments")),
+        districts=tuple(d.all("districts")),
+        items=tuple(d.all("items")),
+        enterprises=firms,
+        tiers=tiers,
+        inspectors=tuple(d.all("inspectors")),
+        experts=tuple(d.all("experts")),
+        conflicts=tuple(d.all("conflicts")),
+        plan=plan,
+    )
 
 
 def frozen_statement(prepared: Prepared) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from spotcheck.domain.errors import StaffingError, ValidationError
 from spotcheck.domain.lifecycle import Step
 from spotcheck.services.common import Progress, audit, now_iso, step
 from spotcheck.services.draws import ASSIGN_KIND, draw_record
-from spotcheck.services.freeze import frozen_inputs_and_rotation, frozen_options
+from spotcheck.services.officer_inputs import officer_inputs
 from spotcheck.solver.assign.defer import attach_deferring
 from spotcheck.solver.assign.options import refuse_other
 from spotcheck.solver.assign.types import Decision
@@ -70,19 +70,18 @@ def run_assign(
     was taken and listed in the audit entry with who and why."""
     with uow:
         step(uow, plan_id, Step.ASSIGN)
-        frozen = frozen_options(uow, plan_id)
+        inputs = officer_inputs(uow, plan_id)  # the snapshot less its firm and tier columns, read once
+        frozen = inputs.options
         given: dict[str, object] = {"probability_cap": probability_cap, "max_pair_visits": max_pair_visits}
         if defer_unstaffable is not None:
             given["unstaffable"] = "defer" if defer_unstaffable else "refuse"
         refuse_other(frozen, {name: value for name, value in given.items() if value is not None})
-        city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
-        history = rotation + year  # rotation reads earlier years too: each firm's last team (assign-spec §3)
         drawn = draw_record(uow, plan_id)
         at = now_iso()
         record = attach_deferring(
             drawn,
-            city,
-            history,
+            inputs.city,
+            inputs.history,  # rotation reads earlier years too: each firm's last team (assign-spec §3)
             decisions=[d if d.at else replace(d, at=at) for d in decisions or ()],
             by=actor,
             at=at,

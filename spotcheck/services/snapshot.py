@@ -5,8 +5,9 @@ The document (format ``spotcheck-frozen-inputs/4``) holds the small directories 
 (sorted by key), the plan, the year's earlier published draw records (history), for the inspector draw's
 rotation earlier years' records with officers (``rotation``, docs/assign-spec.md §3), the options and the
 committed coordination, and under ``columns`` each column table's row count and column digests. The firms and
-their tiers in force are stored as compressed Arrow columns (``store.snapshot_columns``, ``store.snapshot_blocks``)
-and checked against those digests when read. The draw's own digest (``spotcheck.solver.draw.snapshot_parts``,
+their tiers in force are stored as compressed Arrow columns (``store.snapshot_columns``, ``store.snapshot_blocks``),
+written as they stream from the database and checked against those digests when read, batch by batch; a read
+keeps only the columns the draws read (``store.frozen_columns``). The draw's own digest (``spotcheck.solver.draw.snapshot_parts``,
 draw-spec §1) is what is published and enters the seed; the document's SHA-256 is stored beside it, so neither
 the document nor, through its column digests, the columns can be changed unnoticed. A document of format /1 to
 /3 holds every directory in ``tables`` itself and is read as before.
@@ -15,14 +16,14 @@ the document nor, through its column digests, the columns can be changed unnotic
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import struct
 import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 from types import SimpleNamespace
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 from sqlalchemy import select
@@ -32,16 +33,11 @@ from spotcheck.domain.model import City
 from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest.plan import parse_plan, plan_to_dict
 from spotcheck.solver.assign.options import FrozenOptions, options_from_dict
+from spotcheck.store.city_columns import COLUMNAR_KINDS
 from spotcheck.store.convert import KEY_COLUMNS, from_row, to_values
+from spotcheck.store.frozen_columns import read_columns, store_blocks
 from spotcheck.store.quarter import SnapshotRow
-from spotcheck.store.snapshot_blocks import BlockReader, BlockWriter
-from spotcheck.store.snapshot_columns import (
-    column_digests,
-    firm_columns,
-    read_stream,
-    tier_columns,
-    write_stream,
-)
+from spotcheck.store.snapshot_columns import firm_columns, tier_columns
 from spotcheck.store.uow import UnitOfWork
 
 __all__ = [
@@ -66,7 +62,6 @@ __all__ = [
 # as columns beside the document ("columns": rows and column digests), no longer in "tables".
 SNAPSHOT_PAYLOAD = "spotcheck-frozen-inputs/4"
 KINDS = ("departments", "districts", "items", "enterprises", "tiers", "inspectors", "experts", "conflicts")
-COLUMNAR_KINDS = ("enterprises", "tiers")
 Progress = Callable[[str, int, int], None]
 
 
@@ -82,12 +77,12 @@ def snapshot_payload(
     rotation: list[dict[str, Any]] | None = None,
     options: dict[str, Any] | None = None,
     coordination: dict[str, Any] | None = None,
-    columns: dict[str, pa.Table],
+    columns: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """Every input of the draw but the column tables as JSON-ready data; lists sorted by key so equal inputs
     give equal text. ``options``: the inspector draw's (``options_to_dict``); ``coordination``: the committed
-    layout (``{"aligned", "offsets"}``, draw-spec §5); ``columns``: the firm and tier tables
-    (``store.city_columns.directory_tables``), stated by row count and column digests."""
+    layout (``{"aligned", "offsets"}``, draw-spec §5); ``columns``: the firm and tier tables stated by row
+    count and column digests (``store.frozen_columns.Frozen.stated``)."""
     assert city.plan is not None
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
@@ -103,7 +98,7 @@ def snapshot_payload(
         "plan": plan_to_dict(city.plan),
         "tables": tables,
         "columns": {
-            kind: {"rows": columns[kind].num_rows, "sha256": column_digests(columns[kind])}
+            kind: {"rows": columns[kind]["rows"], "sha256": dict(columns[kind]["sha256"])}
             for kind in COLUMNAR_KINDS
         },
         "history": history,
@@ -180,12 +175,12 @@ def store_snapshot(
     plan_id: int,
     digest: str,
     payload: dict[str, Any],
-    columns: dict[str, pa.Table],
+    streams: dict[str, IO[bytes]],
     *,
     progress: Progress | None = None,
 ) -> str:
     """Add the plan's snapshot row (compressed document) and its column blocks to ``uow``; return the
-    document's SHA-256."""
+    document's SHA-256. ``streams``: each part's compressed column stream (``store.frozen_columns``)."""
     packed, sha = pack_payload(payload)
     row = SnapshotRow(plan_id=plan_id, digest=digest, payload=None, payload_gz=packed)
     uow.session.add(row)
@@ -193,8 +188,7 @@ def store_snapshot(
     if progress is not None:
         progress("storing the snapshot", 0, len(COLUMNAR_KINDS))
     for n, kind in enumerate(COLUMNAR_KINDS, start=1):
-        with BlockWriter(uow.session, row.id, kind) as sink:
-            write_stream(columns[kind], sink)
+        store_blocks(uow.session, row.id, kind, streams[kind])
         if progress is not None:
             progress("storing the snapshot", n, len(COLUMNAR_KINDS))
     return sha
@@ -235,32 +229,25 @@ def frozen_city(
     if stated is None:  # formats /1 to /3: every directory is in the document
         return city_from_payload(payload)
     snap_id = uow.session.execute(select(SnapshotRow.id).where(SnapshotRow.plan_id == plan_id)).scalar_one()
-    tables = {}
-    if progress is not None:
-        progress("reading the snapshot", 0, len(COLUMNAR_KINDS))
-    for n, kind in enumerate(COLUMNAR_KINDS, start=1):
-        table = read_stream(io.BufferedReader(BlockReader(uow.session, snap_id, kind)), kind)
-        if table.num_rows != stated[kind]["rows"] or column_digests(table) != stated[kind]["sha256"]:
-            raise VerificationError(
-                f"the stored snapshot's {kind} of plan {plan_id} do not match their digests: altered?"
-            )
-        tables[kind] = table
-        if progress is not None:
-            progress("reading the snapshot", n, len(COLUMNAR_KINDS))
-    return city_from_payload(payload, tables)
+    firms, tiers = read_columns(uow.session, snap_id, stated, what=f"plan {plan_id}", progress=progress)
+    city, history = city_from_payload(payload)
+    return replace(city, enterprises=firms, tiers=tiers), history
 
 
 def city_from_payload(
     payload: dict[str, Any], columns: dict[str, pa.Table] | None = None
 ) -> tuple[City, list[dict[str, Any]]]:
     """The frozen ``City`` (with its plan) and the history records; ``columns``: the firm and tier tables of
-    a document of format /4."""
+    a document of format /4 (without them, its firms and tiers are left empty)."""
     parsed: dict[str, Any] = {}
     if columns is not None:
         parsed["enterprises"] = firm_columns(columns["enterprises"])
         parsed["tiers"] = tier_columns(columns["tiers"])
     for kind in KINDS:
         if kind in parsed:
+            continue
+        if kind not in payload["tables"]:  # format /4 read without its columns
+            parsed[kind] = ()
             continue
         records = []
         for values in payload["tables"][kind]:

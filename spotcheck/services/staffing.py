@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spotcheck.services.draws import draw_record
-from spotcheck.services.freeze import frozen_inputs_and_rotation, frozen_options
+from spotcheck.services.freeze import frozen_options
+from spotcheck.services.officer_inputs import officer_inputs
 from spotcheck.solver.assign.defer import DEFER_REASON
 from spotcheck.solver.assign.inputs import decisions_from_dict
 from spotcheck.solver.assign.record import attach_assignments
@@ -56,8 +57,8 @@ def staffing(uow: UnitOfWork, plan_id: int, decisions: Sequence[Decision] = ()) 
             taken = stored.get("decisions", [])
             met = _deferred_problems(uow, plan_id, record, taken) if defer else []
             return Staffing(stored.get("problems", []), taken, True, defer, met)
-        city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
-        drawn = attach_assignments(record, city, rotation + year, decisions=list(decisions))
+        inputs = officer_inputs(uow, plan_id)
+        drawn = attach_assignments(record, inputs.city, inputs.history, decisions=list(decisions))
         section = drawn["assignment"]
         return Staffing(section["problems"], section["decisions"], False, defer)
 
@@ -71,8 +72,8 @@ def _deferred_problems(
     key = record_digest(record)
     if key not in _kept:
         lead = [d for d in decisions_from_dict(taken, "the record's decisions") if d.reason != DEFER_REASON]
-        city, year, rotation, _ = frozen_inputs_and_rotation(uow, plan_id)
-        again = attach_assignments(record, city, rotation + year, decisions=lead)
+        inputs = officer_inputs(uow, plan_id)
+        again = attach_assignments(record, inputs.city, inputs.history, decisions=lead)
         if len(_kept) >= KEPT:
             _kept.pop(next(iter(_kept)))
         _kept[key] = again["assignment"]["problems"]

@@ -8,6 +8,17 @@ join, is several times cheaper once the rows added are as many as those already 
 
     with deferred_indexes(session, "tier_records", rows=1_000_000):
         ...  # COPY / INSERT ... SELECT
+    ...  # commit
+    build_after_commit(engine)  # the indexes left out of the transaction (only the firm-name index)
+
+The firm-name index (``directory.NAME_INDEX``, GIN over every name's bigrams) is the exception: it alone took
+longer to build than the rest of a city's import (docs/scale.md), and nothing in the load needs it, so a large
+load drops it and leaves it out of the transaction. ``build_after_commit`` builds it once the load has
+committed, with ``CREATE INDEX CONCURRENTLY``: the firms are stored, readable and writable meanwhile, and the
+search answers correctly without it (the same condition, checked on every name: slower, not wrong). A build
+that was interrupted (a crash, a stopped process) leaves an INVALID index, which PostgreSQL keeps but never
+uses; the next call drops it first and builds again, and every import calls it after its commit, so a missing
+index is never missing for longer than until the next import.
 
 Indexes that back a constraint (the primary key, unique constraints) stay: the load relies on them. The
 rebuilt foreign keys check every row, so a load that breaks one fails the transaction (a ValidationError, as
@@ -26,19 +37,22 @@ commit record first. A lost load is simply imported again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import Engine, Index, text
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex
 
 from spotcheck.store.bulk import is_postgres
+from spotcheck.store.directory import NAME_INDEX
 from spotcheck.store.errors import translated
 
-__all__ = ["REBUILD_FROM", "deferred_indexes", "relaxed_commit"]
+__all__ = ["AFTER_COMMIT", "REBUILD_FROM", "build_after_commit", "deferred_indexes", "relaxed_commit"]
 
 REBUILD_FROM = 100_000  # rows added, at least; and at least as many as stored
 BUILD_MEMORY = "256MB"  # maintenance_work_mem for the rebuild, this transaction only
+AFTER_COMMIT: tuple[Index, ...] = (NAME_INDEX,)  # built by build_after_commit, not in the load's transaction
 
 _INDEXES = """
 SELECT i.indexname, i.indexdef FROM pg_indexes AS i
@@ -73,11 +87,44 @@ def deferred_indexes(session: Session, table: str, *, rows: int) -> Iterator[Non
     with translated(f"rebuilding the indexes of {table}"):
         if indexes:  # building in memory: the trigram index's build is several times faster with room
             session.execute(text(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'"))
-        for _, definition in indexes:
-            session.execute(text(definition))
+        later = {index.name for index in AFTER_COMMIT}
+        for name, definition in indexes:
+            if name not in later:
+                session.execute(text(definition))
         for name, definition in keys:
             session.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
         session.execute(text(f"ANALYZE {table}"))
+
+
+_INVALID = "SELECT NOT i.indisvalid FROM pg_index AS i WHERE i.indexrelid = to_regclass(:name)"
+
+
+def build_after_commit(engine: Engine, *, progress: Callable[[str, int], None] | None = None) -> None:
+    """On PostgreSQL, build each of ``AFTER_COMMIT`` that is missing or INVALID, concurrently (each in its own
+    statement, outside any transaction), then analyse its table (the search reads the index's statistics).
+    Nothing to do costs one query per index."""
+    if engine.dialect.name != "postgresql":
+        return
+    with (
+        translated("building the firm-name index"),
+        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+    ):
+        for index in AFTER_COMMIT:
+            invalid = connection.execute(text(_INVALID), {"name": index.name}).scalar()
+            if invalid is False:  # there and valid
+                continue
+            table = index.table.name if index.table is not None else ""
+            if progress is not None:
+                progress(f"{table}: building {index.name} (after the commit; searches work meanwhile)", 0)
+            if invalid:  # a build that did not finish
+                connection.execute(text(f'DROP INDEX CONCURRENTLY "{index.name}"'))
+            connection.execute(text(f"SET maintenance_work_mem = '{BUILD_MEMORY}'"))
+            ddl = str(CreateIndex(index).compile(dialect=engine.dialect))
+            connection.execute(text(ddl.replace("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)))
+            connection.execute(text("RESET maintenance_work_mem"))
+            connection.execute(text(f"ANALYZE {table}"))
+            if progress is not None:
+                progress(f"{table}: {index.name} built", 0)
 
 
 def relaxed_commit(session: Session) -> None:

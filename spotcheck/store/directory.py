@@ -19,9 +19,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotcheck.store.base import Base, utcnow
+from spotcheck.store.base import Base, byte_ordered, utcnow
 
 __all__ = [
+    "NAME_INDEX",
     "CheckItemRow",
     "ConflictRow",
     "DepartmentRow",
@@ -61,7 +62,7 @@ class CheckItemRow(Base):
 
 class EnterpriseRow(Base):
     __tablename__ = "enterprises"
-    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    uscc: Mapped[str] = mapped_column(byte_ordered(18), primary_key=True)
     name: Mapped[str] = mapped_column(String(400), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     district: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
@@ -73,9 +74,15 @@ class EnterpriseRow(Base):
 
 
 # Name search: on PostgreSQL a GIN index on the names' character bigrams (``name_bigrams``, an SQL function of
-# migration 0011) serves "name contains ..." for two characters or more; on SQLite the same name is a plain index
-# and the search scans (spotcheck/store/name_search.py, docs/formats.md "Firm-name search").
-Index("ix_enterprises_name_bigrams", func.name_bigrams(EnterpriseRow.name), postgresql_using="gin")
+# migration 0011), compared by bytes (migration 0012), serves "name contains ..." for two characters or more; on
+# SQLite the same name is a plain index and the search scans (spotcheck/store/name_search.py, docs/formats.md
+# "Firm-name search"). A large import builds it after its commit (spotcheck/store/bulk_indexes.py).
+NAME_INDEX = Index(
+    "ix_enterprises_name_bigrams",
+    func.name_bigrams(EnterpriseRow.name).label("bigrams"),
+    postgresql_using="gin",
+    postgresql_ops={"bigrams": 'COLLATE "C"'},  # the index element's collation (PostgreSQL reflects it apart)
+)
 
 
 class TierRow(Base):
@@ -84,10 +91,10 @@ class TierRow(Base):
     __tablename__ = "tier_records"
     __table_args__ = (UniqueConstraint("uscc", "effective", "batch"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    uscc: Mapped[str] = mapped_column(ForeignKey("enterprises.uscc"), index=True)
+    uscc: Mapped[str] = mapped_column(ForeignKey("enterprises.uscc"))  # the unique index's first column
     tier: Mapped[str] = mapped_column(String(1))
     effective: Mapped[date] = mapped_column(Date)
-    batch: Mapped[str] = mapped_column(String(64), index=True)
+    batch: Mapped[str] = mapped_column(byte_ordered(64), index=True)
     received: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -22,7 +22,7 @@ from spotcheck.ingest.columns import FILE_NAMES, KINDS
 from spotcheck.ingest.parse import Parsed, Progress, parse_file
 from spotcheck.ingest.references import check_references
 from spotcheck.store.base import now_iso
-from spotcheck.store.bulk_indexes import relaxed_commit
+from spotcheck.store.bulk_indexes import build_after_commit, relaxed_commit
 from spotcheck.store.convert import KEY_COLUMNS, to_values
 from spotcheck.store.import_columns import COLUMNAR_KINDS, import_columns
 from spotcheck.store.uow import UnitOfWork
@@ -144,6 +144,7 @@ def import_file(
         report = _import_one(uow, kind, path, progress)
         audit_import(uow, [report], actor=actor)
         uow.commit()
+    build_after_commit(uow.engine, progress=progress)  # the firm-name index, if a large load left it out
     return report
 
 
@@ -167,4 +168,5 @@ def import_folder(
             reports.append(_import_one(uow, kind, path, progress))
         audit_import(uow, reports, actor=actor)
         uow.commit()
+    build_after_commit(uow.engine, progress=progress)  # the firm-name index, if a large load left it out
     return reports

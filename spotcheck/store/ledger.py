@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from spotcheck.domain.access import Role
-from spotcheck.store.base import Base, utcnow
+from spotcheck.store.base import Base, byte_ordered, utcnow
 
 __all__ = ["TOKEN_ROLES", "AuditRow", "FeedRow", "TokenRow"]
 
@@ -39,7 +39,7 @@ class FeedRow(Base):
     __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"), nullable=True, index=True)
-    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    uscc: Mapped[str] = mapped_column(byte_ordered(18), index=True)
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

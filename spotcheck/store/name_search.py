@@ -1,7 +1,9 @@
 """Where to look for firms whose name contains a text, cheapest first (docs/formats.md "Firm-name search").
 
 On PostgreSQL, migration 0011 indexes every name's character bigrams: a GIN index on ``name_bigrams(name)``, an
-SQL function giving the name's two-character pieces as ``text[]``. A name that contains the text holds each of
+SQL function giving the name's two-character pieces as ``text[]``, compared by bytes (``COLLATE "C"``, migration
+0012: the cheapest comparison to build the index with). A large import builds it after its commit
+(``store.bulk_indexes``); until it is there, the same condition reads every name (correct, slower). A name that contains the text holds each of
 the text's bigrams, so ``name_bigrams(name) @> bigrams(text)`` finds through the index every name that may
 contain it (two characters included, which a trigram index cannot serve), and ``strpos(name, text) <> 0`` keeps
 exactly those that do. The index reads the lists of all the text's bigrams, which is quick when one of them is
@@ -24,7 +26,7 @@ from spotcheck.store.tables import EnterpriseRow
 
 __all__ = ["HEAD_ROWS", "INDEX", "bigrams", "capped_matches"]
 
-INDEX = "ix_enterprises_name_bigrams"  # migration 0011 (PostgreSQL)
+INDEX = "ix_enterprises_name_bigrams"  # migrations 0011 and 0012 (PostgreSQL)
 HEAD_ROWS = 50_000  # firms read as stored before the index, for a text whose bigrams are all common
 MOST = 0.1  # a bigram in this share of the names narrows a search too little to read its list in the index
 
@@ -58,8 +60,11 @@ def capped_matches(session: Session, text: str, *, cap: int) -> list[Subquery]:
     # strpos, not LIKE: the planner takes it to keep nearly every row, so its estimate of the matches is the
     # index's own, not that times a LIKE's estimate of the same condition (which would make a common word look
     # rare, and read its long lists in the index).
-    indexed = func.name_bigrams(EnterpriseRow.name, type_=ARRAY(Text))
-    has_pieces: ColumnElement[bool] = indexed.contains(literal(asked, ARRAY(Text)))
+    # in the index's collation (bytes, migration 0012), or the index cannot answer it
+    indexed = func.name_bigrams(EnterpriseRow.name, type_=Text).collate(
+        "C"
+    )  # (text[]: SQLAlchemy collates text)
+    has_pieces: ColumnElement[bool] = indexed.op("@>", is_comparison=True)(literal(asked, ARRAY(Text)))
     whole = select(EnterpriseRow).where(has_pieces, func.strpos(EnterpriseRow.name, text) != 0)
     places = [whole.limit(cap).subquery()]
     if common:  # a common word: the firms stored first are likely to hold a capped page of it

@@ -6,20 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import Boolean, Date, DateTime, Integer, LargeBinary, String, Text
 
 from spotcheck.domain.categories import ReviewState
 from spotcheck.domain.lifecycle import PlanState

@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from spotcheck.store.base import Base, utcnow
+from spotcheck.store.base import Base, byte_ordered, utcnow
 
 __all__ = ["TierBatchRow"]
 
 
 class TierBatchRow(Base):
     __tablename__ = "tier_batches"
-    batch: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch: Mapped[str] = mapped_column(byte_ordered(64), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))
     rows: Mapped[int] = mapped_column(Integer)
     received: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

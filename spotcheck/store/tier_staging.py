@@ -1,11 +1,10 @@
-"""A tier push staged in a temporary table, checked there with SQL, then applied in one statement (docs/formats.md
-"Tier pushes").
+"""A tier push staged in a temporary table, checked there with SQL, then applied (docs/formats.md "Tier pushes").
 
     stage = TierStage(session)          # CREATE TEMP TABLE tier_stage (dropped at commit or rollback)
     stage.add(rows)                     # Arrow table (line, uscc, tier, effective, batch): COPY / executemany
     problems, count = stage.problems(limit=100)   # duplicates in the push, unknown firms, tiers stored otherwise
     skipped, refused = stage.settle_batches()      # batches received before: same content skipped, other refused
-    appended = stage.apply()            # INSERT ... SELECT the rows not stored yet
+    appended = stage.apply()            # the rows not stored yet: COPY from memory (PostgreSQL) or INSERT ... SELECT
 
 Cells (codes, tier letters, dates) are checked by the reader before they are staged; what needs the database
 (firms, stored history, earlier batches) is checked here, over the whole push at once, set-wise: each check is
@@ -15,7 +14,11 @@ by (uscc, effective); PostgreSQL computes it over the stage itself (``string_agg
 no row comes back to Python. The stage is a temporary table: never written to the WAL.
 
 On PostgreSQL the push's transaction gets ``work_mem`` of ``SORT_MEMORY`` (``SET LOCAL``: this transaction
-only), so those sorts, aggregates and joins of a million rows stay in memory.
+only), so those sorts, aggregates and joins of a million rows stay in memory. The stage's codes and batch ids
+compare by bytes, as the tables' do (migration 0012).
+
+Applying (``store.tier_append``): on PostgreSQL by COPY of the rows the stage keeps as Arrow columns meanwhile,
+elsewhere (and when a stored record already carries one of the push's batch ids) by ``INSERT ... SELECT``.
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ from sqlalchemy.orm import Session
 
 from spotcheck.domain.errors import Problem
 from spotcheck.store.base import utcnow
-from spotcheck.store.bulk import is_postgres, sqlite_value, write_rows, write_table
-from spotcheck.store.bulk_indexes import deferred_indexes
+from spotcheck.store.bulk import is_postgres, write_rows, write_table
 from spotcheck.store.errors import translated
+from spotcheck.store.tier_append import KEPT, batches_stored, copy_rows, insert_new
 
 __all__ = ["STAGE", "TierStage"]
 
@@ -89,8 +92,11 @@ class TierStage:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.postgres = is_postgres(session)
+        self.kept: list[pa.Table] = []  # PostgreSQL: the staged rows, for the append's COPY
+        self.applied_before: list[str] = []  # batches settle_batches dropped from the stage
         # PostgreSQL drops the table with the transaction; SQLite keeps temp tables per connection (drop()).
         tail = " ON COMMIT DROP" if self.postgres else ""
+        c = ' COLLATE "C"' if self.postgres else ""
         with translated("staging the tier push"):
             if not self.postgres:
                 self.session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
@@ -98,8 +104,8 @@ class TierStage:
                 self.session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
             self.session.execute(
                 text(
-                    f"CREATE TEMPORARY TABLE {STAGE} (line INTEGER NOT NULL, uscc VARCHAR(18) NOT NULL, "
-                    "tier VARCHAR(1) NOT NULL, effective DATE NOT NULL, batch VARCHAR(64) NOT NULL)"
+                    f"CREATE TEMPORARY TABLE {STAGE} (line INTEGER NOT NULL, uscc VARCHAR(18){c} NOT NULL, "
+                    f"tier VARCHAR(1) NOT NULL, effective DATE NOT NULL, batch VARCHAR(64){c} NOT NULL)"
                     f"{tail}"
                 )
             )
@@ -107,6 +113,8 @@ class TierStage:
     def add(self, rows: pa.Table) -> None:
         """Stage rows given as columns ``COLUMNS`` (in that order)."""
         write_table(self.session, STAGE, rows.select(list(COLUMNS)))
+        if self.postgres:
+            self.kept.append(rows.select(list(KEPT)))
 
     def _query(self, sql: str, counting: str | None, limit: int) -> tuple[list[Any], int]:
         counted = counting or f"SELECT COUNT(*) FROM ({sql}) AS q"
@@ -175,6 +183,7 @@ class TierStage:
         ]
         if refused:
             return again, refused
+        self.applied_before = again
         with translated("recording tier batches"):
             for name in again:
                 self.session.execute(text(f"DELETE FROM {STAGE} WHERE batch = :b"), {"b": name})
@@ -185,27 +194,11 @@ class TierStage:
         return again, []
 
     def apply(self) -> int:
-        """Append the staged rows not stored yet (same key and tier already stored: left alone)."""
-        with translated("appending tier records"):
-            staged = int(self.session.execute(text(f"SELECT count(*) FROM {STAGE}")).scalar_one())
-        # in the unique index's order, so its pages are visited in turn; byte order sorts fastest (codes are
-        # ASCII: the same order as the database's collation)
-        c = ' COLLATE "C"' if self.postgres else ""
-        with (
-            translated("appending tier records"),
-            deferred_indexes(self.session, "tier_records", rows=staged),
-        ):
-            result = self.session.execute(
-                text(
-                    f"INSERT INTO tier_records (uscc, tier, effective, batch, received) "
-                    f"SELECT s.uscc, s.tier, s.effective, s.batch, :received FROM {STAGE} AS s "
-                    "WHERE NOT EXISTS (SELECT 1 FROM tier_records AS t "
-                    "WHERE t.uscc = s.uscc AND t.effective = s.effective AND t.batch = s.batch) "
-                    f"ORDER BY s.uscc{c}, s.effective, s.batch{c}"
-                ),
-                {"received": utcnow() if self.postgres else sqlite_value(utcnow())},
-            )
-        return int(getattr(result, "rowcount", 0) or 0)
+        """Append the staged rows not stored yet (``store.tier_append``: COPY of the kept rows on PostgreSQL)."""
+        if self.postgres and not batches_stored(self.session, STAGE):
+            kept, self.kept = self.kept, []
+            return copy_rows(self.session, kept, skip=self.applied_before)
+        return insert_new(self.session, STAGE)
 
     def drop(self) -> None:
         if not is_postgres(self.session):

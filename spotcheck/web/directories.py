@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from spotcheck.domain.access import Permission, check
 from spotcheck.domain.errors import SpotcheckError
+from spotcheck.domain.labels import DIRECTORY_NAMES
 from spotcheck.edge import NO_NUL
 from spotcheck.edge_auth import CSRF_FIELD
 from spotcheck.edge_upload import discard, receive
@@ -25,20 +26,10 @@ from spotcheck.store.importer import import_file
 from spotcheck.web import jobs
 from spotcheck.web.workspace import DeskDep, guard, page, refusal, see_other
 
-__all__ = ["KIND_NAMES", "router"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-KIND_NAMES: dict[str, tuple[str, str]] = {
-    "departments": ("部门", "Departments"),
-    "districts": ("行政区划", "Districts"),
-    "items": ("抽查事项清单", "Check items"),
-    "enterprises": ("检查对象名录库", "Enterprises"),
-    "tiers": ("信用风险分类", "Credit tiers"),
-    "inspectors": ("执法检查人员名录库", "Inspectors"),
-    "experts": ("专家名录库", "Experts"),
-    "conflicts": ("回避关系", "Recusals"),
-}
 Kind = Annotated[str, Path(pattern=r"^(" + "|".join(FILE_NAMES) + r")$")]
 PAGE = 50
 
@@ -46,7 +37,7 @@ PAGE = 50
 @router.get("/regulator/directories", response_class=HTMLResponse)
 def overview(desk: DeskDep) -> Response:
     counts = directory.directory_counts(desk.uow).model_dump()
-    context = {"me": desk.me, "kinds": KIND_NAMES, "counts": counts, "files": FILE_NAMES}
+    context = {"me": desk.me, "kinds": DIRECTORY_NAMES, "counts": counts, "files": FILE_NAMES}
     return page(desk.request, "workspace/directories.html", context)
 
 
@@ -72,7 +63,7 @@ async def upload(desk: DeskDep, kind: Kind) -> Response:
         return f"{report.rows} 行：新增 {report.added}，更新 {report.updated}，未变 {report.unchanged} / added, updated, unchanged"
 
     job = jobs.start(
-        me.actor, f"上传 {KIND_NAMES[kind][0]} / upload {kind}", f"/regulator/directories/{kind}", work
+        me.actor, f"上传 {DIRECTORY_NAMES[kind][0]} / upload {kind}", f"/regulator/directories/{kind}", work
     )
     return see_other(f"/regulator/jobs/{job.id}")
 
@@ -88,7 +79,7 @@ def rows(
     context = {
         "me": desk.me,
         "kind": kind,
-        "title": KIND_NAMES[kind],
+        "title": DIRECTORY_NAMES[kind],
         "columns": columns(kind),
         "rows": found,
         "count": count,

@@ -1,6 +1,7 @@
 """A large load on PostgreSQL sets the table's secondary indexes and foreign keys aside and rebuilds them in the
 same transaction (spotcheck/store/bulk_indexes.py): the schema after is the schema before, the rows are those
-imported, and a row breaking a foreign key still fails the whole load."""
+imported, and a row breaking a foreign key still fails the whole load. The firm-name index is built after the
+commit, concurrently; the search finds the same firms without it, and an interrupted build is replaced."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from spotcheck.domain.errors import SpotcheckError
-from spotcheck.store import UnitOfWork, bulk_indexes, import_folder
-from spotcheck.store.bulk_indexes import deferred_indexes
+from spotcheck.queries.firms import enterprise_page
+from spotcheck.store import UnitOfWork, bulk_indexes, import_folder, importer
+from spotcheck.store.bulk_indexes import build_after_commit, deferred_indexes
+from spotcheck.store.directory import NAME_INDEX
 from tests.conftest import write_tiny_city
 
 UowFactory = Callable[[], UnitOfWork]
@@ -53,3 +57,65 @@ def test_a_large_load_rebuilds_the_same_indexes_and_keys(
             uow.session.execute(text(stray))  # a district that does not exist: the rebuilt key refuses it
     with uow_factory() as uow:
         assert uow.directory.count("enterprises") == 40
+
+
+NAME_INDEX_STATE = "SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) FROM pg_index AS i WHERE i.indexrelid = to_regclass(:n)"
+
+
+def name_index(uow_factory: UowFactory) -> tuple[bool, str] | None:
+    with uow_factory() as uow:
+        row = uow.session.execute(text(NAME_INDEX_STATE), {"n": NAME_INDEX.name}).one_or_none()
+        return None if row is None else (bool(row[0]), str(row[1]))
+
+
+def searched(uow_factory: UowFactory, pieces: list[str]) -> list[list[str]]:
+    with uow_factory() as uow:
+        return [[f.uscc for f in enterprise_page(uow, p, limit=50, offset=0)[0]] for p in pieces]
+
+
+def test_the_name_index_is_built_after_the_commit_and_searches_meanwhile_scan(
+    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    built = name_index(uow_factory)
+    assert built is not None and built[0] and 'COLLATE "C"' in built[1]
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)  # every load counts as large
+    monkeypatch.setattr(importer, "build_after_commit", lambda engine, progress=None: None)  # "crashed"
+    import_folder(uow_factory(), write_tiny_city(tmp_path / "city", firms=40))
+    assert name_index(uow_factory) is None  # committed without it
+    with uow_factory() as uow:
+        names = [
+            n for (n,) in uow.session.execute(text("SELECT name FROM enterprises ORDER BY uscc LIMIT 5"))
+        ]
+    pieces = [n[:1] for n in names] + [n[1:3] for n in names] + [n[-4:] for n in names] + ["无此名称"]
+    scanned = searched(uow_factory, pieces)
+    assert all(scanned[:-1]) and scanned[-1] == []
+    steps: list[str] = []
+    build_after_commit(uow_factory().engine, progress=lambda step, rows: steps.append(step))
+    assert name_index(uow_factory) == built and len(steps) == 2
+    assert searched(uow_factory, pieces) == scanned
+    build_after_commit(uow_factory().engine, progress=lambda step, rows: steps.append(step))
+    assert len(steps) == 2  # there and valid: nothing to do
+
+
+def test_an_interrupted_build_leaves_an_invalid_index_that_the_next_build_replaces(
+    uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    built = name_index(uow_factory)
+    import_folder(uow_factory(), write_tiny_city(tmp_path / "city", firms=40))
+    engine = uow_factory().engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP INDEX {NAME_INDEX.name}"))
+        with pytest.raises(IntegrityError):  # fails half-way, as a stopped build does: INVALID, left behind
+            connection.execute(
+                text(f"CREATE UNIQUE INDEX CONCURRENTLY {NAME_INDEX.name} ON enterprises (kind)")
+            )
+    left = name_index(uow_factory)
+    assert left is not None and not left[0]
+    build_after_commit(engine)
+    assert name_index(uow_factory) == built

@@ -21,8 +21,8 @@ def run(db_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untype
 def test_db_upgrade_then_current(run) -> None:  # type: ignore[no-untyped-def]
     assert "(not migrated)" in run("db", "current").output
     result = run("db", "upgrade")
-    assert result.exit_code == 0 and "revision 0011" in result.output
-    assert "database: 0011; newest: 0011" in run("db", "current").output
+    assert result.exit_code == 0 and "revision 0012" in result.output
+    assert "database: 0012; newest: 0012" in run("db", "current").output
 
 
 def test_import_all_then_again_then_a_bad_file(run, tiny_city_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -45,7 +45,7 @@ def test_every_downgrade_runs_down_to_an_empty_database_and_up_again(db_url: str
 def test_upgrade_is_idempotent_and_reports_the_head(db_url: str) -> None:
     upgrade(db_url)
     upgrade(db_url)
-    assert current(db_url) == head() == "0011"
+    assert current(db_url) == head() == "0012"
 
 
 def test_every_design_object_has_a_table() -> None:

@@ -23,8 +23,10 @@ import pytest
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import VerificationError
+from spotcheck.domain.model import TierRecord
 from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest import load_city
+from spotcheck.ingest.tiers import quarter_start
 from spotcheck.services import draws, freeze, seeding
 from spotcheck.services import snapshot as snapshot_module
 from spotcheck.services.snapshot import (
@@ -37,11 +39,12 @@ from spotcheck.services.snapshot import (
 )
 from spotcheck.solver.draw.quarter import prepare
 from spotcheck.store import UnitOfWork
+from spotcheck.store.convert import to_values
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import current, downgrade, upgrade
 from spotcheck.store.quarter import SnapshotRow
 from spotcheck.store.snapshot_blocks import SnapshotBlockRow
-from spotcheck.store.snapshot_columns import column_digests, write_stream
+from spotcheck.store.snapshot_columns import SCHEMAS, column_digests, write_stream
 from tests.ceremony_steps import freeze_named, hand_in_all, seed_with_beacon
 from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan
 
@@ -51,18 +54,41 @@ UowFactory = Callable[[], UnitOfWork]
 Captured = tuple[int, Path, dict[str, str], freeze.Frozen, dict[str, Any], dict[str, pa.Table]]
 
 
+def expected_columns(folder: Path) -> dict[str, pa.Table]:
+    """What the freeze must store, built from the files apart from it: every firm with every column, and per
+    firm its tier record in force on the as-of date (the quarter's first day, or the freeze date if earlier), by
+    credit code."""
+    loaded = load_city(folder)
+    assert loaded.plan is not None
+    on = min(FROZEN_ON, quarter_start(loaded.plan.year, loaded.plan.quarter))
+    firms = sorted(loaded.enterprises, key=lambda f: f.uscc)
+    rows = [to_values("enterprises", f) for f in firms]
+    in_force: dict[str, TierRecord] = {}
+    for record in loaded.tiers:
+        best = in_force.get(record.uscc)
+        if record.effective <= on and (
+            best is None or (record.effective, record.batch) > (best.effective, best.batch)
+        ):
+            in_force[record.uscc] = record
+    tiers = [to_values("tiers", in_force[code]) for code in sorted(in_force)]
+    return {
+        "enterprises": pa.Table.from_pylist(rows, schema=SCHEMAS["enterprises"]),
+        "tiers": pa.Table.from_pylist(tiers, schema=SCHEMAS["tiers"]),
+    }
+
+
 def frozen_capturing(uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Captured:
-    """Commit, freeze (keeping a deep copy of the document and the column tables handed to the store) and enter
-    the beacon."""
+    """Commit, freeze (keeping a deep copy of the document handed to the store) and enter the beacon; with the
+    column tables the freeze must have stored (``expected_columns``)."""
     plan_id, folder, secrets = new_plan(uow_factory, tmp_path)
     for department, secret in secrets.items():
         seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
-    written: list[tuple[dict[str, Any], dict[str, pa.Table]]] = []
+    written: list[dict[str, Any]] = []
     store = snapshot_module.store_snapshot
 
     def spy(*args: Any, **kw: Any) -> str:
         given = inspect.signature(store).bind(*args, **kw).arguments
-        written.append((copy.deepcopy(given["payload"]), dict(given["columns"])))
+        written.append(copy.deepcopy(given["payload"]))
         return store(*args, **kw)
 
     monkeypatch.setattr(freeze, "store_snapshot", spy)
@@ -70,8 +96,8 @@ def frozen_capturing(uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytes
     monkeypatch.undo()
     seed_with_beacon(uow_factory, plan_id, BEACON)
     hand_in_all(uow_factory, plan_id, secrets)
-    ((payload, columns),) = written
-    return plan_id, folder, secrets, frozen, payload, columns
+    (payload,) = written
+    return plan_id, folder, secrets, frozen, payload, expected_columns(folder)
 
 
 def stored_blocks(uow: UnitOfWork, plan_id: int, part: str) -> bytes:

@@ -22,7 +22,7 @@ from ortools.graph.python import min_cost_flow
 from spotcheck.domain.errors import StaffingError
 from spotcheck.solver.assign.lottery import COST_SHIFT
 
-__all__ = ["FlowInput", "FlowOutput", "solve_flow"]
+__all__ = ["FlowInput", "FlowOutput", "network_flow", "solve_flow"]
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,16 @@ class FlowOutput:
 
 def solve_flow(data: FlowInput) -> FlowOutput:
     """Staff every slot that can be staffed in full, at least total lottery cost; deterministic."""
-    n_officers, n_slots = len(data.capacity), len(data.team)
     cost = (data.number_of_arc >> np.uint64(COST_SHIFT)).astype(np.int64)
+    cheapest = _cheapest_teams(data, cost)
+    if cheapest is not None:  # the first solve's unique optimum, known without building the network
+        return FlowOutput(cheapest, np.zeros(len(data.team), dtype=bool), 1, 0)
+    return network_flow(data, cost)
+
+
+def network_flow(data: FlowInput, cost: np.ndarray) -> FlowOutput:
+    """``solve_flow`` by the network alone, round by round (``cost``: each arc's, number >> 32)."""
+    n_officers, n_slots = len(data.capacity), len(data.team)
     visits_left = data.capacity.astype(np.int64).copy()
     short = np.zeros(n_slots, dtype=bool)
     rounds = 0
@@ -77,6 +85,32 @@ def solve_flow(data: FlowInput) -> FlowOutput:
             continue
         readmitted = _readmit(data, chosen, short, data.capacity - load)
         return FlowOutput(chosen, short, rounds, readmitted)
+
+
+def _cheapest_teams(data: FlowInput, cost: np.ndarray) -> np.ndarray | None:
+    """The first solve's answer when it can be read off without the solver, else None.
+
+    Each team takes its ``team`` cheapest officers. When every team's last one is strictly cheaper than its
+    next, and no officer is then over capacity in units, that is the only flow of the most seats at the least
+    cost (any other one moves a seat to a dearer officer), so it is what the first solve returns, and it stands
+    (every team full, within capacity). At a province's pools (hundreds of eligible officers a team) this
+    spares the network of every officer-team arc (docs/scale.md)."""
+    n_slots = len(data.team)
+    starts = np.searchsorted(data.slot_of_arc, np.arange(n_slots + 1))
+    order = np.argsort((data.slot_of_arc << 32) | cost, kind="stable")  # each team's arcs, cheapest first
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order), dtype=np.int64) - np.repeat(starts[:-1], np.diff(starts))
+    chosen: np.ndarray = place < data.team[data.slot_of_arc]
+    del place
+    last = (starts[:-1] + data.team - 1)[starts[:-1] + data.team < starts[1:]]  # teams with a next officer
+    if (cost[order[last]] == cost[order[last + 1]]).any():
+        return None  # a tie at a team's boundary: the solver's own order decides it
+    officers = data.officer_of_arc[chosen]
+    seats = np.bincount(officers, minlength=len(data.capacity))
+    load = np.bincount(officers, weights=data.weight[data.slot_of_arc[chosen]], minlength=len(data.capacity))
+    if (seats > data.capacity).any() or (load.astype(np.int64) > data.capacity).any():
+        return None  # capacity binds: the network decides
+    return chosen
 
 
 def _readmit(data: FlowInput, chosen: np.ndarray, short: np.ndarray, spare: np.ndarray) -> int:

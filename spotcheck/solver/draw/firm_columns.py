@@ -8,7 +8,7 @@ frame straight from the columns (docs/draw-spec.md §1). ``TierColumns`` is the 
 
 Shapes: ``codes`` an ``S18`` array; ``kind``, ``status``, ``tier`` uint8 indexes into the enum's member order;
 ``district`` uint16 and ``industry`` uint8 indexes into the sorted vocabularies; ``effective`` ``datetime64[D]``;
-``batch`` a numpy unicode array. ``details(i)`` gives row i's name, legal representative, address and
+``batch`` a numpy unicode array, or indexes into ``batches`` (a sorted vocabulary) when that is given. ``details(i)`` gives row i's name, legal representative, address and
 registration date (kept by the reader in its own compact form).
 """
 
@@ -105,10 +105,12 @@ class TierColumns(_Columns[TierRecord]):
     tier: np.ndarray
     effective: np.ndarray
     batch: np.ndarray
+    batches: tuple[str, ...] | None = None
 
     def _row(self, i: int) -> TierRecord:
         day = self.effective[i].astype(date)
-        return TierRecord(self.codes[i].decode("ascii"), _TIERS[self.tier[i]], day, str(self.batch[i]))
+        batch = str(self.batch[i]) if self.batches is None else self.batches[self.batch[i]]
+        return TierRecord(self.codes[i].decode("ascii"), _TIERS[self.tier[i]], day, batch)
 
     @staticmethod
     def build(codes: np.ndarray, tier: np.ndarray, effective: np.ndarray, batch: np.ndarray) -> TierColumns:
@@ -119,11 +121,16 @@ class TierColumns(_Columns[TierRecord]):
     def in_force(self, on: date) -> TierColumns:
         """One record per firm, the one in force on ``on`` (the last of its firm's sorted records not after it)."""
         keep = self.effective <= np.datetime64(on, "D")
-        codes = self.codes[keep]
+        every = bool(np.all(keep))
+        codes = self.codes if every else self.codes[keep]
         last = np.ones(len(codes), dtype=bool)
         last[:-1] = codes[1:] != codes[:-1]
+        if every and bool(np.all(last)):  # one record per firm, all in force: as it is, no copy
+            return self
         rows = np.flatnonzero(keep)[last]
-        return TierColumns(self.codes[rows], self.tier[rows], self.effective[rows], self.batch[rows])
+        return TierColumns(
+            self.codes[rows], self.tier[rows], self.effective[rows], self.batch[rows], self.batches
+        )
 
     def tier_of(self, firms: np.ndarray, on: date, default: Tier) -> np.ndarray:
         """The tier index in force on ``on`` for each of the sorted ``firms`` codes (``default`` if none)."""

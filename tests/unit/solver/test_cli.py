@@ -114,3 +114,14 @@ def test_draw_prints_the_plans_warnings(tmp_path: Path) -> None:
     assert "warning: coverage at risk" in result.output
     calm = write_city(citykit.city(1200), tmp_path / "calm")
     assert "warning:" not in runner.invoke(app, draw_args(calm, 1, tmp_path / "q1b.json")).output
+
+
+def test_a_date_option_that_is_not_a_date_is_a_usage_error_naming_the_option() -> None:
+    for args in (
+        ["inspection", "start", "--plan", "1", "--begin", "2026-13-01", "--end", "2026-02-06"],
+        ["freeze", "--plan", "1", "--beacon-source", "x", "--beacon-date", "tomorrow"],
+        ["deadlines", "--plan", "1", "--today", "1/2/2026"],
+    ):
+        result = runner.invoke(app, args, env={"SPOTCHECK_DATABASE_URL": "sqlite:////nonexistent/x.sqlite"})
+        assert result.exit_code == 2, (args, result.output)
+        assert "YYYY-MM-DD" in result.output and "Traceback" not in result.output
