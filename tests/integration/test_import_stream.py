@@ -112,9 +112,11 @@ def test_a_key_repeated_across_blocks_is_named_and_nothing_written(
         import_file(uow_factory(), "enterprises", _write(tiny_city_dir / "e2.csv", firms))
 
 
+@pytest.mark.parametrize("few", [0, columnar.FEW_KEYS])  # references gathered and checked once, or looked up
 def test_an_unknown_firm_or_a_changed_tier_in_a_late_block_is_refused(
-    uow_factory: UowFactory, tiny_city_dir: Path
+    few: int, uow_factory: UowFactory, tiny_city_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(columnar, "FEW_KEYS", few)
     import_folder(uow_factory(), tiny_city_dir)
     rows = [TIER_HEADER] + [[make_code(n), "B", "2026-03-01", "B3"] for n in range(1, 28)]
     unknown = [*rows, [make_code(777), "D", "2026-03-01", "B3"]]
