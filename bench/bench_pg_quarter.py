@@ -9,6 +9,9 @@ steps in its own child process, so each has its own wall time and peak resident 
   commitments + freeze; beacon + hand-ins + draw; the inspector draw; start; results (each department's, one
   transaction each, then review) and close; reveals + publish; ``audit plan`` (the published record recomputed
   from the frozen snapshot, ``publication.verify_plan``); the year's report and ``audit verify``.
+- Inside its step, the freeze's own seconds (``freeze_s``: ``services.freeze.freeze``, goal ≤ 15 s at 1.6 M
+  firms) and, in verify, the snapshot's read-back (``read_back_s``: ``frozen_inputs_and_rotation``, goal ≤ 5 s)
+  are reported too.
 - ``SPOTCHECK_BENCH_PG_STEPS=import,freeze,draw,verify`` runs only the steps named, in that order (the
   results file then says ``complete: false`` unless they are all of its size's steps).
 - The province (``SPOTCHECK_BENCH_PG_FIRMS=province``, 14.7 M firms) runs import, freeze, draw, the inspector
@@ -105,8 +108,9 @@ def _step(name: str, url: str, city: Path) -> dict[str, Any]:
         if name == "copy":
             return _copy_directory(uow, city)
         if name in until:
-            plan_id = demo.run_quarter(uow, plan, SEED, said.append, kept, until=until[name])
-            return {"plan": plan_id, "said": said[-3:]}
+            with _timed(demo.freeze, "freeze") as seconds:  # the freeze's own time, within its step
+                plan_id = demo.run_quarter(uow, plan, SEED, said.append, kept, until=until[name])
+            return {"plan": plan_id, "said": said[-3:], **{f"{k}_s": v for k, v in seconds.items()}}
         with uow() as u:
             plan_id = u.plans.for_quarter(plan.year, plan.quarter)[0].id
         if name == "verify":
@@ -119,6 +123,26 @@ def _step(name: str, url: str, city: Path) -> dict[str, Any]:
         }
     finally:
         storage.close()
+
+
+@contextmanager
+def _timed(module: Any, function: str) -> Iterator[dict[str, float]]:
+    """Seconds spent in ``module.function`` while the block runs (the module's attribute wrapped meanwhile)."""
+    original = getattr(module, function)
+    seconds: dict[str, float] = {}
+
+    def wrapped(*args: Any, **kw: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kw)
+        finally:
+            seconds[function] = round(seconds.get(function, 0.0) + time.perf_counter() - start, 2)
+
+    setattr(module, function, wrapped)
+    try:
+        yield seconds
+    finally:
+        setattr(module, function, original)
 
 
 def _copy_directory(uow: Any, city: Path) -> dict[str, Any]:

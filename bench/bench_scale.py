@@ -267,15 +267,15 @@ def _postgres(city: Path, work: Path, firms: int) -> dict[str, Any] | None:
             if "after the commit" in step:  # the name index's build begins: the import has committed
                 committed = now
                 step = "audit and commit"
-            if now - last >= 0.05:
-                stages[step] = round(now - last, 2)
+            stages[step] = stages.get(step, 0.0) + now - last  # a step reported block by block: added up
             last = now
 
         import_folder(UnitOfWork(engine), folder, progress=progress)
         finished = time.perf_counter()
         imported, whole = (committed or finished) - start, finished - start
         if not committed:
-            stages["audit and commit"] = round(finished - last, 2)
+            stages["audit and commit"] = finished - last
+        stages = {step: round(s, 2) for step, s in stages.items() if s >= 0.05}
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
         frozen = _freeze(engine, city, folder)

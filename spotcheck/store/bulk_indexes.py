@@ -20,8 +20,12 @@ that was interrupted (a crash, a stopped process) leaves an INVALID index, which
 uses; the next call drops it first and builds again, and every import calls it after its commit, so a missing
 index is never missing for longer than until the next import.
 
-Indexes that back a constraint (the primary key, unique constraints) stay: the load relies on them. The
-rebuilt foreign keys check every row, so a load that breaks one fails the transaction (a ValidationError, as
+Indexes that back a constraint (the primary key, unique constraints) stay, as a rule: the load relies on them
+(an ``INSERT ... SELECT ... WHERE NOT EXISTS`` reads the unique index). A load that does not, because its rows
+are known to be new and distinct (a tier push appended by COPY, ``store.tier_append``), asks for them to be set
+aside too (``unique=True``; never a key another table refers to): at 1 M tier rows into 0.8 M, maintaining the
+primary key and the unique index row by row took longer than building both afterwards (docs/scale.md). The
+rebuilt constraints check every row, so a load that breaks one fails the transaction (a ValidationError, as
 the row-by-row check would have). The table is then analysed (``ANALYZE``, a sample of its rows, in the same
 transaction), so the next queries are planned for its new size rather than the empty table autovacuum last
 saw. On SQLite, or for a small load, nothing changes. The table is locked against readers until commit (DDL),
@@ -50,7 +54,8 @@ from spotcheck.store.errors import translated
 
 __all__ = ["AFTER_COMMIT", "REBUILD_FROM", "build_after_commit", "deferred_indexes", "relaxed_commit"]
 
-REBUILD_FROM = 100_000  # rows added, at least; and at least as many as stored
+REBUILD_FROM = 100_000  # rows added, at least; and at least a third of those stored (STORED_PER_ROW):
+STORED_PER_ROW = 3  # 1 M tier rows into 1.8 M: 26 s with every index kept, 15 s set aside and rebuilt
 BUILD_MEMORY = "256MB"  # maintenance_work_mem for the rebuild, this transaction only
 AFTER_COMMIT: tuple[Index, ...] = (NAME_INDEX,)  # built by build_after_commit, not in the load's transaction
 
@@ -59,26 +64,31 @@ SELECT i.indexname, i.indexdef FROM pg_indexes AS i
 WHERE i.schemaname = current_schema() AND i.tablename = :t
   AND i.indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass))
 ORDER BY i.indexname"""
-_FOREIGN_KEYS = """
-SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-WHERE conrelid = CAST(:t AS regclass) AND contype = 'f' ORDER BY conname"""
+# foreign keys; with :unique, the primary key and unique constraints too, unless another table refers to them
+_KEYS = """
+SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint AS c
+WHERE conrelid = CAST(:t AS regclass) AND (contype = 'f' OR (CAST(:unique AS boolean) AND contype IN ('p', 'u')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS r WHERE r.confrelid = c.conrelid AND r.contype = 'f')))
+ORDER BY conname"""
 
 
 @contextmanager
-def deferred_indexes(session: Session, table: str, *, rows: int) -> Iterator[None]:
+def deferred_indexes(session: Session, table: str, *, rows: int, unique: bool = False) -> Iterator[None]:
     """Inside: ``table`` without its secondary indexes and foreign keys when ``rows`` (to be added) is large;
-    on leaving normally, they are built again (an exception leaves them to the rollback)."""
+    on leaving normally, they are built again (an exception leaves them to the rollback). ``unique``: its
+    primary key and unique constraints too, for a load that does not rely on them (rows known new and
+    distinct); rebuilt, they check every row, so a duplicate still fails the load."""
     if not is_postgres(session) or rows < REBUILD_FROM:
         yield
         return
     with translated(f"preparing {table} for a large load"):
         stored = int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-        if rows < stored:
+        if rows * STORED_PER_ROW < stored:
             indexes: list[tuple[str, str]] = []
             keys: list[tuple[str, str]] = []
         else:
             indexes = [(n, d) for n, d in session.execute(text(_INDEXES), {"t": table})]
-            keys = [(n, d) for n, d in session.execute(text(_FOREIGN_KEYS), {"t": table})]
+            keys = [(n, d) for n, d in session.execute(text(_KEYS), {"t": table, "unique": unique})]
         for name, _ in keys:
             session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
         for name, _ in indexes:

@@ -27,6 +27,7 @@ import pyarrow.json as pajson
 from spotcheck.store.bulk import is_postgres
 from spotcheck.store.convert import ROW_CLASSES
 from spotcheck.store.errors import translated
+from spotcheck.store.pg_copy import copy_out
 from spotcheck.store.snapshot_columns import SCHEMAS, credit_codes
 from spotcheck.store.uow import UnitOfWork
 
@@ -75,27 +76,17 @@ def _sqlite_pieces(raw: Any, kind: str, as_of: date) -> Iterator[pa.Table]:
 
 def _postgres_pieces(raw: Any, kind: str, as_of: date) -> Iterator[pa.Table]:
     """PostgreSQL: ``COPY (SELECT ...) TO STDOUT`` as CSV; the server sends one row per message, gathered into
-    pieces of about ``CSV_BYTES`` whole rows, each parsed by Arrow's CSV reader."""
+    pieces of about ``CSV_BYTES`` whole rows (``store.pg_copy``), each parsed by Arrow's CSV reader."""
     read = pacsv.ReadOptions(column_names=SCHEMAS[kind].names)
     parse = pacsv.ParseOptions(newlines_in_values=True)
     convert = pacsv.ConvertOptions(
         column_types=_text_schema(kind), strings_can_be_null=False, quoted_strings_can_be_null=False
     )
     query = _query(kind, as_of, ' COLLATE "C"')
-    with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
-        rows: list[bytes] = []
-        size = 0
-        while True:
-            data = copy.read()
-            if data:
-                rows.append(bytes(data))
-                size += len(data)
-            if rows and (size >= CSV_BYTES or not data):
-                piece = io.BytesIO(b"".join(rows))
-                rows, size = [], 0
-                yield pacsv.read_csv(piece, read_options=read, parse_options=parse, convert_options=convert)
-            if not data:
-                return
+    for piece in copy_out(raw, f"COPY ({query}) TO STDOUT (FORMAT csv)", CSV_BYTES):
+        yield pacsv.read_csv(
+            io.BytesIO(piece), read_options=read, parse_options=parse, convert_options=convert
+        )
 
 
 def _typed(part: pa.Table, kind: str) -> pa.Table:

@@ -26,10 +26,16 @@ _READ = 1 << 20
 _TEXT = pa.string()
 
 
+def _iso_dates(chunk: pa.Array) -> pa.Array:
+    """A date column as ``YYYY-MM-DD`` text (nulls stay null): each distinct day formatted once."""
+    encoded = chunk.dictionary_encode()
+    return encoded.dictionary.cast(_TEXT).take(encoded.indices)
+
+
 def _text_chunks(column: pa.ChunkedArray | pa.Array) -> Iterator[pa.Array]:
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     for chunk in chunks:
-        yield chunk.cast(_TEXT) if pa.types.is_date32(chunk.type) else chunk
+        yield _iso_dates(chunk) if pa.types.is_date32(chunk.type) else chunk
 
 
 def _value_bytes(chunk: pa.Array) -> memoryview:

@@ -63,7 +63,7 @@ class CheckItemRow(Base):
 class EnterpriseRow(Base):
     __tablename__ = "enterprises"
     uscc: Mapped[str] = mapped_column(byte_ordered(18), primary_key=True)
-    name: Mapped[str] = mapped_column(String(400), index=True)
+    name: Mapped[str] = mapped_column(String(400))  # searched through NAME_INDEX (below)
     kind: Mapped[str] = mapped_column(String(16))
     district: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
     industry: Mapped[str] = mapped_column(String(4))

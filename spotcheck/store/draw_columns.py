@@ -74,16 +74,16 @@ class _Vocabulary:
 
     def add(self, column: pa.Array | pa.ChunkedArray) -> None:
         distinct, indexes = _encoded(column)
-        table = np.array([self.seen.setdefault(v, len(self.seen)) for v in distinct], dtype=np.int64)
-        self.parts.append(table[indexes] if len(table) else indexes.astype(np.int64))
+        table = np.array([self.seen.setdefault(v, len(self.seen)) for v in distinct], dtype=np.uint32)
+        self.parts.append(table[indexes] if len(table) else indexes.astype(np.uint32))
 
     def finish(self, dtype: Any) -> tuple[np.ndarray, tuple[str, ...]]:
         vocabulary = tuple(sorted(self.seen))
         rank = np.empty(len(self.seen), dtype=np.int64)
         for sorted_at, value in enumerate(vocabulary):
             rank[self.seen[value]] = sorted_at
-        found = np.concatenate(self.parts) if self.parts else np.array([], dtype=np.int64)
-        return (rank[found] if len(rank) else found).astype(dtype), vocabulary
+        found = np.concatenate(self.parts) if self.parts else np.array([], dtype=np.uint32)
+        return (rank.astype(dtype)[found] if len(rank) else found.astype(dtype)), vocabulary
 
 
 class _Codes:

@@ -4,7 +4,8 @@
 - ``SCHEMAS``: the stored columns of each kind, in the import files' names (docs/formats.md); every value is the
   stored text, dates are Arrow ``date32``. Rows are sorted by credit code (tiers: one row per firm).
 - ``StreamWriter``: an Arrow IPC stream, zstd-compressed, in record batches of exactly ``BATCH_ROWS`` rows (the
-  last one shorter) however the rows arrive, written to any binary file object as they come; ``write_stream``
+  last one shorter), each copied afresh, so the bytes are the same however the rows arrive; written to any binary
+  file object as they come; ``write_stream``
   writes a whole table that way. ``read_batches`` reads one back a batch at a time, ``read_stream`` whole.
 - ``column_digests``: each column's SHA-256 over its values, independent of Arrow and of the compressor
   (``store.column_digest``).
@@ -87,7 +88,9 @@ class StreamWriter:
         whole = pa.concat_tables(self.pending).combine_chunks() if self.pending else self.schema.empty_table()
         full = whole.num_rows if final else whole.num_rows - whole.num_rows % BATCH_ROWS
         for batch in whole.slice(0, full).to_batches(max_chunksize=BATCH_ROWS):
-            self.writer.write_batch(batch)
+            # Taken afresh: buffers at offset 0, a validity bitmap only where there are nulls, so the bytes
+            # do not depend on how the rows were cut when they arrived.
+            self.writer.write_batch(batch.take(pa.array(np.arange(batch.num_rows))))
         rest = whole.slice(full)
         self.pending, self.rows = ([rest] if rest.num_rows else []), rest.num_rows
 

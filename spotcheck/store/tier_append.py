@@ -54,7 +54,8 @@ def copy_rows(session: Session, kept: list[pa.Table], *, skip: list[str]) -> int
         return 0
     rows = rows.take(pc.sort_indices(rows, sort_keys=ORDER))
     received = pa.scalar(sqlite_value(utcnow()), pa.string())  # ISO text, as an import's COPY gives it
-    with deferred_indexes(session, "tier_records", rows=rows.num_rows):
+    # the rows are new (batches_stored) and distinct (the stage's checks): the unique index is built after them
+    with deferred_indexes(session, "tier_records", rows=rows.num_rows, unique=True):
         write_table(
             session, "tier_records", rows.append_column("received", pa.repeat(received, rows.num_rows))
         )

@@ -119,3 +119,26 @@ def test_an_interrupted_build_leaves_an_invalid_index_that_the_next_build_replac
     assert left is not None and not left[0]
     build_after_commit(engine)
     assert name_index(uow_factory) == built
+
+
+def test_a_load_setting_its_unique_keys_aside_still_refuses_a_duplicate_and_keeps_referred_keys(
+    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    import_folder(uow_factory(), write_tiny_city(tmp_path / "city", firms=40))
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)
+    row = "INSERT INTO tier_records (uscc, tier, effective, batch, received) SELECT uscc, 'A', '2027-01-01', 'D', now() "
+    with uow_factory() as uow:
+        with deferred_indexes(uow.session, "enterprises", rows=100, unique=True):
+            names = {name for _, name, _ in uow.session.execute(text(SCHEMA))}
+            assert "pk_enterprises" in names  # other tables refer to it: it stays
+        with (
+            pytest.raises(SpotcheckError, match="rebuilding the indexes of tier_records"),
+            deferred_indexes(uow.session, "tier_records", rows=100, unique=True),
+        ):
+            names = {name for _, name, _ in uow.session.execute(text(SCHEMA))}
+            assert not {"pk_tier_records", "uq_tier_records_uscc_effective_batch"} & names
+            uow.session.execute(text(f"{row} FROM enterprises LIMIT 1"))
+            uow.session.execute(text(f"{row} FROM enterprises LIMIT 1"))  # the same key twice

@@ -23,11 +23,12 @@ import pytest
 from sqlalchemy import select, text
 
 from spotcheck.domain.errors import VerificationError
-from spotcheck.domain.model import TierRecord
+from spotcheck.domain.model import Tier, TierRecord
 from spotcheck.evidence.canonical import canonical_json
 from spotcheck.ingest import load_city
+from spotcheck.ingest.city import read_plan
 from spotcheck.ingest.tiers import quarter_start
-from spotcheck.services import draws, freeze, seeding
+from spotcheck.services import draws, freeze, plans, seeding
 from spotcheck.services import snapshot as snapshot_module
 from spotcheck.services.snapshot import (
     GZIP_HEADER,
@@ -38,7 +39,7 @@ from spotcheck.services.snapshot import (
     unpack_payload,
 )
 from spotcheck.solver.draw.quarter import prepare
-from spotcheck.store import UnitOfWork
+from spotcheck.store import UnitOfWork, city_columns, import_folder
 from spotcheck.store.convert import to_values
 from spotcheck.store.engine import make_engine
 from spotcheck.store.migrate import current, downgrade, upgrade
@@ -46,7 +47,8 @@ from spotcheck.store.quarter import SnapshotRow
 from spotcheck.store.snapshot_blocks import SnapshotBlockRow
 from spotcheck.store.snapshot_columns import SCHEMAS, column_digests, write_stream
 from tests.ceremony_steps import freeze_named, hand_in_all, seed_with_beacon
-from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan
+from tests.conftest import write_tiny_city
+from tests.integration.test_quarter_draw import BEACON, FROZEN_ON, new_plan, secrets_for
 
 UowFactory = Callable[[], UnitOfWork]
 
@@ -329,3 +331,42 @@ def test_the_migration_compresses_text_rows_and_the_downgrade_restores_them(db_u
         assert texts == [canonical_json(p) for p in payloads]
     finally:
         engine.dispose()
+
+
+def test_the_freeze_streams_in_small_pieces_and_keeps_the_record_in_force(
+    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces of a few rows (so a firm's tier records are split between pieces): the stored columns are the
+    files' firms and, per firm, the record in force (the latest day on or before the as-of date, ties to the
+    greater batch, later days left out), and the digest is the offline one."""
+    folder = write_tiny_city(tmp_path / "city", firms=60)
+    tiers = (folder / "tiers.csv").read_text(encoding="utf-8").splitlines()
+    codes = [line.split(",")[0] for line in tiers[1:]]
+    extra = [f"{c},D,2025-06-01,B2025-06" for c in codes[:8]]  # older: superseded
+    extra += [f"{c},A,2025-12-01,B2025-12b" for c in codes[3:6]]  # same day, greater batch: wins
+    extra += [f"{c},D,2026-02-01,B2026-02" for c in codes[6:8]]  # after the as-of date: left out
+    firms = (folder / "enterprises.csv").read_text(encoding="utf-8").splitlines()[1:]
+    untiered = [line.split(",")[0] for line in firms if line.split(",")[0] not in codes][:2]
+    extra += [f"{c},C,2025-01-01,B2025-01" for c in untiered]  # a firm's only record
+    (folder / "tiers.csv").write_text("\n".join(tiers + extra) + "\n", encoding="utf-8")
+    import_folder(uow_factory(), folder)
+    plan_id = plans.create_plan(uow_factory(), read_plan(folder / "plan.json"), actor="planner")
+    for department, secret in secrets_for(plans.plan_status(uow_factory(), plan_id).participants).items():
+        seeding.commit_secret(uow_factory(), plan_id, department, secret, actor=department)
+    monkeypatch.setattr(city_columns, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(city_columns, "CSV_BYTES", 100)
+    frozen = freeze_named(uow_factory, plan_id, FROZEN_ON)
+    expected = expected_columns(folder)
+    assert expected["tiers"].num_rows == len(set(codes) | set(untiered))
+    with uow_factory() as uow:
+        for kind, table in expected.items():
+            assert stored_blocks(uow, plan_id, kind) == stream_bytes(table)
+        payload, _ = read_snapshot(uow, plan_id)
+        city, _, _, digest = freeze.frozen_inputs_and_rotation(uow, plan_id)
+    for kind, table in expected.items():
+        assert payload["columns"][kind] == {"rows": table.num_rows, "sha256": column_digests(table)}
+    assert digest == frozen.digest == prepare(load_city(folder)).snapshot
+    assert list(city.tiers) == [
+        TierRecord(r["uscc"], Tier(r["tier"]), r["effective"], r["batch"])
+        for r in expected["tiers"].to_pylist()
+    ]

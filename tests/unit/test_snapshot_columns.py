@@ -14,10 +14,15 @@ import pytest
 
 from spotcheck.domain.errors import VerificationError
 from spotcheck.domain.model import Enterprise, EntityKind, Status, Tier, TierRecord
+from spotcheck.store import column_digest, snapshot_columns
+from spotcheck.store.column_digest import ColumnDigests
+from spotcheck.store.draw_columns import FirmBuilder, TierBuilder
 from spotcheck.store.snapshot_columns import (
     SCHEMAS,
+    StreamWriter,
     column_digests,
     firm_columns,
+    read_batches,
     read_stream,
     tier_columns,
     write_stream,
@@ -94,3 +99,40 @@ def test_the_columns_read_back_are_the_firms_and_their_tiers() -> None:
     odd = firm_table(FIRMS).set_column(2, "kind", pa.array(["enterprise", "robot"]))
     with pytest.raises(VerificationError, match="unknown kind of firm"):
         firm_columns(odd)
+
+
+def test_digests_and_stream_are_the_same_however_the_rows_arrive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows given a few at a time, values spilled to disk: the same digests and the same stream bytes as the
+    whole table at once."""
+    monkeypatch.setattr(column_digest, "SPOOL_BYTES", 64)  # every column's values go to a file
+    monkeypatch.setattr(snapshot_columns, "BATCH_ROWS", 4)
+    table = firm_table(FIRMS * 5)
+    digests = ColumnDigests(table.schema)
+    streamed, whole = io.BytesIO(), io.BytesIO()
+    with StreamWriter(streamed, table.schema) as writer:
+        for start in (0, 3, 4, 9):
+            piece = table.slice(start, {0: 3, 3: 1, 4: 5, 9: 1}[start])
+            digests.update(piece)
+            writer.write(piece)
+    write_stream(table, whole)
+    assert digests.rows == 10 and digests.finish() == column_digests(table)
+    assert streamed.getvalue() == whole.getvalue()
+    assert [b.num_rows for b in read_batches(io.BytesIO(whole.getvalue()), "enterprises")] == [4, 4, 2]
+
+
+def test_the_draw_columns_refuse_rows_out_of_credit_code_order() -> None:
+    builder = FirmBuilder()
+    builder.add(firm_table(FIRMS))
+    with pytest.raises(VerificationError, match="not in credit-code order"):
+        builder.add(firm_table(FIRMS[:1]))  # a code not after the last one given
+    tiers = TierBuilder()
+    row = {"uscc": FIRMS[0].uscc, "tier": "A", "effective": date(2025, 1, 1), "batch": "B-1"}
+    tiers.add(pa.Table.from_pylist([row], schema=SCHEMAS["tiers"]))
+    with pytest.raises(VerificationError, match="not in credit-code order, one each"):
+        tiers.add(pa.Table.from_pylist([row | {"batch": "B-2"}], schema=SCHEMAS["tiers"]))
+    # vocabularies met in any order end sorted
+    later = FirmBuilder()
+    later.add(firm_table(FIRMS[:1]).set_column(3, "district", pa.array(["zz"])))
+    later.add(firm_table(FIRMS[1:]).set_column(3, "district", pa.array(["aa"])))
+    found = later.finish(lambda i: ("", "", "", None))
+    assert found.districts == ("aa", "zz") and list(found.district) == [1, 0]

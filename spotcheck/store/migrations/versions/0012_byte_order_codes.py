@@ -1,4 +1,4 @@
-"""Credit codes and batch ids compared by bytes (PostgreSQL); one redundant index on tier records dropped
+"""Credit codes and batch ids compared by bytes (PostgreSQL); two indexes nothing needs dropped
 
 Revision ID: 0012
 Revises: 0011
@@ -12,8 +12,10 @@ the order the locale gave them, and nothing a draw computes depends on the datab
 the firms by code point itself (``store.city_columns``). The firm-name index compares its bigrams by bytes too
 (``(name_bigrams(name) COLLATE "C")``; the search asks for that collation, ``store.name_search``).
 ``ix_tier_records_uscc`` goes on both databases: the unique (uscc, effective, batch) index begins with the same
-column and serves the same lookups, and a large tier load rebuilds one index fewer. Only collations change: no
-table is rewritten, the indexes on these columns are rebuilt.
+column and serves the same lookups, and a large tier load rebuilds one index fewer. ``ix_enterprises_name`` (a
+btree on the names) goes too: no query reads it (the search looks for a piece of a name, which a btree cannot
+serve, and sorts at most a page's matches), and it cost a large import a sort of every name by the locale's
+rules. Only collations change: no table is rewritten, the indexes on these columns are rebuilt.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def _name_index(expression: str) -> None:
 
 def upgrade() -> None:
     op.drop_index("ix_tier_records_uscc", table_name="tier_records")
+    op.drop_index("ix_enterprises_name", table_name="enterprises")
     if op.get_bind().dialect.name == "postgresql":
         _collate("C")
         _name_index('(name_bigrams(name) COLLATE "C")')
@@ -57,4 +60,5 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _name_index("name_bigrams(name)")
         _collate("default")
+    op.create_index("ix_enterprises_name", "enterprises", ["name"])
     op.create_index("ix_tier_records_uscc", "tier_records", ["uscc"])
