@@ -34,6 +34,7 @@ from spotcheck.store.errors import StorageError, translated
 __all__ = [
     "BATCH",
     "COPY_ROWS",
+    "WantedKeys",
     "count_missing",
     "is_postgres",
     "savepoint",
@@ -130,22 +131,39 @@ def _tuples(rows: pa.Table) -> Iterator[tuple[Any, ...]]:
 def count_missing(session: Session, values: pa.Array, table: str, column: str) -> int:
     """How many of ``values`` (distinct text) are not stored in ``table.column``: the values go into a temporary
     table (``write_table``) and the database answers with one anti-join, nothing read back row by row."""
-    postgres = is_postgres(session)
-    with translated(f"checking references to {table}"):
-        session.execute(text(f"DROP TABLE IF EXISTS {WANTED}"))
-        tail = " ON COMMIT DROP" if postgres else ""
-        session.execute(text(f"CREATE TEMPORARY TABLE {WANTED} (v TEXT NOT NULL){tail}"))
-    write_table(session, WANTED, pa.table({"v": values}))
-    with translated(f"checking references to {table}"):
-        if postgres:
-            session.execute(text(f"ANALYZE {WANTED}"))
-        missing = session.execute(
-            text(
-                f"SELECT count(*) FROM {WANTED} AS w WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE t.{column} = w.v)"
-            )
-        ).scalar_one()
-        session.execute(text(f"DROP TABLE {WANTED}"))
-    return int(missing)
+    wanted = WantedKeys(session, table)
+    wanted.add(values)
+    return wanted.missing(column)
+
+
+class WantedKeys:
+    """Values gathered block by block in one temporary table, then checked against ``table`` with one anti-join
+    (``missing``): a streamed import checks its references once, not once a block."""
+
+    def __init__(self, session: Session, table: str) -> None:
+        self.session, self.table = session, table
+        tail = " ON COMMIT DROP" if is_postgres(session) else ""
+        with translated(f"checking references to {table}"):
+            session.execute(text(f"DROP TABLE IF EXISTS {WANTED}"))
+            session.execute(text(f"CREATE TEMPORARY TABLE {WANTED} (v TEXT NOT NULL){tail}"))
+
+    def add(self, values: pa.Array) -> None:
+        write_table(self.session, WANTED, pa.table({"v": values}))
+
+    def missing(self, column: str) -> int:
+        """How many values added (counted as often as added) are not stored in ``table.column``; the temporary
+        table is dropped."""
+        with translated(f"checking references to {self.table}"):
+            if is_postgres(self.session):
+                self.session.execute(text(f"ANALYZE {WANTED}"))
+            missing = self.session.execute(
+                text(
+                    f"SELECT count(*) FROM {WANTED} AS w "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {self.table} AS t WHERE t.{column} = w.v)"
+                )
+            ).scalar_one()
+            self.session.execute(text(f"DROP TABLE {WANTED}"))
+        return int(missing)
 
 
 def sqlite_value(value: Any) -> Any:

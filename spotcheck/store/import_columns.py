@@ -23,12 +23,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from spotcheck.domain.errors import ValidationError
 from spotcheck.ingest.arrow_csv import STREAM_BLOCK, ArrowColumns, NotColumnar, data_lines, stream_columns
 from spotcheck.ingest.fast_parse import FastFirms, FastTiers, firms_from, tiers_from
 from spotcheck.ingest.key_ledger import KeyLedger
 from spotcheck.ingest.parse import Progress
 from spotcheck.store.base import utcnow
-from spotcheck.store.bulk import count_missing, savepoint, sqlite_value, write_table
+from spotcheck.store.bulk import WantedKeys, savepoint, sqlite_value, write_table
 from spotcheck.store.bulk_indexes import deferred_indexes
 from spotcheck.store.convert import KEY_COLUMNS
 from spotcheck.store.import_compare import StoredComparison
@@ -70,7 +71,10 @@ def import_columns(
     try:
         with savepoint(uow.session):
             return _Streamed(uow, kind, path, progress).run(blocks)
-    except NotColumnar:
+    except (
+        NotColumnar,
+        ValidationError,
+    ):  # a row refused (by a check here or by the database): reported there
         return None
 
 
@@ -82,6 +86,7 @@ class _Streamed:
         self.table = uow.directory.table(kind).name
         self.ledger = KeyLedger()
         self.known: set[str] = set()  # references found stored, when they are few (districts)
+        self.wanted: WantedKeys | None = None  # references of blocks with many, checked at the end (firms)
         self.rows = self.added = self.updated = self.unchanged = 0
         # tier rows get the time received, one value for the load, as ``DirectoryRepository.append`` gives it
         self.received = pa.scalar(sqlite_value(utcnow()), pa.string())  # ISO text, as both databases take it
@@ -97,6 +102,9 @@ class _Streamed:
             for columns in blocks:
                 self._block(columns, compare)
             if self.ledger.repeated():
+                raise NotColumnar
+            column = KEY_COLUMNS[_REFERS[self.kind][1]][0]
+            if self.wanted is not None and self.wanted.missing(column):
                 raise NotColumnar
             if self.progress is not None and self.added:
                 self.progress(f"{self.path.name} (written; indexing)", self.rows)
@@ -144,7 +152,9 @@ class _Streamed:
             self.progress(self.label, self.rows)
 
     def _check_references(self, rows: pa.Table) -> None:
-        """Every referenced key of the block is stored (its distinct values, set-wise); else ``NotColumnar``."""
+        """Every referenced key of the block is stored (its distinct values, set-wise); else ``NotColumnar``.
+        Many distinct values are gathered in the database and checked once, after the last block; a foreign
+        key the load keeps refuses an unknown one meanwhile (a ValidationError, which undoes the savepoint)."""
         column, target = _REFERS[self.kind]
         wanted = pc.unique(rows.column(column).combine_chunks())
         if len(wanted) <= FEW_KEYS:
@@ -154,9 +164,9 @@ class _Streamed:
             if len(self.known) < FEW_KEYS:
                 self.known |= asked
             return
-        stored = self.uow.directory.table(target).name
-        if count_missing(self.uow.session, wanted, stored, KEY_COLUMNS[target][0]):
-            raise NotColumnar
+        if self.wanted is None:
+            self.wanted = WantedKeys(self.uow.session, self.uow.directory.table(target).name)
+        self.wanted.add(wanted)
 
     def _with_received(self, rows: pa.Table) -> pa.Table:
         if self.kind != "tiers":

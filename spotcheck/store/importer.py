@@ -1,5 +1,7 @@
 """Import use case: validate a whole file (cells, duplicates, references to what is stored), then write it in
 one transaction. Directories are upserted (added / updated / unchanged); tier records are only appended.
+The two big files are streamed when every row passes (``import_columns``); otherwise, and for the other
+files, the rows are checked and written here, the whole file at once (``ROW_BY_ROW_LIMIT``).
 
     report = import_file(UnitOfWork(engine), "enterprises", Path("enterprises.csv"))
     reports = import_folder(UnitOfWork(engine), Path("city/"))   # every kind, dependency order, one transaction
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spotcheck.domain.errors import Problem, ValidationError
+from spotcheck.ingest.arrow_csv import data_lines
 from spotcheck.ingest.cells import Normalised
 from spotcheck.ingest.city import OPTIONAL_KINDS, find_file
 from spotcheck.ingest.columns import FILE_NAMES, KINDS
@@ -21,10 +24,14 @@ from spotcheck.ingest.references import check_references
 from spotcheck.store.base import now_iso
 from spotcheck.store.bulk_indexes import build_after_commit, relaxed_commit
 from spotcheck.store.convert import KEY_COLUMNS, to_values
-from spotcheck.store.import_columns import import_columns
+from spotcheck.store.import_columns import COLUMNAR_KINDS, import_columns
 from spotcheck.store.uow import UnitOfWork
 
-__all__ = ["ImportReport", "import_file", "import_folder", "import_parsed"]
+__all__ = ["ROW_BY_ROW_LIMIT", "ImportReport", "import_file", "import_folder", "import_parsed"]
+
+# The row-by-row import holds the whole file (a record, a dict and a line per row: about 1 KiB a firm,
+# docs/scale.md "Streamed import"); past this many rows it would not fit the 4 GiB a step may take.
+ROW_BY_ROW_LIMIT = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,15 @@ def _import_one(uow: UnitOfWork, kind: str, path: Path, progress: Progress | Non
     done = import_columns(uow, kind, path, progress=progress)
     if done is not None:
         return ImportReport(kind, path.name, done.rows, done.added, done.updated, done.unchanged)
+    if kind in COLUMNAR_KINDS and path.suffix.lower() == ".csv":
+        lines = data_lines(path)
+        if lines > ROW_BY_ROW_LIMIT:
+            raise ValidationError(
+                f"{path.name}: not every one of its {lines:,} rows passes the fast checks (a row to report, a "
+                "repeated key, a quoted cell); the row-by-row check that names each problem holds the whole file "
+                f"in memory and takes files of at most {ROW_BY_ROW_LIMIT:,} rows: import the file in parts of "
+                "that size to see each problem with its line"
+            )
     return import_parsed(uow, parse_file(kind, path, progress=progress))
 
 

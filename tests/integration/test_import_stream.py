@@ -112,9 +112,11 @@ def test_a_key_repeated_across_blocks_is_named_and_nothing_written(
         import_file(uow_factory(), "enterprises", _write(tiny_city_dir / "e2.csv", firms))
 
 
+@pytest.mark.parametrize("few", [0, columnar.FEW_KEYS])  # references gathered and checked once, or looked up
 def test_an_unknown_firm_or_a_changed_tier_in_a_late_block_is_refused(
-    uow_factory: UowFactory, tiny_city_dir: Path
+    few: int, uow_factory: UowFactory, tiny_city_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(columnar, "FEW_KEYS", few)
     import_folder(uow_factory(), tiny_city_dir)
     rows = [TIER_HEADER] + [[make_code(n), "B", "2026-03-01", "B3"] for n in range(1, 28)]
     unknown = [*rows, [make_code(777), "D", "2026-03-01", "B3"]]
@@ -137,3 +139,16 @@ def test_progress_is_told_every_block(uow_factory: UowFactory, tiny_city_dir: Pa
     )
     counted = [n for label, n in told if label == "t2.csv (of 27 lines)"]
     assert len(counted) >= 2 and counted == sorted(counted) and counted[-1] == 27
+
+
+def test_a_bad_file_too_big_for_the_row_check_is_refused_with_its_limit(
+    uow_factory: UowFactory, tiny_city_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_folder(uow_factory(), tiny_city_dir)
+    monkeypatch.setattr(importer, "ROW_BY_ROW_LIMIT", 20)
+    rows = [TIER_HEADER] + [[make_code(n), "B", "2026-03-01", "B3"] for n in range(1, 28)]
+    rows[26][1] = "X"
+    with pytest.raises(ValidationError, match=r"t2.csv: not every one of its 27 rows .* at most 20 rows"):
+        import_file(uow_factory(), "tiers", _write(tiny_city_dir / "t2.csv", rows))
+    rows[26][1] = "B"
+    assert import_file(uow_factory(), "tiers", _write(tiny_city_dir / "t2.csv", rows)).added == 27

@@ -15,7 +15,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from spotcheck.domain.uscc import ALPHABET, check_char
 from spotcheck.ingest import load_city, parse_file
 from spotcheck.ingest import parse as parse_module
-from spotcheck.ingest.arrow_csv import read_columns
+from spotcheck.ingest.arrow_csv import NotColumnar, read_columns, stream_columns
 from spotcheck.ingest.uscc_vector import canonical_valid
 from spotcheck.solver.draw.firm_columns import FirmColumns, TierColumns
 from spotcheck.solver.draw.frame import from_city
@@ -142,3 +142,47 @@ def test_csv_module_and_columns_agree_on_line_numbers(tmp_path: Path) -> None:
     columns = read_columns("enterprises", path)
     assert columns is not None
     assert columns.lines.tolist() == list(range(2, 2 + 2 * len(rows), 2))
+
+
+def _streamed(path: Path, block: int) -> tuple[dict[str, list[str]], list[int]]:
+    blocks = stream_columns("enterprises", path, block=block)
+    assert blocks is not None
+    columns: dict[str, list[str]] = {}
+    lines: list[int] = []
+    for piece in blocks:
+        for name, values in piece.columns.items():
+            columns.setdefault(name, []).extend(values.to_pylist())
+        lines += piece.lines.tolist()
+    return columns, lines
+
+
+STREAMED = {
+    **TRICKY,
+    "carriage returns and line feeds, no final newline": "uscc,name,kind,district,industry,status\r\n"
+    + "\r\n".join(f"{make_code(n)},名{n},enterprise,371302,C,active" for n in range(1, 20))
+    + "\r\n\r\n"
+    + f"{make_code(20)},末,enterprise,371302,C,active",
+    "a header ended by a lone carriage return": "uscc,name,kind,district,industry,status\r"
+    + "".join(f"{make_code(n)},名{n},enterprise,371302,C,active\n\n" for n in range(1, 20)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMED))
+@pytest.mark.parametrize("block", [1, 64, 1 << 20])
+def test_streamed_blocks_join_into_the_whole_files_columns(name: str, block: int, tmp_path: Path) -> None:
+    path = _write(tmp_path / "enterprises.csv", STREAMED[name])
+    whole = read_columns("enterprises", path)
+    assert whole is not None
+    columns, lines = _streamed(path, block)
+    assert lines == whole.lines.tolist()
+    assert columns == {n: v.to_pylist() for n, v in whole.columns.items()}
+
+
+def test_a_later_block_the_row_reader_must_read_stops_the_stream(tmp_path: Path) -> None:
+    good = "".join(f"{make_code(n)},名{n},enterprise,371302,C,active\n" for n in range(1, 20))
+    path = _write(tmp_path / "enterprises.csv", f"uscc,name,kind,district,industry,status\n{good}x,y\n")
+    blocks = stream_columns("enterprises", path, block=200)
+    assert blocks is not None
+    assert len(next(blocks)) > 0
+    with pytest.raises(NotColumnar):
+        list(blocks)
