@@ -41,18 +41,21 @@ commit record first. A lost load is simply imported again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, Index, text
+from sqlalchemy import Connection, Engine, Index, text
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
 from spotcheck.store.bulk import is_postgres
 from spotcheck.store.directory import NAME_INDEX
-from spotcheck.store.errors import translated
+from spotcheck.store.errors import StorageError, translated
 
 __all__ = ["AFTER_COMMIT", "REBUILD_FROM", "build_after_commit", "deferred_indexes", "relaxed_commit"]
+
+log = logging.getLogger("spotcheck.store")
 
 REBUILD_FROM = 100_000  # rows added, at least; and at least a third of those stored (STORED_PER_ROW):
 STORED_PER_ROW = 3  # 1 M tier rows into 1.8 M: 26 s with every index kept, 15 s set aside and rebuilt
@@ -107,34 +110,63 @@ def deferred_indexes(session: Session, table: str, *, rows: int, unique: bool = 
 
 
 _INVALID = "SELECT NOT i.indisvalid FROM pg_index AS i WHERE i.indexrelid = to_regclass(:name)"
+# One builder at a time: while a concurrent build runs its index is INVALID, and a second import finishing
+# meanwhile would take it for an interrupted build and drop it. Any constant shared by all builders will do.
+_BUILD_LOCK = 0x5C_1DE8
 
 
 def build_after_commit(engine: Engine, *, progress: Callable[[str, int], None] | None = None) -> None:
     """On PostgreSQL, build each of ``AFTER_COMMIT`` that is missing or INVALID, concurrently (each in its own
     statement, outside any transaction), then analyse its table (the search reads the index's statistics).
-    Nothing to do costs one query per index."""
+    Nothing to do costs one query per index.
+
+    It runs after the import has committed, so it never fails the import: when another import is building the
+    index already, it leaves the build to that one; when the build fails, it says so (progress and the log)
+    and the next import builds it again (searches read every name meanwhile)."""
     if engine.dialect.name != "postgresql":
         return
-    with (
-        translated("building the firm-name index"),
-        engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
-    ):
-        for index in AFTER_COMMIT:
-            invalid = connection.execute(text(_INVALID), {"name": index.name}).scalar()
-            if invalid is False:  # there and valid
-                continue
-            table = index.table.name if index.table is not None else ""
-            if progress is not None:
-                progress(f"{table}: building {index.name} (after the commit; searches work meanwhile)", 0)
-            if invalid:  # a build that did not finish
-                connection.execute(text(f'DROP INDEX CONCURRENTLY "{index.name}"'))
-            connection.execute(text(f"SET maintenance_work_mem = '{BUILD_MEMORY}'"))
+    try:
+        with (
+            translated("building the firm-name index"),
+            engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection,
+        ):
+            if not connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": _BUILD_LOCK}
+            ).scalar():
+                if progress is not None:
+                    progress("the firm-name index: another import is building it", 0)
+                return
+            try:
+                _build_missing(connection, engine, progress)
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _BUILD_LOCK})
+    except StorageError as exc:
+        log.warning("the import is stored; %s", exc)
+        if progress is not None:
+            progress(f"the import is stored, but {exc}; the next import builds the index again", 0)
+
+
+def _build_missing(
+    connection: Connection, engine: Engine, progress: Callable[[str, int], None] | None
+) -> None:
+    for index in AFTER_COMMIT:
+        invalid = connection.execute(text(_INVALID), {"name": index.name}).scalar()
+        if invalid is False:  # there and valid
+            continue
+        table = index.table.name if index.table is not None else ""
+        if progress is not None:
+            progress(f"{table}: building {index.name} (after the commit; searches work meanwhile)", 0)
+        if invalid:  # a build that did not finish
+            connection.execute(text(f'DROP INDEX CONCURRENTLY "{index.name}"'))
+        connection.execute(text(f"SET maintenance_work_mem = '{BUILD_MEMORY}'"))
+        try:  # a pooled connection must not keep the build's memory setting, whatever happens
             ddl = str(CreateIndex(index).compile(dialect=engine.dialect))
             connection.execute(text(ddl.replace("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)))
+        finally:
             connection.execute(text("RESET maintenance_work_mem"))
-            connection.execute(text(f"ANALYZE {table}"))
-            if progress is not None:
-                progress(f"{table}: {index.name} built", 0)
+        connection.execute(text(f"ANALYZE {table}"))
+        if progress is not None:
+            progress(f"{table}: {index.name} built", 0)
 
 
 def relaxed_commit(session: Session) -> None:

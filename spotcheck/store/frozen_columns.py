@@ -80,6 +80,11 @@ def _consume(
             writer.close()
     except BaseException:
         digests.close()
+        close = getattr(pieces, "close", None)
+        if (
+            close is not None
+        ):  # a COPY stopped part-way is read to its end, so the rollback after this can run
+            close()
         raise
     return digests, builder
 

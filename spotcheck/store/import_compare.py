@@ -42,7 +42,7 @@ class StoredComparison:
         same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM b.{c}" for c in others) or "TRUE"
         self._query = text(
             f"SELECT b.row_no, t.{keys[0]} IS NULL FROM {BLOCK_TABLE} AS b LEFT JOIN {table} AS t ON {joined} "
-            f"WHERE t.{keys[0]} IS NULL OR NOT ({same})"
+            f"WHERE t.{keys[0]} IS NULL OR NOT ({same}) ORDER BY b.row_no"  # rows go in in the file's order
         )
         with translated(f"comparing with the stored {table}"):
             session.execute(text(f"DROP TABLE IF EXISTS {BLOCK_TABLE}"))

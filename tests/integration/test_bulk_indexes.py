@@ -121,6 +121,40 @@ def test_an_interrupted_build_leaves_an_invalid_index_that_the_next_build_replac
     assert name_index(uow_factory) == built
 
 
+def test_the_build_after_the_commit_leaves_the_index_to_a_builder_already_at_it_and_never_fails_the_import(
+    uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    built = name_index(uow_factory)
+    engine = uow_factory().engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP INDEX {NAME_INDEX.name}"))
+        # another import's build holds the builders' lock: this one leaves the index to it
+        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": bulk_indexes._BUILD_LOCK})
+        steps: list[str] = []
+        build_after_commit(engine, progress=lambda step, rows: steps.append(step))
+        assert name_index(uow_factory) is None and steps == [
+            "the firm-name index: another import is building it"
+        ]
+        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": bulk_indexes._BUILD_LOCK})
+
+    def fails(connection: object, engine: object, progress: object) -> None:
+        raise bulk_indexes.StorageError("building the firm-name index: database error: canceled")
+
+    monkeypatch.setattr(bulk_indexes, "_build_missing", fails)
+    monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)
+    steps = []
+    reports = import_folder(
+        uow_factory(), write_tiny_city(tmp_path / "city", firms=40), progress=lambda s, r: steps.append(s)
+    )
+    assert reports and "the import is stored, but" in steps[-1]  # stored and said so, not an error
+    monkeypatch.undo()
+    build_after_commit(engine)  # the next call builds it, and frees the lock it took
+    assert name_index(uow_factory) == built
+
+
 def test_a_load_setting_its_unique_keys_aside_still_refuses_a_duplicate_and_keeps_referred_keys(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
