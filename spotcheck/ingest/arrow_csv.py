@@ -183,10 +183,16 @@ def _blocks(
             yield kept
 
 
+LONGEST_LINE = 1 << 20  # bytes: no row of ours comes near it (a firm's row is a few hundred bytes)
+
+
 def _pieces(handle: BinaryIO, size: int) -> Iterator[bytes]:
     """The bytes after the header line, in pieces of about ``size`` bytes that end at a line feed (the last one
-    where the file ends). The header line ends at the first line feed or carriage return (a CR LF pair whole)."""
-    first = handle.readline()
+    where the file ends). The header line ends at the first line feed or carriage return (a CR LF pair whole).
+    A megabyte without a line feed (carriage returns only, or one huge line) raises ``NotColumnar``: the row
+    reader takes the file, within its own limit, instead of a piece that grows with the file."""
+    longest = max(size, LONGEST_LINE)
+    first = handle.readline(longest)
     ends = [i for i in (first.find(b"\r"), len(first) - 1) if i >= 0]
     end = min(ends) + 1 if ends else len(first)
     rest = first[end + (first[end : end + 1] == b"\n") :]
@@ -194,6 +200,8 @@ def _pieces(handle: BinaryIO, size: int) -> Iterator[bytes]:
         data = rest + data
         cut = data.rfind(b"\n") + 1
         rest = data[cut:]
+        if len(rest) > longest:
+            raise NotColumnar
         if cut:
             yield data[:cut]
     if rest:
@@ -238,9 +246,12 @@ def _any_nonempty(columns: list[pa.Array], rows: int) -> np.ndarray:
 def data_lines(path: Path) -> int:
     """How many lines follow the header (blank ones included): the most rows the file can hold, for progress
     lines and for sizing a load before it is read (one pass over the bytes, in C, about 1 GB/s)."""
-    lines, last = 0, b"\n"
+    feeds, returns, last = 0, 0, b"\n"
     with path.open("rb") as handle:
         while chunk := handle.read(16 << 20):
-            lines += chunk.count(b"\n")
+            feeds += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
             last = chunk[-1:]
-    return max(lines + (last != b"\n") - 1, 0)
+    if feeds == 0 and returns:  # lines ended by carriage returns alone (old Mac files)
+        return max(returns + (last != b"\r") - 1, 0)
+    return max(feeds + (last != b"\n") - 1, 0)

@@ -186,3 +186,18 @@ def test_a_later_block_the_row_reader_must_read_stops_the_stream(tmp_path: Path)
     assert len(next(blocks)) > 0
     with pytest.raises(NotColumnar):
         list(blocks)
+
+
+def test_a_file_of_carriage_returns_only_goes_to_the_row_reader_and_its_lines_are_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spotcheck.ingest import arrow_csv
+
+    monkeypatch.setattr(arrow_csv, "LONGEST_LINE", 256)  # a piece without a line feed, long before a megabyte
+    rows = "".join(f"{make_code(n)},名{n},enterprise,371302,C,active\r" for n in range(1, 40))
+    path = _write(tmp_path / "enterprises.csv", "uscc,name,kind,district,industry,status\r" + rows)
+    blocks = stream_columns("enterprises", path, block=64)
+    assert blocks is not None
+    with pytest.raises(NotColumnar):
+        list(blocks)
+    assert arrow_csv.data_lines(path) == 39
