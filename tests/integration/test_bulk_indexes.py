@@ -27,6 +27,12 @@ SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_cons
 WHERE connamespace = current_schema()::regnamespace ORDER BY 1, 2, 3"""
 
 
+def postgres_only(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        if uow.session.get_bind().dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+
+
 def schema(uow_factory: UowFactory) -> list[tuple[str, str, str]]:
     with uow_factory() as uow:
         return [tuple(r) for r in uow.session.execute(text(SCHEMA))]
@@ -35,9 +41,7 @@ def schema(uow_factory: UowFactory) -> list[tuple[str, str, str]]:
 def test_a_large_load_rebuilds_the_same_indexes_and_keys(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    postgres_only(uow_factory)
     before = schema(uow_factory)
     monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)  # every load counts as large
     import_folder(uow_factory(), write_tiny_city(tmp_path / "city", firms=40))
@@ -76,9 +80,7 @@ def searched(uow_factory: UowFactory, pieces: list[str]) -> list[list[str]]:
 def test_the_name_index_is_built_after_the_commit_and_searches_meanwhile_scan(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    postgres_only(uow_factory)
     built = name_index(uow_factory)
     assert built is not None and built[0] and 'COLLATE "C"' in built[1]
     monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)  # every load counts as large
@@ -103,9 +105,7 @@ def test_the_name_index_is_built_after_the_commit_and_searches_meanwhile_scan(
 def test_an_interrupted_build_leaves_an_invalid_index_that_the_next_build_replaces(
     uow_factory: UowFactory, tmp_path: Path
 ) -> None:
-    with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    postgres_only(uow_factory)
     built = name_index(uow_factory)
     import_folder(uow_factory(), write_tiny_city(tmp_path / "city", firms=40))
     engine = uow_factory().engine
@@ -124,9 +124,7 @@ def test_an_interrupted_build_leaves_an_invalid_index_that_the_next_build_replac
 def test_the_build_after_the_commit_leaves_the_index_to_a_builder_already_at_it_and_never_fails_the_import(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    postgres_only(uow_factory)
     built = name_index(uow_factory)
     engine = uow_factory().engine
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -158,9 +156,7 @@ def test_the_build_after_the_commit_leaves_the_index_to_a_builder_already_at_it_
 def test_a_load_setting_its_unique_keys_aside_still_refuses_a_duplicate_and_keeps_referred_keys(
     uow_factory: UowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    postgres_only(uow_factory)
     import_folder(uow_factory(), write_tiny_city(tmp_path / "city", firms=40))
     monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)
     row = "INSERT INTO tier_records (uscc, tier, effective, batch, received) SELECT uscc, 'A', '2027-01-01', 'D', now() "

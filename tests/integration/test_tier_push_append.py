@@ -14,7 +14,7 @@ from sqlalchemy import text
 from spotcheck.services.tiers import append_tier_file
 from spotcheck.store import UnitOfWork, bulk_indexes, import_folder
 from tests.conftest import make_code, write_tiny_city
-from tests.integration.test_bulk_indexes import schema
+from tests.integration.test_bulk_indexes import postgres_only, schema
 
 UowFactory = Callable[[], UnitOfWork]
 STORED = "SELECT uscc, tier, CAST(effective AS TEXT), batch FROM tier_records ORDER BY 1, 2, 3, 4"
@@ -64,9 +64,7 @@ def test_a_batch_imported_as_a_file_before_keeps_its_stored_rows(uow_factory: Uo
 def test_a_large_push_sets_the_indexes_aside_and_leaves_the_schema_as_it_was(
     uow_factory: UowFactory, city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with uow_factory() as uow:
-        if uow.session.get_bind().dialect.name != "postgresql":
-            pytest.skip("PostgreSQL only: SQLite loads keep their indexes")
+    postgres_only(uow_factory)
     before, rows_before = schema(uow_factory), stored(uow_factory)
     monkeypatch.setattr(bulk_indexes, "REBUILD_FROM", 1)  # every load counts as large
     rows = [f"{make_code(n)},D,2026-07-01,L1" for n in range(1, 39)]
